@@ -1,0 +1,478 @@
+package notebook
+
+import (
+	"math"
+	"time"
+)
+
+// Audience says which field role a hypothesis is for.
+type Audience string
+
+// Audiences.
+const (
+	AudienceSales Audience = "sales"
+	AudienceCS    Audience = "cs"
+	AudienceAll   Audience = "all"
+)
+
+// HypothesisStatus is where a hypothesis is in its life.
+type HypothesisStatus string
+
+// Hypothesis statuses.
+const (
+	StatusDraft       HypothesisStatus = "draft"
+	StatusActive      HypothesisStatus = "active"
+	StatusValidated   HypothesisStatus = "validated"
+	StatusInvalidated HypothesisStatus = "invalidated"
+	StatusArchived    HypothesisStatus = "archived"
+)
+
+// AnswerKind says what kind of answer a question expects, so the capture
+// screen offers the right quick form.
+type AnswerKind string
+
+// Answer kinds.
+const (
+	AnswerSignal     AnswerKind = "signal"     // supports / refutes / mixed / unclear
+	AnswerWTP        AnswerKind = "wtp"        // willingness to pay
+	AnswerCapability AnswerKind = "capability" // a requested capability and its problem
+	AnswerBlocker    AnswerKind = "blocker"    // an adoption blocker and its severity
+	AnswerUsage      AnswerKind = "usage"      // how a feature is used
+	AnswerText       AnswerKind = "text"       // free answer
+)
+
+// Question is one thing to ask a customer about a hypothesis.
+type Question struct {
+	ID   string     `json:"id"`
+	Text string     `json:"text"`
+	Kind AnswerKind `json:"kind"`
+}
+
+// Hypothesis is a belief the product team wants tested in the field.
+type Hypothesis struct {
+	ID           string           `json:"id"`
+	Statement    string           `json:"statement"`
+	Rationale    string           `json:"rationale"`
+	Questions    []Question       `json:"questions"`
+	Audience     Audience         `json:"audience"`
+	Segments     []string         `json:"segments"`
+	Stages       []Stage          `json:"stages"`
+	Status       HypothesisStatus `json:"status"`
+	Rank         int              `json:"rank"`
+	Owner        string           `json:"owner"`
+	DecisionNote string           `json:"decision_note"`
+	PublishedAt  *time.Time       `json:"published_at"`
+	DecidedAt    *time.Time       `json:"decided_at"`
+}
+
+func (Hypothesis) RecordType() Type   { return TypeHypothesis }
+func (h Hypothesis) RecordID() string { return h.ID }
+
+// Validate checks every field and names each problem.
+func (h Hypothesis) Validate() error {
+	p := NewProblems("hypothesis")
+	checkID(p, "id", h.ID, true)
+	checkText(p, "statement", h.Statement, MaxShortText, true)
+	checkText(p, "rationale", h.Rationale, MaxLongText, false)
+	checkText(p, "decision_note", h.DecisionNote, MaxLongText, false)
+	checkEnum(p, "audience", h.Audience, []Audience{AudienceSales, AudienceCS, AudienceAll}, false)
+	checkEnum(p, "status", h.Status, []HypothesisStatus{StatusDraft, StatusActive, StatusValidated, StatusInvalidated, StatusArchived}, false)
+	for _, s := range h.Stages {
+		checkEnum(p, "stages", s, []Stage{StageProspect, StageCustomer}, false)
+	}
+	if h.Rank < 0 {
+		p.Add("rank", "must be 0 or more")
+	}
+	seen := map[string]bool{}
+	for i, q := range h.Questions {
+		field := "questions"
+		switch {
+		case !ValidID(q.ID):
+			p.Add(field, "question %d has no valid id", i+1)
+		case seen[q.ID]:
+			p.Add(field, "question id %q is used twice", q.ID)
+		case q.Text == "":
+			p.Add(field, "question %d has no text", i+1)
+		}
+		seen[q.ID] = true
+		checkEnum(p, field, q.Kind, []AnswerKind{AnswerSignal, AnswerWTP, AnswerCapability, AnswerBlocker, AnswerUsage, AnswerText}, false)
+	}
+	checkTime(p, "published_at", h.PublishedAt)
+	checkTime(p, "decided_at", h.DecidedAt)
+	return p.Err()
+}
+
+// Question returns the question with the given id.
+func (h Hypothesis) Question(id string) (Question, bool) {
+	for _, q := range h.Questions {
+		if q.ID == id {
+			return q, true
+		}
+	}
+	return Question{}, false
+}
+
+// Targets reports whether the hypothesis is meant for an account of this
+// segment and stage (an empty target list means "any").
+func (h Hypothesis) Targets(segment string, stage Stage) bool {
+	return (len(h.Segments) == 0 || contains(h.Segments, segment)) &&
+		(len(h.Stages) == 0 || contains(h.Stages, stage))
+}
+
+// ForAudience reports whether the hypothesis is for field staff of role r
+// ("sales" or "cs"; "" matches everything).
+func (h Hypothesis) ForAudience(r Audience) bool {
+	return r == "" || h.Audience == "" || h.Audience == AudienceAll || h.Audience == r
+}
+
+func contains[T comparable](list []T, v T) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// StudyStatus is where a recruiting ask is.
+type StudyStatus string
+
+// Study statuses.
+const (
+	StudyDraft  StudyStatus = "draft"
+	StudyOpen   StudyStatus = "open"
+	StudyClosed StudyStatus = "closed"
+)
+
+// Study is product's ask to recruit customers for a usability test or interview.
+type Study struct {
+	ID           string      `json:"id"`
+	Title        string      `json:"title"`
+	Goal         string      `json:"goal"`
+	Criteria     string      `json:"criteria"`
+	Segments     []string    `json:"segments"`
+	Stages       []Stage     `json:"stages"`
+	HypothesisID string      `json:"hypothesis_id"`
+	TargetCount  int         `json:"target_count"`
+	Deadline     *time.Time  `json:"deadline"`
+	Status       StudyStatus `json:"status"`
+}
+
+func (Study) RecordType() Type   { return TypeStudy }
+func (s Study) RecordID() string { return s.ID }
+
+// Validate checks every field and names each problem.
+func (s Study) Validate() error {
+	p := NewProblems("study")
+	checkID(p, "id", s.ID, true)
+	checkText(p, "title", s.Title, MaxShortText, true)
+	checkText(p, "goal", s.Goal, MaxLongText, false)
+	checkText(p, "criteria", s.Criteria, MaxLongText, false)
+	checkID(p, "hypothesis_id", s.HypothesisID, false)
+	if s.TargetCount < 0 || s.TargetCount > 10000 {
+		p.Add("target_count", "must be between 0 and 10000")
+	}
+	checkEnum(p, "status", s.Status, []StudyStatus{StudyDraft, StudyOpen, StudyClosed}, false)
+	checkTime(p, "deadline", s.Deadline)
+	return p.Err()
+}
+
+// Fits reports whether an account of this segment and stage fits the study.
+func (s Study) Fits(segment string, stage Stage) bool {
+	return (len(s.Segments) == 0 || contains(s.Segments, segment)) &&
+		(len(s.Stages) == 0 || contains(s.Stages, stage))
+}
+
+// Stage is an account's relationship to us.
+type Stage string
+
+// Stages.
+const (
+	StageProspect Stage = "prospect"
+	StageCustomer Stage = "customer"
+)
+
+// Account is a customer or prospect company.
+type Account struct {
+	ID      string   `json:"id"`
+	Name    string   `json:"name"`
+	Domains []string `json:"domains"`
+	Segment string   `json:"segment"`
+	Stage   Stage    `json:"stage"`
+	ARR     float64  `json:"arr"`
+}
+
+func (Account) RecordType() Type   { return TypeAccount }
+func (a Account) RecordID() string { return a.ID }
+
+// Validate checks every field and names each problem.
+func (a Account) Validate() error {
+	p := NewProblems("account")
+	checkID(p, "id", a.ID, true)
+	checkText(p, "name", a.Name, MaxShortText, true)
+	checkText(p, "segment", a.Segment, MaxShortText, false)
+	for _, d := range a.Domains {
+		if !ValidDomain(d) {
+			p.Add("domains", "%q is not a lower-case domain such as acme.com", d)
+		}
+	}
+	checkEnum(p, "stage", a.Stage, []Stage{StageProspect, StageCustomer}, false)
+	if a.ARR < 0 || math.IsNaN(a.ARR) || math.IsInf(a.ARR, 0) || a.ARR > 1e12 {
+		p.Add("arr", "must be a number between 0 and 1e12")
+	}
+	return p.Err()
+}
+
+// RecruitStatus is where a contact is in a study's recruiting pipeline.
+type RecruitStatus string
+
+// Recruiting statuses, in pipeline order.
+const (
+	RecruitNone      RecruitStatus = ""
+	RecruitNominated RecruitStatus = "nominated"
+	RecruitInvited   RecruitStatus = "invited"
+	RecruitConsented RecruitStatus = "consented"
+	RecruitScheduled RecruitStatus = "scheduled"
+	RecruitDone      RecruitStatus = "done"
+	RecruitDeclined  RecruitStatus = "declined"
+)
+
+// ConsentEntry records one act of consent (or its withdrawal) exactly as it
+// happened: the wording shown, when, how, and who recorded it.
+type ConsentEntry struct {
+	Wording    string    `json:"wording"`
+	At         time.Time `json:"at"`
+	Channel    string    `json:"channel"` // call, email, form, in_person …
+	Given      bool      `json:"given"`
+	StudyID    string    `json:"study_id"`
+	RecordedBy string    `json:"recorded_by"`
+}
+
+// Contact is a person at an account.
+type Contact struct {
+	ID            string         `json:"id"`
+	Email         string         `json:"email"`
+	Name          string         `json:"name"`
+	AccountID     string         `json:"account_id"`
+	Title         string         `json:"title"`
+	RecruitStatus RecruitStatus  `json:"recruit_status"`
+	StudyID       string         `json:"study_id"`
+	ConsentLog    []ConsentEntry `json:"consent_log"`
+	LastInvitedAt *time.Time     `json:"last_invited_at"`
+	DoNotContact  bool           `json:"do_not_contact"`
+}
+
+func (Contact) RecordType() Type   { return TypeContact }
+func (c Contact) RecordID() string { return c.ID }
+
+// Validate checks every field and names each problem.
+func (c Contact) Validate() error {
+	p := NewProblems("contact")
+	checkID(p, "id", c.ID, true)
+	if c.Email == "" {
+		p.Add("email", "is required")
+	} else if NormalizeEmail(c.Email) != c.Email {
+		p.Add("email", "%q is not a lower-case address such as ana@acme.com", c.Email)
+	}
+	checkText(p, "name", c.Name, MaxShortText, false)
+	checkText(p, "title", c.Title, MaxShortText, false)
+	checkID(p, "account_id", c.AccountID, false)
+	checkID(p, "study_id", c.StudyID, false)
+	checkEnum(p, "recruit_status", c.RecruitStatus, []RecruitStatus{RecruitNominated, RecruitInvited, RecruitConsented, RecruitScheduled, RecruitDone, RecruitDeclined}, false)
+	for i, e := range c.ConsentLog {
+		if e.Wording == "" || e.At.IsZero() || e.Channel == "" {
+			p.Add("consent_log", "entry %d needs the wording shown, the time and the channel", i+1)
+		}
+	}
+	checkTime(p, "last_invited_at", c.LastInvitedAt)
+	return p.Err()
+}
+
+// CallKind is what sort of conversation a call was.
+type CallKind string
+
+// Call kinds.
+const (
+	CallDiscovery CallKind = "discovery"
+	CallDemo      CallKind = "demo"
+	CallQBR       CallKind = "qbr"
+	CallSupport   CallKind = "support"
+	CallOther     CallKind = "other"
+)
+
+// Call is one conversation with an account, with the rep's free notes.
+type Call struct {
+	ID         string     `json:"id"`
+	AccountID  string     `json:"account_id"`
+	ContactIDs []string   `json:"contact_ids"`
+	StartedAt  time.Time  `json:"started_at"`
+	EndedAt    *time.Time `json:"ended_at"`
+	Kind       CallKind   `json:"kind"`
+	Title      string     `json:"title"`
+	Notes      string     `json:"notes"`
+	Author     string     `json:"author"`
+}
+
+func (Call) RecordType() Type   { return TypeCall }
+func (c Call) RecordID() string { return c.ID }
+
+// Validate checks every field and names each problem.
+func (c Call) Validate() error {
+	p := NewProblems("call")
+	checkID(p, "id", c.ID, true)
+	checkID(p, "account_id", c.AccountID, true)
+	checkIDs(p, "contact_ids", c.ContactIDs)
+	checkEnum(p, "kind", c.Kind, []CallKind{CallDiscovery, CallDemo, CallQBR, CallSupport, CallOther}, false)
+	checkText(p, "title", c.Title, MaxShortText, false)
+	checkText(p, "notes", c.Notes, MaxLongText, false)
+	if !c.StartedAt.IsZero() { // optional on the wire; the app always sets it
+		checkTime(p, "started_at", &c.StartedAt)
+	}
+	checkTime(p, "ended_at", c.EndedAt)
+	if c.EndedAt != nil && c.EndedAt.Before(c.StartedAt) {
+		p.Add("ended_at", "is before started_at")
+	}
+	return p.Err()
+}
+
+// Signal is what an answer says about a hypothesis.
+type Signal string
+
+// Signals.
+const (
+	SignalSupports Signal = "supports"
+	SignalRefutes  Signal = "refutes"
+	SignalMixed    Signal = "mixed"
+	SignalUnclear  Signal = "unclear"
+)
+
+// Signals lists the signals in their keyboard order (1–4 in the capture screen).
+var Signals = []Signal{SignalSupports, SignalRefutes, SignalMixed, SignalUnclear}
+
+// WTP is a stated willingness to pay. Amounts in different currencies or
+// periods are never added together.
+type WTP struct {
+	Amount      float64 `json:"amount"`
+	Currency    string  `json:"currency"` // ISO 4217, e.g. EUR
+	Period      string  `json:"period"`   // one_time, month, year, seat_month, seat_year
+	BudgetOwner string  `json:"budget_owner"`
+}
+
+// WTP periods.
+var WTPPeriods = []string{"one_time", "month", "year", "seat_month", "seat_year"}
+
+// Severity grades an adoption blocker.
+type Severity string
+
+// Severities.
+const (
+	SeverityLow      Severity = "low"
+	SeverityMedium   Severity = "medium"
+	SeverityHigh     Severity = "high"
+	SeverityCritical Severity = "critical"
+)
+
+// Evidence is the atom of field learning: one answer to one hypothesis
+// question, from one account, with the customer's own words.
+type Evidence struct {
+	ID           string    `json:"id"`
+	HypothesisID string    `json:"hypothesis_id"`
+	QuestionID   string    `json:"question_id"`
+	AccountID    string    `json:"account_id"`
+	CallID       string    `json:"call_id"`
+	ContactID    string    `json:"contact_id"`
+	Signal       Signal    `json:"signal"`
+	Strength     int       `json:"strength"`
+	Quote        string    `json:"quote"`
+	WTP          *WTP      `json:"wtp"`
+	Capability   string    `json:"capability"`
+	Problem      string    `json:"problem"`
+	Blocker      string    `json:"blocker"`
+	Severity     Severity  `json:"severity"`
+	Feature      string    `json:"feature"`
+	Usage        string    `json:"usage"`
+	Author       string    `json:"author"`
+	AuthorRole   Audience  `json:"author_role"` // sales or cs, for the roll-up by role
+	Source       string    `json:"source"`      // manual, ai, email
+	Links        []string  `json:"links"`       // ids of emails and other records backing it
+	CapturedAt   time.Time `json:"captured_at"`
+}
+
+func (Evidence) RecordType() Type   { return TypeEvidence }
+func (e Evidence) RecordID() string { return e.ID }
+
+// Validate checks every field and names each problem.
+func (e Evidence) Validate() error {
+	p := NewProblems("evidence")
+	checkID(p, "id", e.ID, true)
+	checkID(p, "hypothesis_id", e.HypothesisID, true)
+	checkID(p, "question_id", e.QuestionID, false)
+	checkID(p, "account_id", e.AccountID, false)
+	checkID(p, "call_id", e.CallID, false)
+	checkID(p, "contact_id", e.ContactID, false)
+	checkIDs(p, "links", e.Links)
+	checkEnum(p, "signal", e.Signal, Signals, true)
+	if e.Strength < 0 || e.Strength > 3 {
+		p.Add("strength", "must be 1, 2 or 3 (0 for not rated)")
+	}
+	checkText(p, "quote", e.Quote, MaxLongText, false)
+	for field, v := range map[string]string{"capability": e.Capability, "problem": e.Problem, "blocker": e.Blocker, "feature": e.Feature, "usage": e.Usage} {
+		checkText(p, field, v, MaxLongText, false)
+	}
+	checkEnum(p, "severity", e.Severity, []Severity{SeverityLow, SeverityMedium, SeverityHigh, SeverityCritical}, false)
+	checkEnum(p, "author_role", e.AuthorRole, []Audience{AudienceSales, AudienceCS}, false)
+	if w := e.WTP; w != nil {
+		if w.Amount < 0 || math.IsNaN(w.Amount) || math.IsInf(w.Amount, 0) || w.Amount > 1e12 {
+			p.Add("wtp", "amount must be a number between 0 and 1e12")
+		}
+		if len(w.Currency) != 3 || w.Currency != upperASCII(w.Currency) {
+			p.Add("wtp", "currency %q must be a three-letter code such as EUR", w.Currency)
+		}
+		checkEnum(p, "wtp", w.Period, WTPPeriods, true)
+	}
+	if !e.CapturedAt.IsZero() { // optional on the wire; the app always sets it
+		checkTime(p, "captured_at", &e.CapturedAt)
+	}
+	return p.Err()
+}
+
+func upperASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c < 'A' || c > 'Z' {
+			b[i] = 0
+		}
+	}
+	return string(b)
+}
+
+// Email is a message from the rep's mailbox that concerns a known account.
+// Only emails linked as evidence leave the laptop, and then only these fields.
+type Email struct {
+	ID         string    `json:"id"`
+	MessageID  string    `json:"message_id"`
+	Subject    string    `json:"subject"`
+	From       string    `json:"from"`
+	To         []string  `json:"to"`
+	Date       time.Time `json:"date"`
+	Excerpt    string    `json:"excerpt"`
+	AccountID  string    `json:"account_id"`
+	ContactIDs []string  `json:"contact_ids"`
+	Links      []string  `json:"links"`
+}
+
+func (Email) RecordType() Type   { return TypeEmail }
+func (m Email) RecordID() string { return m.ID }
+
+// Validate checks every field and names each problem.
+func (m Email) Validate() error {
+	p := NewProblems("email")
+	checkID(p, "id", m.ID, true)
+	checkText(p, "message_id", m.MessageID, MaxShortText*2, true)
+	checkText(p, "subject", m.Subject, MaxLongText, false)
+	checkText(p, "excerpt", m.Excerpt, MaxLongText, false)
+	checkID(p, "account_id", m.AccountID, false)
+	checkIDs(p, "contact_ids", m.ContactIDs)
+	checkIDs(p, "links", m.Links)
+	return p.Err()
+}
