@@ -1,0 +1,5 @@
+package syncproto
+
+import "encoding/base64"
+
+func encodeRaw(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
