@@ -1,0 +1,74 @@
+package store
+
+import (
+	"time"
+
+	"fieldnotes/app/notebook"
+)
+
+// derived is everything a record implies besides itself: index and posting
+// keys (value-less) and unique keys (valued with the record id).
+type derived struct {
+	keys    map[string]bool
+	uniques map[string]bool
+}
+
+// derive computes a record's index, unique and posting keys from its data.
+// Data this version cannot decode is stored but not indexed.
+func derive(env Envelope) derived {
+	d := derived{keys: map[string]bool{}, uniques: map[string]bool{}}
+	rec := notebook.NewRecord(env.Type)
+	if rec == nil || env.Decode(rec) != nil {
+		return d
+	}
+	t, id := env.Type, env.ID
+	index := func(name, value string) {
+		if value != "" {
+			d.keys[string(indexKey(name, value, t, id))] = true
+		}
+	}
+	at := func(ts time.Time) {
+		if !ts.IsZero() {
+			d.keys[string(timeKey(t, ts, id))] = true
+		}
+	}
+	unique := func(kind, value string) {
+		if value != "" {
+			d.uniques[string(uniqueKey(kind, value))] = true
+		}
+	}
+	switch r := rec.(type) {
+	case *notebook.Account:
+		for _, dom := range r.Domains {
+			unique("domain", dom)
+		}
+	case *notebook.Contact:
+		index("account", r.AccountID)
+		unique("email", r.Email)
+	case *notebook.Call:
+		index("account", r.AccountID)
+		for _, c := range r.ContactIDs {
+			index("contact", c)
+		}
+		at(r.StartedAt)
+	case *notebook.Evidence:
+		index("account", r.AccountID)
+		index("hypothesis", r.HypothesisID)
+		index("call", r.CallID)
+		index("contact", r.ContactID)
+		at(r.CapturedAt)
+	case *notebook.Email:
+		index("account", r.AccountID)
+		for _, c := range r.ContactIDs {
+			index("contact", c)
+		}
+		at(r.Date)
+		unique("msgid", r.MessageID)
+	case *notebook.Study:
+		index("hypothesis", r.HypothesisID)
+	}
+	for term := range termSet(searchText(rec)...) {
+		d.keys[string(postingKey(term, t, id))] = true
+	}
+	return d
+}

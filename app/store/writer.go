@@ -1,0 +1,213 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"sort"
+	"strings"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"fieldnotes/app/notebook"
+)
+
+// writer is one write transaction. Callers hold writeMu, so the counters it
+// advances are only committed to memory once the transaction commits.
+type writer struct {
+	s       *Store
+	txn     *badger.Txn
+	lastMut uint64
+	lastSeq uint64
+}
+
+// update runs fn in one transaction and commits it (fsynced: SyncWrites).
+// Callers must hold writeMu.
+func (s *Store) update(fn func(w *writer) error) error {
+	txn := s.db.NewTransaction(true)
+	defer txn.Discard()
+	w := &writer{s: s, txn: txn, lastMut: s.lastMut, lastSeq: s.lastFeed}
+	if err := fn(w); err != nil {
+		return err
+	}
+	if w.lastMut != s.lastMut {
+		if err := setUint(txn, keyMutation, w.lastMut); err != nil {
+			return err
+		}
+	}
+	if w.lastSeq != s.lastFeed {
+		if err := setUint(txn, keyFeed, w.lastSeq); err != nil {
+			return err
+		}
+		if err := txn.Set([]byte(keyHLC), []byte(s.clock.Last().String())); err != nil {
+			return err
+		}
+	}
+	if err := txn.Commit(); err != nil {
+		return err
+	}
+	s.lastMut, s.lastFeed = w.lastMut, w.lastSeq
+	return nil
+}
+
+func (w *writer) load(t notebook.Type, id string) (Envelope, bool, error) {
+	return loadEnvelope(w.txn, t, id)
+}
+
+// put writes next over old and moves index entries, unique keys and search
+// postings from what old implied to what next implies.
+func (w *writer) put(old Envelope, exists bool, next Envelope) error {
+	raw, err := json.Marshal(next)
+	if err != nil {
+		return err
+	}
+	if err := w.txn.Set(recordKey(next.Type, next.ID), raw); err != nil {
+		return err
+	}
+	var before derived
+	if exists && !old.Deleted {
+		before = derive(old)
+	}
+	var after derived
+	if !next.Deleted {
+		after = derive(next)
+	}
+	if err := w.swapKeys(before.keys, after.keys); err != nil {
+		return err
+	}
+	return w.swapUniques(next.ID, before.uniques, after.uniques)
+}
+
+func (w *writer) swapKeys(before, after map[string]bool) error {
+	for k := range before {
+		if !after[k] {
+			if err := w.txn.Delete([]byte(k)); err != nil {
+				return err
+			}
+		}
+	}
+	for k := range after {
+		if !before[k] {
+			if err := w.txn.Set([]byte(k), nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// swapUniques points unique keys at id; a unique key is removed only while it
+// still points at this record (another record may have taken it since).
+func (w *writer) swapUniques(id string, before, after map[string]bool) error {
+	for k := range before {
+		if after[k] {
+			continue
+		}
+		owner, err := getString(w.txn, k)
+		if err != nil {
+			return err
+		}
+		if owner == id {
+			if err := w.txn.Delete([]byte(k)); err != nil {
+				return err
+			}
+		}
+	}
+	for k := range after {
+		if err := w.txn.Set([]byte(k), []byte(id)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkUnique refuses a local edit that would take a domain, email address
+// or Message-ID that another live record already has.
+func (w *writer) checkUnique(rec notebook.Record, old Envelope) error {
+	fields, err := fieldsOf(rec)
+	if err != nil {
+		return err
+	}
+	next := Envelope{ID: rec.RecordID(), Type: rec.RecordType(), Data: fields}
+	for k := range derive(next).uniques {
+		owner, err := getString(w.txn, k)
+		if err != nil {
+			return err
+		}
+		if owner == "" || owner == rec.RecordID() {
+			continue
+		}
+		if _, live, err := loadEnvelope(w.txn, rec.RecordType(), owner); err != nil || !live {
+			continue
+		}
+		what := strings.SplitN(strings.TrimPrefix(k, "u/"), "/", 2)
+		return notebook.Errorf(notebook.Conflict, "%s %s already belongs to another %s (id %s)", what[0], what[1], rec.RecordType(), owner)
+	}
+	return nil
+}
+
+// appendOutbox queues m. When the newest entry is an unsealed upsert of the
+// same record, m is folded into it (autosave would otherwise queue one
+// mutation per keystroke pause).
+func (w *writer) appendOutbox(m Mutation) (uint64, error) {
+	if m.Op == OpUpsert && w.lastMut > w.s.sealedUpTo {
+		tail, err := w.outboxEntry(w.lastMut)
+		if err != nil {
+			return 0, err
+		}
+		if tail != nil && tail.Op == OpUpsert && tail.Type == m.Type && tail.ID == m.ID {
+			for f, v := range m.Fields {
+				tail.Fields[f] = v
+			}
+			tail.HLC = m.HLC
+			return tail.MutationID, w.setOutbox(*tail)
+		}
+	}
+	w.lastMut++
+	m.MutationID = w.lastMut
+	return m.MutationID, w.setOutbox(m)
+}
+
+func (w *writer) outboxEntry(id uint64) (*Mutation, error) {
+	item, err := w.txn.Get(outboxKey(id))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var m Mutation
+	if err := item.Value(func(v []byte) error { return json.Unmarshal(v, &m) }); err != nil {
+		return nil, err
+	}
+	if m.Fields == nil {
+		m.Fields = map[string]json.RawMessage{}
+	}
+	return &m, nil
+}
+
+func (w *writer) setOutbox(m Mutation) error {
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return w.txn.Set(outboxKey(m.MutationID), raw)
+}
+
+func (w *writer) appendFeed(c *Change) (uint64, error) {
+	w.lastSeq++
+	c.Seq = w.lastSeq
+	raw, err := json.Marshal(c)
+	if err != nil {
+		return 0, err
+	}
+	return c.Seq, w.txn.Set(feedKey(c.Seq), raw)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
