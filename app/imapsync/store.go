@@ -1,0 +1,168 @@
+package imapsync
+
+import (
+	"context"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"fieldnotes/app/notebook"
+)
+
+const fetchBatch = 500 // UIDs per body FETCH: keeps command lines short on any server
+
+// storeRelevant stores relevant messages: bodies already on this computer
+// (the same Message-ID in another folder, or from before a UIDVALIDITY
+// change, or an interrupted pull) only gain a location; the rest are
+// fetched, streamed and parsed.
+func (r *folderRun) storeRelevant(ctx context.Context, relevant []Summary) error {
+	var need []Summary
+	for _, sm := range relevant {
+		id := EmailID(sm.MessageID)
+		ms, ok, err := r.st.message(ctx, id)
+		if err != nil {
+			return err
+		}
+		switch {
+		case ok && ms.Hidden:
+			r.counts.Skipped++
+		case ok:
+			ms.Locations = addLocation(ms.Locations, r.location(sm.UID))
+			if err := r.st.putMessage(ctx, ms); err != nil {
+				return err
+			}
+			r.counts.Skipped++
+		default:
+			need = append(need, sm)
+			continue
+		}
+		sm.EmailID = id
+		r.changed[sm.UID] = sm
+	}
+	for start := 0; start < len(need); start += fetchBatch {
+		end := min(start+fetchBatch, len(need))
+		if err := r.fetchBodies(ctx, need[start:end], start, len(need)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *folderRun) location(uid uint32) Location {
+	return Location{Folder: r.name, UIDValidity: r.fs.UIDValidity, UID: uid}
+}
+
+func addLocation(list []Location, l Location) []Location {
+	for _, x := range list {
+		if x == l {
+			return list
+		}
+	}
+	return append(list, l)
+}
+
+// fetchBodies streams BODY.PEEK[] of a batch: each literal is parsed as it
+// arrives (never buffered whole), and every message and item is drained in
+// order so the connection never stalls.
+func (r *folderRun) fetchBodies(ctx context.Context, batch []Summary, done, total int) error {
+	byUID := make(map[uint32]Summary, len(batch))
+	var set imap.UIDSet
+	for _, sm := range batch {
+		byUID[sm.UID] = sm
+		set.AddNum(imap.UID(sm.UID))
+	}
+	section := &imap.FetchItemBodySection{Peek: true}
+	cmd := r.c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
+	var firstErr error
+	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+		uid, parsed, got, err := readBodyMessage(msg)
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		sm, ok := byUID[uid]
+		if !ok || !got || firstErr != nil {
+			continue
+		}
+		if err := r.save(ctx, sm, parsed); err != nil && firstErr == nil {
+			firstErr = err
+		}
+		done++
+		r.p.report(Progress{Folder: r.name, Stage: "fetching", Done: done, Total: total})
+	}
+	if err := cmd.Close(); err != nil {
+		return err
+	}
+	return firstErr
+}
+
+// readBodyMessage walks one FETCH response; item order is the server's
+// choice, so the UID may arrive after the body.
+func readBodyMessage(msg *imapclient.FetchMessageData) (uid uint32, parsed Parsed, got bool, err error) {
+	for item := msg.Next(); item != nil; item = msg.Next() {
+		switch it := item.(type) {
+		case imapclient.FetchItemDataUID:
+			uid = uint32(it.UID)
+		case imapclient.FetchItemDataBodySection:
+			if it.Literal == nil {
+				continue
+			}
+			parsed, err = ParseMessage(it.Literal)
+			got = err == nil
+		}
+	}
+	return uid, parsed, got, err
+}
+
+// save writes the body, the local state and then the record, so the UI
+// never sees an email whose content is missing.
+func (r *folderRun) save(ctx context.Context, sm Summary, parsed Parsed) error {
+	email := toEmail(sm, parsed, r.m)
+	body := Body{EmailID: email.ID, Text: parsed.Text, HTML: parsed.HTML, Attachments: parsed.Attachments, Problems: parsed.Problems, Truncated: parsed.Truncated}
+	if err := r.st.putJSON(ctx, keyBody+email.ID, body); err != nil {
+		return err
+	}
+	ms, _, err := r.st.message(ctx, email.ID)
+	if err != nil {
+		return err
+	}
+	ms.EmailID, ms.MessageID, ms.Seen = email.ID, email.MessageID, sm.Seen
+	ms.Locations = addLocation(ms.Locations, r.location(sm.UID))
+	if err := r.st.putMessage(ctx, ms); err != nil {
+		return err
+	}
+	if err := r.p.Mailbox.SaveEmail(ctx, email); err != nil {
+		return err
+	}
+	sm.EmailID = email.ID
+	r.changed[sm.UID] = sm
+	r.counts.Fetched++
+	return nil
+}
+
+// toEmail builds the notebook record: metadata and the excerpt only.
+func toEmail(sm Summary, p Parsed, m *Matcher) notebook.Email {
+	match, _ := m.Relevant(append(append(append([]string{}, p.From...), p.To...), append(p.Cc, sm.Addrs...)...))
+	from := ""
+	if len(p.From) > 0 {
+		from = p.From[0]
+	} else if len(sm.Addrs) > 0 {
+		from = sm.Addrs[0]
+	}
+	to := append(append([]string{}, p.To...), p.Cc...)
+	contacts := match.ContactIDs
+	if contacts == nil {
+		contacts = []string{}
+	}
+	return notebook.Email{
+		ID:         EmailID(sm.MessageID),
+		MessageID:  truncateRunes(sm.MessageID, 900),
+		Subject:    p.Subject,
+		From:       from,
+		To:         to,
+		Date:       p.Date,
+		Excerpt:    p.Excerpt(),
+		AccountID:  match.AccountID,
+		ContactIDs: contacts,
+		Links:      []string{},
+	}
+}
