@@ -138,7 +138,7 @@ func (c caller) complete(ctx context.Context, p prompt, retry bool, progress fun
 		out, err = c.stream(attemptCtx, req, progress)
 	}
 	if err != nil {
-		return completion{}, classify(ctx, err, hint)
+		return completion{Usage: out.Usage}, classify(ctx, err, hint)
 	}
 	return out, nil
 }
