@@ -1,0 +1,228 @@
+package hub
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"fieldnotes/app/notebook"
+	"fieldnotes/sync/hub/hubdb"
+	"fieldnotes/sync/syncproto"
+)
+
+// Options configure a Server. Store is required.
+type Options struct {
+	Store  hubdb.Store
+	Logger *slog.Logger     // nil: slog.Default()
+	Now    func() time.Time // nil: time.Now (tests move time)
+	// MaxClockSkew is how far ahead of the hub's clock an HLC may be before
+	// the hub re-stamps it (default 5 minutes, sync-protocol.md).
+	MaxClockSkew time.Duration
+	// EvidenceEditWindow is how long after the hub first received an
+	// evidence item its author may still change its content (default 10
+	// minutes; see sync/README.md, "Evidence is immutable").
+	EvidenceEditWindow time.Duration
+	// TombstoneTTL is how long tombstones are kept (default and minimum 90 days).
+	TombstoneTTL time.Duration
+}
+
+// Server is the hub's HTTP API.
+type Server struct {
+	store   hubdb.Store
+	log     *slog.Logger
+	now     func() time.Time
+	clock   *notebook.Clock
+	skew    time.Duration
+	window  time.Duration
+	ttl     time.Duration
+	notify  notifier
+	metrics *metrics
+	mux     *http.ServeMux
+
+	closeOnce sync.Once
+	closing   chan struct{}
+}
+
+// NewServer builds a server on an open store. The caller owns the store
+// and closes it after the server.
+func NewServer(opts Options) (*Server, error) {
+	if opts.Store == nil {
+		return nil, notebook.Errorf(notebook.Invalid, "hub: Options.Store is required")
+	}
+	s := &Server{store: opts.Store, log: opts.Logger, now: opts.Now, skew: opts.MaxClockSkew,
+		window: opts.EvidenceEditWindow, ttl: opts.TombstoneTTL, closing: make(chan struct{})}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.skew <= 0 {
+		s.skew = 5 * time.Minute
+	}
+	if s.window <= 0 {
+		s.window = 10 * time.Minute
+	}
+	if s.ttl < 90*24*time.Hour {
+		s.ttl = 90 * 24 * time.Hour
+	}
+	s.clock = notebook.NewClock(notebook.HLC{}, s.now)
+	s.metrics = newMetrics()
+	s.routes()
+	return s, nil
+}
+
+func (s *Server) routes() {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.Handle("GET /metrics", s.metrics.handler())
+	mux.HandleFunc("POST /v1/sync/push", s.authed(s.syncProtocol(s.handlePush)))
+	mux.HandleFunc("GET /v1/sync/pull", s.authed(s.syncProtocol(s.handlePull)))
+	mux.HandleFunc("GET /v1/admin/users", s.authed(s.adminOnly(s.handleListUsers)))
+	mux.HandleFunc("POST /v1/admin/users", s.authed(s.adminOnly(s.handleAddUser)))
+	mux.HandleFunc("DELETE /v1/admin/users/{id}", s.authed(s.adminOnly(s.handleRevokeUser)))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "not_found", "no such endpoint: "+r.Method+" "+r.URL.Path)
+	})
+	s.mux = mux
+}
+
+// Handler returns the HTTP handler of the API (with metrics).
+func (s *Server) Handler() http.Handler { return s.metrics.instrument(s.mux) }
+
+// Close releases every waiting long-poll at once (call it before
+// http.Server.Shutdown so shutdown does not wait for them).
+func (s *Server) Close() { s.closeOnce.Do(func() { close(s.closing) }) }
+
+// Maintain purges expired tombstones now and every interval until ctx ends.
+func (s *Server) Maintain(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		n, err := s.store.PurgeTombstones(ctx, s.now().Add(-s.ttl))
+		if err != nil {
+			s.log.Error("purge tombstones", "err", err)
+		} else if n > 0 {
+			s.log.Info("purged tombstones", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "protocol": syncproto.Version, "epoch": s.store.Epoch()})
+}
+
+type userKey struct{}
+
+func userFrom(ctx context.Context) hubdb.User { u, _ := ctx.Value(userKey{}).(hubdb.User); return u }
+
+// authed resolves the bearer token to a live user or answers 401.
+func (s *Server) authed(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || strings.TrimSpace(token) == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="fieldhub"`)
+			writeError(w, http.StatusUnauthorized, syncproto.CodeUnauthorized, "missing bearer token (Authorization: Bearer <token>)")
+			return
+		}
+		user, err := s.store.UserByToken(r.Context(), HashToken(strings.TrimSpace(token)))
+		if notebook.IsCode(err, notebook.NotFound) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="fieldhub", error="invalid_token"`)
+			writeError(w, http.StatusUnauthorized, syncproto.CodeUnauthorized, "unknown or revoked token")
+			return
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		next(w, r.WithContext(context.WithValue(r.Context(), userKey{}, user)))
+	}
+}
+
+// syncProtocol answers 426 to any Sync-Protocol other than the one we speak.
+func (s *Server) syncProtocol(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if v := r.Header.Get(syncproto.HeaderVersion); v != syncproto.Version {
+			w.Header().Set(syncproto.HeaderVersion, syncproto.Version)
+			writeError(w, http.StatusUpgradeRequired, syncproto.CodeUnsupportedProtocol,
+				"this hub speaks "+syncproto.HeaderVersion+": "+syncproto.Version+"; the request sent "+quoteOrNone(v))
+			return
+		}
+		next(w, r)
+	}
+}
+
+func (s *Server) adminOnly(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if userFrom(r.Context()).Role != hubdb.RoleAdmin {
+			writeError(w, http.StatusForbidden, syncproto.CodeForbidden, "only an admin may manage users")
+			return
+		}
+		next(w, r)
+	}
+}
+
+func quoteOrNone(v string) string {
+	if v == "" {
+		return "no version"
+	}
+	return "\"" + v + "\""
+}
+
+// HashToken is how tokens are stored: sha256 of the token text. Tokens are
+// 32 random bytes, so a fast hash is enough (no dictionary to attack).
+func HashToken(token string) [32]byte { return sha256.Sum256([]byte(token)) }
+
+// statusOf maps an error code to an HTTP status.
+func statusOf(code notebook.Code) int {
+	switch code {
+	case notebook.Invalid:
+		return http.StatusBadRequest
+	case notebook.NotFound:
+		return http.StatusNotFound
+	case notebook.Conflict:
+		return http.StatusConflict
+	case notebook.Forbidden:
+		return http.StatusForbidden
+	}
+	return http.StatusInternalServerError
+}
+
+// fail answers with err's code; internal errors are logged once and shown
+// without their details.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code := notebook.ErrorCode(err)
+	if code == notebook.Internal {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		writeError(w, http.StatusInternalServerError, string(notebook.Internal), "the hub failed; details are in its log")
+		return
+	}
+	var ne *notebook.Error
+	msg := err.Error()
+	if errors.As(err, &ne) {
+		msg = ne.Message
+	}
+	writeError(w, statusOf(code), string(code), msg)
+}
+
+func writeError(w http.ResponseWriter, status int, code, message string) {
+	writeJSON(w, status, syncproto.ErrorBody{Code: code, Message: message})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
