@@ -238,7 +238,7 @@ func (s *Store) migrate() error {
 			if err := migrations[v](txn); err != nil {
 				return fmt.Errorf("migration to schema %d: %w", v+1, err)
 			}
-			s.log.Info("store migrated", "schema", v+1)
+			s.log.Debug("store migrated", "schema", v+1)
 			return setUint(txn, keySchema, v+1)
 		})
 		if err != nil {
