@@ -1,0 +1,68 @@
+package synctest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"fieldnotes/sync/hub"
+	"fieldnotes/sync/hub/hubdb"
+)
+
+// Hub is a hub server on a loopback port with its own store.
+type Hub struct {
+	URL    string
+	Server *hub.Server
+	Store  hubdb.Store
+	HTTP   *httptest.Server
+}
+
+// HubOptions tune StartHub; the zero value is an in-memory store.
+type HubOptions struct {
+	Dir    string           // data dir (persistent Badger); "" for in memory
+	Now    func() time.Time // hub clock; nil for time.Now
+	Logger *slog.Logger     // nil: discard
+}
+
+var userCounter atomic.Int64
+
+// StartHub starts a hub for a test; it is closed when the test ends.
+func StartHub(t testing.TB, opts HubOptions) *Hub {
+	t.Helper()
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	store, err := hubdb.OpenBadger(hubdb.Options{Dir: opts.Dir, InMemory: opts.Dir == "", Logger: log})
+	if err != nil {
+		t.Fatalf("open hub store: %v", err)
+	}
+	srv, err := hub.NewServer(hub.Options{Store: store, Logger: log, Now: opts.Now})
+	if err != nil {
+		t.Fatalf("new hub: %v", err)
+	}
+	h := &Hub{Server: srv, Store: store, HTTP: httptest.NewServer(srv.Handler())}
+	h.URL = h.HTTP.URL
+	t.Cleanup(func() {
+		srv.Close()
+		h.HTTP.Close()
+		store.Close()
+	})
+	return h
+}
+
+// AddUser creates a user with a unique email and returns it with its token.
+func (h *Hub) AddUser(t testing.TB, role hubdb.Role) hub.NewUser {
+	t.Helper()
+	email := fmt.Sprintf("%s%d@example.com", role, userCounter.Add(1))
+	u, err := hub.AddUser(context.Background(), h.Store, email, role, time.Now())
+	if err != nil {
+		t.Fatalf("add user: %v", err)
+	}
+	return u
+}
