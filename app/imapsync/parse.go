@@ -191,11 +191,25 @@ func (p *Parsed) readHeader(h gomail.Header) {
 		p.Date = lenientDate(raw)
 		p.Problems = append(p.Problems, "unparseable Date header")
 	}
+	p.MessageID = messageIDOf(h)
+}
+
+func messageIDOf(h gomail.Header) string {
 	if id, err := h.MessageID(); err == nil && id != "" {
-		p.MessageID = id
-	} else {
-		p.MessageID = strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>")
+		return id
 	}
+	return strings.Trim(strings.TrimSpace(bestEffortUTF8([]byte(h.Get("Message-Id")))), "<>")
+}
+
+// leninentHeader parses the header at the start of raw (which may be cut
+// anywhere) with the same tolerance as ParseMessage.
+func leninentHeader(raw []byte) gomail.Header {
+	header, _, _, _ := readHeaderBlock(bufio.NewReader(bytes.NewReader(raw)))
+	entity, _ := message.Read(bytes.NewReader(header))
+	if entity == nil {
+		return gomail.Header{}
+	}
+	return gomail.Header{Header: entity.Header}
 }
 
 // addressesOf parses an address header strictly, then leniently; it returns

@@ -364,6 +364,9 @@ func EmailID(messageID string) string {
 	return "em-" + hex.EncodeToString(sum[:16])
 }
 
+// rawFrom reads the first bytes of messages whose envelope was unusable and
+// parses their header leniently (our parser drops malformed lines instead of
+// giving up), filling in addresses and a missing Message-ID.
 func (r *folderRun) rawFrom(sums []Summary, uids []uint32) error {
 	index := make(map[uint32]int, len(sums))
 	for i, sm := range sums {
@@ -373,7 +376,7 @@ func (r *folderRun) rawFrom(sums []Summary, uids []uint32) error {
 	for _, u := range uids {
 		set.AddNum(imap.UID(u))
 	}
-	section := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: []string{"From"}, Peek: true}
+	section := &imap.FetchItemBodySection{Peek: true, Partial: &imap.SectionPartial{Offset: 0, Size: rawHeaderBytes}}
 	msgs, err := r.c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}}).Collect()
 	if err != nil {
 		return err
@@ -383,17 +386,27 @@ func (r *folderRun) rawFrom(sums []Summary, uids []uint32) error {
 		if !ok {
 			continue
 		}
-		raw := strings.TrimSpace(string(buf.FindBodySection(section)))
-		if k := strings.IndexByte(raw, ':'); k >= 0 {
-			raw = raw[k+1:]
+		var raw []byte
+		for _, bs := range buf.BodySection {
+			raw = append(raw, bs.Bytes...)
 		}
-		raw = strings.Join(strings.Fields(raw), " ") // unfold
-		for _, a := range LenientAddresses(decodeHeaderText(raw)) {
-			sums[i].Addrs = appendUnique(sums[i].Addrs, a)
+		h := leninentHeader(raw)
+		for _, key := range []string{"From", "To", "Cc"} {
+			addrs, _ := addressesOf(h, key)
+			for _, a := range addrs {
+				sums[i].Addrs = appendUnique(sums[i].Addrs, a)
+			}
+		}
+		if strings.HasSuffix(sums[i].MessageID, "@fieldnotes.invalid") {
+			if id := messageIDOf(h); id != "" {
+				sums[i].MessageID = id
+			}
 		}
 	}
 	return nil
 }
+
+const rawHeaderBytes = 32 << 10
 
 // judge decides relevance for freshly scanned summaries and returns those
 // whose body should be stored.
