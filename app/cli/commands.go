@@ -1,0 +1,201 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"fieldnotes/app/demo"
+	"fieldnotes/app/notebook"
+	"fieldnotes/app/secrets"
+	"fieldnotes/app/store"
+	"fieldnotes/app/transfer"
+)
+
+// openStore opens the notebook in the data dir with its key; a second
+// process gets the store's clear "in use" message.
+func (e *env) openStore() (*store.Store, error) {
+	key, _, err := secrets.DataKey(e.dataDir, e.log)
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(store.Options{Dir: e.dataDir, Key: key, Logger: e.log, Author: author()})
+}
+
+// author is the local user's name until the hub assigns an id.
+func author() string {
+	for _, v := range []string{"FIELDNOTES_USER", "USER", "USERNAME"} {
+		if s := os.Getenv(v); s != "" {
+			return s
+		}
+	}
+	return "me"
+}
+
+func (e *env) withStore(fn func(s *store.Store) error) error {
+	s, err := e.openStore()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return fn(s)
+}
+
+func newFlags(name string, e *env) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+func runImport(e *env, args []string) error {
+	if len(args) == 0 {
+		return notebook.Errorf(notebook.Invalid, "import needs at least one file: fieldnotes import accounts.csv contacts.csv")
+	}
+	return e.withStore(func(s *store.Store) error {
+		failed := false
+		for _, path := range args {
+			rep, err := transfer.ImportPath(e.ctx, s, path)
+			if err != nil {
+				return err
+			}
+			for _, re := range rep.Errors {
+				fmt.Fprintln(e.stderr, re.String())
+			}
+			fmt.Fprintf(e.stdout, "%s: %s, %d imported, %d unchanged, %d rejected\n", path, rep.Kind, rep.Imported, rep.Unchanged, len(rep.Errors))
+			failed = failed || len(rep.Errors) > 0
+		}
+		if failed {
+			return errSilentFailure
+		}
+		return nil
+	})
+}
+
+func runExport(e *env, args []string) error {
+	fs := newFlags("export", e)
+	format := fs.String("format", "ndjson", "ndjson, csv or md")
+	typ := fs.String("type", "", "only this record type (csv: required unless --out is a directory)")
+	out := fs.String("out", "", "output file (csv without --type: a directory); default standard output")
+	if err := fs.Parse(args); err != nil {
+		return notebook.Errorf(notebook.Invalid, "export: %v", err)
+	}
+	var types []notebook.Type
+	if *typ != "" {
+		t, err := notebook.ParseType(*typ)
+		if err != nil {
+			return err
+		}
+		types = []notebook.Type{t}
+	}
+	return e.withStore(func(s *store.Store) error {
+		switch *format {
+		case "ndjson":
+			return e.writeOut(*out, func(w io.Writer) (int, error) { return transfer.ExportNDJSON(e.ctx, s, w, types...) })
+		case "md":
+			return e.writeOut(*out, func(w io.Writer) (int, error) { return transfer.ExportMarkdown(e.ctx, s, w) })
+		case "csv":
+			return e.exportCSV(s, types, *out)
+		}
+		return notebook.Errorf(notebook.Invalid, "export: --format must be ndjson, csv or md, not %q", *format)
+	})
+}
+
+func (e *env) exportCSV(s *store.Store, types []notebook.Type, out string) error {
+	if len(types) == 1 {
+		return e.writeOut(out, func(w io.Writer) (int, error) { return transfer.ExportCSV(e.ctx, s, types[0], w) })
+	}
+	if out == "" {
+		return notebook.Errorf(notebook.Invalid, "export --format csv writes one file per type: give --type T, or --out DIR")
+	}
+	if err := os.MkdirAll(out, 0o700); err != nil {
+		return notebook.Wrap(notebook.Invalid, err, "cannot create %s: %v", out, err)
+	}
+	for _, t := range notebook.Types {
+		t := t
+		if err := e.writeOut(out+"/"+string(t)+".csv", func(w io.Writer) (int, error) { return transfer.ExportCSV(e.ctx, s, t, w) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeOut writes to path (atomically, via a temporary file) or stdout.
+func (e *env) writeOut(path string, write func(io.Writer) (int, error)) error {
+	if path == "" || path == "-" {
+		_, err := write(e.stdout)
+		return err
+	}
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return notebook.Wrap(notebook.Invalid, err, "cannot write %s: %v", path, err)
+	}
+	n, err := write(f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return notebook.Wrap(notebook.Internal, err, "cannot write %s: %v", path, err)
+	}
+	if n >= 0 {
+		fmt.Fprintf(e.stderr, "wrote %d records to %s\n", n, path)
+	}
+	return nil
+}
+
+func runBackup(e *env, args []string) error {
+	if len(args) != 1 {
+		return notebook.Errorf(notebook.Invalid, "usage: fieldnotes backup FILE")
+	}
+	return e.withStore(func(s *store.Store) error {
+		if err := e.writeOut(args[0], func(w io.Writer) (int, error) { return -1, s.Backup(e.ctx, w) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "wrote an encrypted backup to %s\n", args[0])
+		return nil
+	})
+}
+
+func runRestore(e *env, args []string) error {
+	if len(args) != 1 {
+		return notebook.Errorf(notebook.Invalid, "usage: fieldnotes restore FILE")
+	}
+	return e.withStore(func(s *store.Store) error {
+		if err := s.Restore(e.ctx, func() (io.ReadCloser, error) { return os.Open(args[0]) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "restored %s into %s\n", args[0], e.dataDir)
+		return nil
+	})
+}
+
+func runDemo(e *env, args []string) error {
+	fs := newFlags("demo", e)
+	force := fs.Bool("force", false, "seed again even if the demo is already there")
+	if err := fs.Parse(args); err != nil {
+		return notebook.Errorf(notebook.Invalid, "demo: %v", err)
+	}
+	return e.withStore(func(s *store.Store) error {
+		if demo.Seeded(e.ctx, s) && !*force {
+			fmt.Fprintln(e.stdout, "the demo notebook is already there (use --force to add it again)")
+			return nil
+		}
+		start := time.Now()
+		n, err := demo.Seed(e.ctx, s, time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "seeded %s in %s\n", n, time.Since(start).Round(time.Millisecond))
+		return nil
+	})
+}
+
