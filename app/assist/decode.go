@@ -114,15 +114,18 @@ func newChecker(hyps []notebook.Hypothesis, text string, r *Redactor) checker {
 func (c checker) suggestions(items []rawSuggestion, emailID string) ([]Suggestion, int, error) {
 	out := []Suggestion{}
 	discarded := 0
+	seen := map[[4]string]bool{}
 	for i, it := range items {
 		if it.HypothesisID == nil || it.Signal == nil || it.Quote == nil {
 			return nil, 0, malformed("item %d lacks hypothesis_id, signal or quote", i+1)
 		}
 		s, ok := c.suggestion(it, emailID)
-		if !ok {
+		key := [4]string{s.HypothesisID, s.QuestionID, string(s.Signal), s.Quote}
+		if !ok || seen[key] { // unusable, or the same suggestion twice
 			discarded++
 			continue
 		}
+		seen[key] = true
 		out = append(out, s)
 	}
 	return out, discarded, nil

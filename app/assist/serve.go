@@ -42,8 +42,9 @@ func (a *Assistant) sleep(ctx context.Context, wait time.Duration) bool {
 	return false
 }
 
-// next picks the queued job due first. It returns the job when it is due,
-// otherwise how long to wait (0: until nudged).
+// next picks the queued job due first and claims it (state running). It
+// returns the job when it is due, otherwise how long to wait (0: until
+// nudged).
 func (a *Assistant) next() (*Job, time.Duration) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -66,6 +67,8 @@ func (a *Assistant) next() (*Job, time.Duration) {
 	if wait := best.NextAttemptAt.Sub(a.now()); wait > 0 {
 		return nil, wait
 	}
+	best.State = JobRunning // claimed under the lock, so Cancel sees it running
+	a.running = best.ID
 	return best, 0
 }
 
@@ -74,8 +77,10 @@ func (a *Assistant) run(ctx context.Context, j *Job) {
 	jobCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	a.mu.Lock()
-	j.State = JobRunning
-	a.running, a.cancelRun = j.ID, cancel
+	a.cancelRun = cancel
+	if a.cancelled[j.ID] { // cancelled between claim and start
+		cancel()
+	}
 	cfg := a.cfg
 	req := j.Request
 	if err := a.persistLocked(ctx, j); err != nil {
@@ -140,6 +145,7 @@ func (a *Assistant) settleLocked(ctx context.Context, j *Job, res result, err er
 		a.saveOrLog(ctx, j)
 	case errors.As(err, &nbErr):
 		a.reachable, a.unreached = true, 0
+		a.log.Warn("assist: job failed", "job", j.ID, "kind", j.Kind, "code", nbErr.Code)
 		a.finishOrLog(ctx, j, JobFailed, nbErr)
 	default:
 		a.log.Error("assist: job failed unexpectedly", "job", j.ID, "err", err)
