@@ -127,13 +127,13 @@ func TestEvidenceToolCalls(t *testing.T) {
 func TestQuoteNotInNotesIsDiscarded(t *testing.T) {
 	answer := mustJSON(t, map[string]any{"suggestions": []any{
 		item("hyp-sso", "q-sso-blocker", "supports", 3, "Without SSO we cannot roll this out to 400 people.", nil),
-		item("hyp-sso", "q-sso-blocker", "supports", 3, "SSO is absolutely essential for us", nil),           // invented
-		item("hyp-sso", "q-sso-blocker", "supports", 3, "without sso we cannot roll this out", nil),          // case changed
-		item("hyp-unknown", "q-sso-blocker", "supports", 2, "Without SSO we cannot roll this out", nil),      // unknown hypothesis
-		item("hyp-sso", "q-digest-want", "supports", 2, "Without SSO we cannot roll this out", nil),          // question of another hypothesis
-		item("hyp-sso", "q-sso-blocker", "delighted", 2, "Without SSO we cannot roll this out", nil),         // not a signal
-		item("hyp-sso", "q-sso-blocker", "supports", 7, "Without SSO we cannot roll this out", nil),          // strength out of range
-		item("hyp-sso", "q-sso-blocker", "supports", 2, "   ", nil),                                          // empty
+		item("hyp-sso", "q-sso-blocker", "supports", 3, "SSO is absolutely essential for us", nil),                                                        // invented
+		item("hyp-sso", "q-sso-blocker", "supports", 3, "without sso we cannot roll this out", nil),                                                       // case changed
+		item("hyp-unknown", "q-sso-blocker", "supports", 2, "Without SSO we cannot roll this out", nil),                                                   // unknown hypothesis
+		item("hyp-sso", "q-digest-want", "supports", 2, "Without SSO we cannot roll this out", nil),                                                       // question of another hypothesis
+		item("hyp-sso", "q-sso-blocker", "delighted", 2, "Without SSO we cannot roll this out", nil),                                                      // not a signal
+		item("hyp-sso", "q-sso-blocker", "supports", 7, "Without SSO we cannot roll this out", nil),                                                       // strength out of range
+		item("hyp-sso", "q-sso-blocker", "supports", 2, "   ", nil),                                                                                       // empty
 		item("hyp-sso", "", "mixed", 1, `"budget sits with IT"`, map[string]any{"amount": 5, "currency": "euros", "period": "month", "budget_owner": ""}), // quote marks trimmed; bad price dropped
 	}})
 	ai := newFakeAI(t, reply{content: answer})

@@ -402,4 +402,3 @@ func (a *Assistant) readyConfig() (Config, error) {
 	}
 	return a.cfg, nil
 }
-

@@ -18,11 +18,11 @@ import (
 // back to exactly the text it replaced, which keeps verbatim checks exact.
 // A disabled Redactor passes text through unchanged.
 type Redactor struct {
-	enabled   bool
-	names     []*regexp.Regexp // full names (case-insensitive), then name parts (case-sensitive), longest first
-	forward   map[string]string
-	back      map[string]string
-	counts    map[string]int
+	enabled bool
+	names   []*regexp.Regexp // full names (case-insensitive), then name parts (case-sensitive), longest first
+	forward map[string]string
+	back    map[string]string
+	counts  map[string]int
 }
 
 var (
