@@ -1,0 +1,151 @@
+package bridge
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"fieldnotes/app/notebook"
+)
+
+// Accounts lists accounts and builds the pre-call brief.
+type Accounts struct{ d *Deps }
+
+// NewAccounts binds the accounts area.
+func NewAccounts(d *Deps) *Accounts { return &Accounts{d} }
+
+// List returns accounts whose name, domain or segment contains filter
+// (case-insensitive), most recently called first, then by name.
+func (a *Accounts) List(filter string) (rows []AccountRow, err error) {
+	defer guard(a.d.Log, "Accounts.List", &err)
+	ctx := context.Background()
+	accts, err := listOf[notebook.Account](ctx, a.d.Store, notebook.TypeAccount, Query{})
+	if err != nil {
+		return nil, err
+	}
+	calls, err := listOf[notebook.Call](ctx, a.d.Store, notebook.TypeCall, Query{})
+	if err != nil {
+		return nil, err
+	}
+	last := map[string]string{}
+	for _, c := range calls {
+		if s := ts(c.StartedAt); s > last[c.AccountID] {
+			last[c.AccountID] = s
+		}
+	}
+	f := strings.ToLower(strings.TrimSpace(filter))
+	rows = []AccountRow{}
+	for _, ac := range accts {
+		hay := strings.ToLower(ac.Name + " " + strings.Join(ac.Domains, " ") + " " + ac.Segment)
+		if f != "" && !strings.Contains(hay, f) {
+			continue
+		}
+		rows = append(rows, AccountRow{AccountDTO: accountDTO(ac), LastCallAt: last[ac.ID]})
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if rows[i].LastCallAt != rows[j].LastCallAt {
+			return rows[i].LastCallAt > rows[j].LastCallAt
+		}
+		return strings.ToLower(rows[i].Name) < strings.ToLower(rows[j].Name)
+	})
+	return rows, nil
+}
+
+// Brief returns what a rep needs before calling the account: hypotheses that
+// target it with their questions, what it said before, its calls, its
+// contacts and the open studies it fits.
+func (a *Accounts) Brief(id string) (b AccountBrief, err error) {
+	defer guard(a.d.Log, "Accounts.Brief", &err)
+	ctx := context.Background()
+	var acct notebook.Account
+	if err := a.d.Store.Get(ctx, id, &acct); err != nil {
+		return b, err
+	}
+	b.Account = accountDTO(acct)
+	if b.Hypotheses, err = relevantHypotheses(ctx, a.d, acct); err != nil {
+		return b, err
+	}
+	if b.Evidence, err = evidenceRows(ctx, a.d, Query{AccountID: id, Newest: true}); err != nil {
+		return b, err
+	}
+	if b.Calls, err = callRows(ctx, a.d, Query{AccountID: id, Newest: true}, 20); err != nil {
+		return b, err
+	}
+	if b.Contacts, err = contactsOf(ctx, a.d, acct); err != nil {
+		return b, err
+	}
+	studies, err := listOf[notebook.Study](ctx, a.d.Store, notebook.TypeStudy, Query{})
+	if err != nil {
+		return b, err
+	}
+	b.Studies = []StudyDTO{}
+	for _, s := range studies {
+		if s.Status == notebook.StudyOpen && s.Fits(acct.Segment, acct.Stage) {
+			b.Studies = append(b.Studies, studyDTO(s))
+		}
+	}
+	return b, nil
+}
+
+// relevantHypotheses lists active hypotheses for the rep's role that target
+// the account, best-ranked first (rank 1 first; 0 means unranked, last).
+func relevantHypotheses(ctx context.Context, d *Deps, acct notebook.Account) ([]HypothesisDTO, error) {
+	hs, err := listOf[notebook.Hypothesis](ctx, d.Store, notebook.TypeHypothesis, Query{})
+	if err != nil {
+		return nil, err
+	}
+	sortHypotheses(hs)
+	out := []HypothesisDTO{}
+	for _, h := range hs {
+		if h.Status == notebook.StatusActive && h.ForAudience(d.Role) && h.Targets(acct.Segment, acct.Stage) {
+			out = append(out, hypothesisDTO(h))
+		}
+	}
+	return out, nil
+}
+
+func sortHypotheses(hs []notebook.Hypothesis) {
+	rank := func(h notebook.Hypothesis) int {
+		if h.Rank <= 0 {
+			return 1 << 30
+		}
+		return h.Rank
+	}
+	order := map[notebook.HypothesisStatus]int{notebook.StatusActive: 0, notebook.StatusDraft: 1, notebook.StatusValidated: 2, notebook.StatusInvalidated: 3, notebook.StatusArchived: 4}
+	sort.SliceStable(hs, func(i, j int) bool {
+		if order[hs[i].Status] != order[hs[j].Status] {
+			return order[hs[i].Status] < order[hs[j].Status]
+		}
+		if rank(hs[i]) != rank(hs[j]) {
+			return rank(hs[i]) < rank(hs[j])
+		}
+		return hs[i].Statement < hs[j].Statement
+	})
+}
+
+func contactsOf(ctx context.Context, d *Deps, acct notebook.Account) ([]ContactDTO, error) {
+	cs, err := listOf[notebook.Contact](ctx, d.Store, notebook.TypeContact, Query{AccountID: acct.ID})
+	if err != nil {
+		return nil, err
+	}
+	now := d.now()
+	out := make([]ContactDTO, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, contactDTO(c, acct.Name, now))
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// accountNames maps account ids to names for lists that show them.
+func accountNames(ctx context.Context, d *Deps) (map[string]string, error) {
+	accts, err := listOf[notebook.Account](ctx, d.Store, notebook.TypeAccount, Query{})
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(accts))
+	for _, a := range accts {
+		names[a.ID] = a.Name
+	}
+	return names, nil
+}

@@ -1,0 +1,116 @@
+package bridge
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"time"
+
+	"fieldnotes/app/notebook"
+)
+
+// Backend is what the bridge needs from the notebook store. app/desktop
+// adapts *store.Store to it; the store's generic List becomes List by type.
+type Backend interface {
+	Save(ctx context.Context, rec notebook.Record) (Saved, error)
+	Delete(ctx context.Context, t notebook.Type, id string) error
+	Get(ctx context.Context, id string, dst notebook.Record) error
+	// List returns records of type t as values (notebook.Account, not *Account).
+	List(ctx context.Context, t notebook.Type, q Query) ([]notebook.Record, error)
+	Search(ctx context.Context, q string, limit int) ([]Hit, error)
+	PendingCount(ctx context.Context) (int, error)
+	Dir() string
+	Encrypted() bool
+	Backup(ctx context.Context, w io.Writer) error
+	// Restore replaces the notebook with a backup; open may be called more
+	// than once (the store verifies the whole file before it replaces anything).
+	Restore(ctx context.Context, open func() (io.ReadCloser, error)) error
+}
+
+// Saved reports a durable commit: Seq is the change-feed sequence.
+type Saved struct {
+	Seq     uint64
+	Changed []string
+	Created bool
+}
+
+// Query narrows a List; empty fields mean "any".
+type Query struct {
+	AccountID, HypothesisID, CallID, ContactID string
+	Newest                                     bool
+	Limit                                      int
+}
+
+// Hit is one full-text search result.
+type Hit struct {
+	Type    notebook.Type
+	ID      string
+	Title   string
+	Snippet string
+	Score   float64
+}
+
+// Emitter sends an event to every connected frontend (Wails runtime.EventsEmit
+// in the app, a recorder in tests).
+type Emitter interface {
+	Emit(name string, data any)
+}
+
+// Dialogs opens native file choosers. The e2e build swaps in one that answers
+// with fixed paths, because a native dialog in the Xvfb window is out of a
+// browser test's reach. An empty path means the user cancelled.
+type Dialogs interface {
+	OpenFile(ctx context.Context, title string, extensions []string) (string, error)
+	SaveFile(ctx context.Context, title, defaultName string) (string, error)
+}
+
+// Transfer imports and exports files (app/transfer in the app).
+type Transfer interface {
+	Import(ctx context.Context, path string) (ImportReport, error)
+	Export(ctx context.Context, format, path string) (int, error)
+}
+
+// Deps is everything the bound structs share.
+type Deps struct {
+	Store     Backend
+	Emit      Emitter
+	Dialogs   Dialogs
+	Transfer  Transfer
+	Log       *slog.Logger
+	Now       func() time.Time
+	Author    string            // local user id stamped on evidence and calls
+	Role      notebook.Audience // sales or cs; "" sees every hypothesis
+	KeySource string            // where the data key came from (keyring, env, file)
+	Sync      func() SyncState  // nil until a sync engine runs
+}
+
+func (d *Deps) now() time.Time {
+	if d.Now != nil {
+		return d.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (d *Deps) emit(name string, data any) {
+	if d.Emit != nil {
+		d.Emit.Emit(name, data)
+	}
+}
+
+// listOf lists records of one type as their concrete value type.
+func listOf[T notebook.Record](ctx context.Context, b Backend, t notebook.Type, q Query) ([]T, error) {
+	recs, err := b.List(ctx, t, q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, 0, len(recs))
+	for _, r := range recs {
+		switch v := any(r).(type) {
+		case T:
+			out = append(out, v)
+		case *T:
+			out = append(out, *v)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,134 @@
+package bridge
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"fieldnotes/app/notebook"
+)
+
+// Evidence saves and deletes evidence items captured in a call.
+type Evidence struct{ d *Deps }
+
+// NewEvidence binds the evidence area.
+func NewEvidence(d *Deps) *Evidence { return &Evidence{d} }
+
+// Save creates (empty id) or replaces an evidence item. The account comes
+// from the call, author and capture time from the first save, so the UI
+// cannot forge them. A quote or a form without a signal yet is "unclear"
+// until the rep marks it: evidence always carries a signal.
+func (ev *Evidence) Save(in EvidenceDTO) (out EvidenceDTO, err error) {
+	defer guard(ev.d.Log, "Evidence.Save", &err)
+	ctx := context.Background()
+	rec, err := ev.merge(ctx, in)
+	if err != nil {
+		return out, err
+	}
+	if _, err := ev.d.Store.Save(ctx, rec); err != nil {
+		return out, err
+	}
+	return evidenceDTO(rec), nil
+}
+
+func (ev *Evidence) merge(ctx context.Context, in EvidenceDTO) (notebook.Evidence, error) {
+	var rec notebook.Evidence
+	if in.ID != "" {
+		if err := ev.d.Store.Get(ctx, in.ID, &rec); err != nil && !notebook.IsCode(err, notebook.NotFound) {
+			return rec, err
+		}
+	}
+	if rec.ID == "" {
+		rec = notebook.Evidence{ID: in.ID, Author: ev.d.Author, AuthorRole: ev.d.Role, CapturedAt: ev.d.now(), Source: "manual"}
+		if rec.ID == "" {
+			rec.ID = notebook.NewID()
+		}
+		if in.Source == "ai" || in.Source == "email" {
+			rec.Source = in.Source
+		}
+	}
+	rec.HypothesisID, rec.QuestionID, rec.CallID, rec.ContactID = in.HypothesisID, in.QuestionID, in.CallID, in.ContactID
+	rec.AccountID = in.AccountID
+	if in.CallID != "" {
+		var call notebook.Call
+		if err := ev.d.Store.Get(ctx, in.CallID, &call); err != nil {
+			return rec, err
+		}
+		rec.AccountID = call.AccountID
+	}
+	rec.Signal = notebook.Signal(in.Signal)
+	if rec.Signal == "" {
+		rec.Signal = notebook.SignalUnclear
+	}
+	rec.Strength, rec.Quote = in.Strength, in.Quote
+	rec.Capability, rec.Problem, rec.Blocker, rec.Feature, rec.Usage = in.Capability, in.Problem, in.Blocker, in.Feature, in.Usage
+	rec.Severity = notebook.Severity(in.Severity)
+	rec.WTP = nil
+	if w := in.WTP; w != nil && (w.Amount != 0 || w.Currency != "" || w.BudgetOwner != "") {
+		rec.WTP = &notebook.WTP{Amount: w.Amount, Currency: strings.ToUpper(strings.TrimSpace(w.Currency)), Period: w.Period, BudgetOwner: w.BudgetOwner}
+	}
+	return rec, nil
+}
+
+// Delete removes an evidence item (for example an answer marked by mistake).
+func (ev *Evidence) Delete(id string) (err error) {
+	defer guard(ev.d.Log, "Evidence.Delete", &err)
+	return ev.d.Store.Delete(context.Background(), notebook.TypeEvidence, id)
+}
+
+// evidenceRows lists evidence newest first with names resolved.
+func evidenceRows(ctx context.Context, d *Deps, q Query) ([]EvidenceRow, error) {
+	ev, err := listOf[notebook.Evidence](ctx, d.Store, notebook.TypeEvidence, q)
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(ev, func(i, j int) bool { return ev[i].CapturedAt.After(ev[j].CapturedAt) })
+	names, err := accountNames(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	hyps := map[string]notebook.Hypothesis{}
+	rows := make([]EvidenceRow, 0, len(ev))
+	for _, e := range ev {
+		h, ok := hyps[e.HypothesisID]
+		if !ok {
+			_ = d.Store.Get(ctx, e.HypothesisID, &h) // a missing hypothesis just shows no statement
+			hyps[e.HypothesisID] = h
+		}
+		q, _ := h.Question(e.QuestionID)
+		rows = append(rows, EvidenceRow{EvidenceDTO: evidenceDTO(e), AccountName: names[e.AccountID], Statement: h.Statement, Question: q.Text})
+	}
+	return rows, nil
+}
+
+// tally counts each account once, by its latest signal.
+func tally(ev []notebook.Evidence) Tally {
+	latest := map[string]notebook.Evidence{}
+	for _, e := range ev {
+		key := e.AccountID
+		if key == "" {
+			key = "evidence:" + e.ID
+		}
+		if cur, ok := latest[key]; !ok || e.CapturedAt.After(cur.CapturedAt) {
+			latest[key] = e
+		}
+	}
+	t := Tally{Items: len(ev), Accounts: len(latest)}
+	for _, e := range latest {
+		switch e.Signal {
+		case notebook.SignalSupports:
+			t.Supports++
+		case notebook.SignalRefutes:
+			t.Refutes++
+		case notebook.SignalMixed:
+			t.Mixed++
+		default:
+			t.Unclear++
+		}
+	}
+	return t
+}
+
+func sortCallsNewest(calls []notebook.Call) {
+	sort.SliceStable(calls, func(i, j int) bool { return calls[i].StartedAt.After(calls[j].StartedAt) })
+}

@@ -1,0 +1,60 @@
+package bridge
+
+import (
+	"context"
+
+	"fieldnotes/app/notebook"
+)
+
+// Hypotheses lists hypotheses ranked and shows one with its evidence.
+type Hypotheses struct{ d *Deps }
+
+// NewHypotheses binds the hypotheses area.
+func NewHypotheses(d *Deps) *Hypotheses { return &Hypotheses{d} }
+
+// List returns every hypothesis: active first by rank, then drafts and decided ones.
+func (h *Hypotheses) List() (rows []HypothesisRow, err error) {
+	defer guard(h.d.Log, "Hypotheses.List", &err)
+	return hypothesisRows(context.Background(), h.d, false)
+}
+
+func hypothesisRows(ctx context.Context, d *Deps, activeOnly bool) ([]HypothesisRow, error) {
+	hs, err := listOf[notebook.Hypothesis](ctx, d.Store, notebook.TypeHypothesis, Query{})
+	if err != nil {
+		return nil, err
+	}
+	sortHypotheses(hs)
+	ev, err := listOf[notebook.Evidence](ctx, d.Store, notebook.TypeEvidence, Query{})
+	if err != nil {
+		return nil, err
+	}
+	by := map[string][]notebook.Evidence{}
+	for _, e := range ev {
+		by[e.HypothesisID] = append(by[e.HypothesisID], e)
+	}
+	rows := []HypothesisRow{}
+	for _, x := range hs {
+		if activeOnly && (x.Status != notebook.StatusActive || !x.ForAudience(d.Role)) {
+			continue
+		}
+		rows = append(rows, HypothesisRow{HypothesisDTO: hypothesisDTO(x), Tally: tally(by[x.ID])})
+	}
+	return rows, nil
+}
+
+// Get returns one hypothesis with its tally and evidence, newest first.
+func (h *Hypotheses) Get(id string) (det HypothesisDetail, err error) {
+	defer guard(h.d.Log, "Hypotheses.Get", &err)
+	ctx := context.Background()
+	var x notebook.Hypothesis
+	if err := h.d.Store.Get(ctx, id, &x); err != nil {
+		return det, err
+	}
+	ev, err := listOf[notebook.Evidence](ctx, h.d.Store, notebook.TypeEvidence, Query{HypothesisID: id})
+	if err != nil {
+		return det, err
+	}
+	det.Hypothesis, det.Tally = hypothesisDTO(x), tally(ev)
+	det.Evidence, err = evidenceRows(ctx, h.d, Query{HypothesisID: id})
+	return det, err
+}

@@ -1,0 +1,69 @@
+package bridge
+
+import (
+	"context"
+	"strings"
+
+	"fieldnotes/app/notebook"
+)
+
+// Search is the Ctrl/Cmd+K palette.
+type Search struct{ d *Deps }
+
+// NewSearch binds the search area.
+func NewSearch(d *Deps) *Search { return &Search{d} }
+
+// Query searches every record type and says where each hit opens.
+func (s *Search) Query(q string, limit int) (hits []SearchHit, err error) {
+	defer guard(s.d.Log, "Search.Query", &err)
+	hits = []SearchHit{}
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return hits, nil
+	}
+	if limit <= 0 || limit > 100 {
+		limit = 20
+	}
+	ctx := context.Background()
+	found, err := s.d.Store.Search(ctx, q, limit)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range found {
+		hits = append(hits, SearchHit{Type: string(h.Type), ID: h.ID, Title: h.Title, Snippet: h.Snippet, Score: h.Score, Route: s.route(ctx, h)})
+	}
+	return hits, nil
+}
+
+// route is the screen a hit opens: evidence opens its call, a contact its account.
+func (s *Search) route(ctx context.Context, h Hit) string {
+	switch h.Type {
+	case notebook.TypeAccount:
+		return "#/accounts/" + h.ID
+	case notebook.TypeCall:
+		return "#/calls/" + h.ID
+	case notebook.TypeHypothesis:
+		return "#/hypotheses/" + h.ID
+	case notebook.TypeStudy:
+		return "#/recruiting/" + h.ID
+	case notebook.TypeContact:
+		var c notebook.Contact
+		if s.d.Store.Get(ctx, h.ID, &c) == nil && c.AccountID != "" {
+			return "#/accounts/" + c.AccountID
+		}
+	case notebook.TypeEvidence:
+		var e notebook.Evidence
+		if s.d.Store.Get(ctx, h.ID, &e) == nil {
+			if e.CallID != "" {
+				return "#/calls/" + e.CallID
+			}
+			return "#/hypotheses/" + e.HypothesisID
+		}
+	case notebook.TypeEmail:
+		var m notebook.Email
+		if s.d.Store.Get(ctx, h.ID, &m) == nil && m.AccountID != "" {
+			return "#/accounts/" + m.AccountID
+		}
+	}
+	return "#/home"
+}

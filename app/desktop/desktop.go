@@ -1,0 +1,115 @@
+package desktop
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"os/user"
+	"time"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+
+	"fieldnotes/app/bridge"
+	"fieldnotes/app/notebook"
+	"fieldnotes/app/secrets"
+	"fieldnotes/app/store"
+)
+
+// Config is what main hands the window.
+type Config struct {
+	DataDir string
+	Assets  fs.FS // the embedded frontend (frontend/dist, or an FS holding it)
+	Logger  *slog.Logger
+}
+
+// started is when the process began, for the launch-to-ready log line.
+var started = time.Now()
+
+// Run opens the notebook and shows the window until it is closed or ctx ends.
+// It returns an error (and main a non-zero status) when the store cannot be
+// opened or Wails cannot start.
+func Run(ctx context.Context, cfg Config) error {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	if generatingBindings {
+		return wails.Run(&options.App{Title: "Fieldnotes", Bind: bridge.All(&bridge.Deps{Log: log})})
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return notebook.Wrap(notebook.Invalid, err, "cannot create the data directory %s: %v", cfg.DataDir, err)
+	}
+	key, source, err := secrets.DataKey(cfg.DataDir, log)
+	if err != nil {
+		return err
+	}
+	author := authorName()
+	st, err := store.Open(store.Options{Dir: cfg.DataDir, Key: key, Logger: log, Author: author})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a := newApp(ctx, st, log)
+	deps := &bridge.Deps{Store: bridge.StoreBackend(st), Emit: a, Dialogs: pickDialogs(a), Transfer: newTransfer(st, log),
+		Log: log, Author: author, Role: notebook.Audience(os.Getenv("FIELDNOTES_ROLE")), KeySource: source}
+	assets, err := frontendFS(cfg.Assets)
+	if err != nil {
+		return err
+	}
+	err = wails.Run(&options.App{
+		Title:     "Fieldnotes",
+		Width:     1280,
+		Height:    800,
+		MinWidth:  1024,
+		MinHeight: 700,
+		AssetServer: &assetserver.Options{
+			Assets: assets,
+		},
+		BackgroundColour: &options.RGBA{R: 250, G: 250, B: 249, A: 255},
+		OnStartup:        a.startup,
+		OnDomReady:       a.domReady,
+		OnShutdown:       a.shutdown,
+		Bind:             bridge.All(deps),
+		ErrorFormatter:   bridge.FormatError,
+		Linux:            &linux.Options{ProgramName: "fieldnotes", WebviewGpuPolicy: linux.WebviewGpuPolicyNever},
+	})
+	if err != nil {
+		return notebook.Wrap(notebook.Internal, err, "the window could not start: %v", err)
+	}
+	return nil
+}
+
+// frontendFS finds index.html in the embedded FS (main embeds frontend/dist
+// with its path).
+func frontendFS(assets fs.FS) (fs.FS, error) {
+	if assets == nil {
+		return nil, errors.New("desktop: no frontend assets")
+	}
+	if _, err := fs.Stat(assets, "frontend/dist/index.html"); err == nil {
+		return fs.Sub(assets, "frontend/dist")
+	}
+	if _, err := fs.Stat(assets, "index.html"); err == nil {
+		return assets, nil
+	}
+	return assets, nil // dev builds serve -assetdir from disk; the embedded copy may be a placeholder
+}
+
+func authorName() string {
+	if a := os.Getenv("FIELDNOTES_AUTHOR"); a != "" {
+		return a
+	}
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return "me"
+}
+
+func readyMessage() string {
+	return fmt.Sprintf("window ready %d ms after launch", time.Since(started).Milliseconds())
+}

@@ -1,0 +1,11 @@
+// Package desktop wires the window: it opens the encrypted store with the key
+// from app/secrets, builds the bridge structs, runs wails.Run, forwards the
+// store's change feed to the UI as `records:changed` events and closes the
+// store on shutdown. Besides main.go it is the only importer of the Wails
+// runtime, so the bridge stays testable without a window.
+//
+// Native file dialogs go through bridge.Dialogs. With FIELDNOTES_E2E_DIALOG_DIR
+// set, a stand-in answers instead (open: the newest matching file in that
+// dir; save: that dir + the suggested name), because a native dialog in the
+// Xvfb window is out of reach of a browser test.
+package desktop

@@ -1,0 +1,14 @@
+// Actions views may run; they go through lib/api and speak ApiError.
+import { api, type ConsentInput } from '../api';
+
+export const startCall = (accountId: string, kind: string) => api.startCall(accountId, kind);
+export const searchAll = (q: string) => api.search(q, 20);
+export const findContacts = (filter: string) => api.contacts(filter);
+export const nominate = (contactId: string, studyId: string) => api.nominate(contactId, studyId);
+export const moveContact = (contactId: string, to: string, acknowledged = false) => api.move(contactId, to, acknowledged);
+export const recordConsent = (contactId: string, c: ConsentInput) => api.recordConsent(contactId, c);
+export const setDoNotContact = (contactId: string, on: boolean) => api.setDoNotContact(contactId, on);
+export const importFile = () => api.importFile();
+export const exportAll = (format: string) => api.exportAll(format);
+export const backup = () => api.backup();
+export const restore = () => api.restore();

@@ -1,0 +1,896 @@
+export namespace bridge {
+	
+	export class StudyDTO {
+	    id: string;
+	    title: string;
+	    goal: string;
+	    criteria: string;
+	    segments: string[];
+	    stages: string[];
+	    hypothesis_id: string;
+	    target_count: number;
+	    deadline: string;
+	    status: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new StudyDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.title = source["title"];
+	        this.goal = source["goal"];
+	        this.criteria = source["criteria"];
+	        this.segments = source["segments"];
+	        this.stages = source["stages"];
+	        this.hypothesis_id = source["hypothesis_id"];
+	        this.target_count = source["target_count"];
+	        this.deadline = source["deadline"];
+	        this.status = source["status"];
+	    }
+	}
+	export class ConsentDTO {
+	    wording: string;
+	    at: string;
+	    channel: string;
+	    given: boolean;
+	    study_id: string;
+	    recorded_by: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConsentDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.wording = source["wording"];
+	        this.at = source["at"];
+	        this.channel = source["channel"];
+	        this.given = source["given"];
+	        this.study_id = source["study_id"];
+	        this.recorded_by = source["recorded_by"];
+	    }
+	}
+	export class ContactDTO {
+	    id: string;
+	    email: string;
+	    name: string;
+	    account_id: string;
+	    account_name: string;
+	    title: string;
+	    recruit_status: string;
+	    study_id: string;
+	    consent_log: ConsentDTO[];
+	    last_invited_at: string;
+	    do_not_contact: boolean;
+	    recent_invite: boolean;
+	    next: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ContactDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.email = source["email"];
+	        this.name = source["name"];
+	        this.account_id = source["account_id"];
+	        this.account_name = source["account_name"];
+	        this.title = source["title"];
+	        this.recruit_status = source["recruit_status"];
+	        this.study_id = source["study_id"];
+	        this.consent_log = this.convertValues(source["consent_log"], ConsentDTO);
+	        this.last_invited_at = source["last_invited_at"];
+	        this.do_not_contact = source["do_not_contact"];
+	        this.recent_invite = source["recent_invite"];
+	        this.next = source["next"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class CallRow {
+	    id: string;
+	    account_id: string;
+	    account_name: string;
+	    title: string;
+	    kind: string;
+	    started_at: string;
+	    ended_at: string;
+	    evidence: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new CallRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.account_id = source["account_id"];
+	        this.account_name = source["account_name"];
+	        this.title = source["title"];
+	        this.kind = source["kind"];
+	        this.started_at = source["started_at"];
+	        this.ended_at = source["ended_at"];
+	        this.evidence = source["evidence"];
+	    }
+	}
+	export class WTPDTO {
+	    amount: number;
+	    currency: string;
+	    period: string;
+	    budget_owner: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new WTPDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.amount = source["amount"];
+	        this.currency = source["currency"];
+	        this.period = source["period"];
+	        this.budget_owner = source["budget_owner"];
+	    }
+	}
+	export class EvidenceRow {
+	    id: string;
+	    hypothesis_id: string;
+	    question_id: string;
+	    account_id: string;
+	    call_id: string;
+	    contact_id: string;
+	    signal: string;
+	    strength: number;
+	    quote: string;
+	    wtp?: WTPDTO;
+	    capability: string;
+	    problem: string;
+	    blocker: string;
+	    severity: string;
+	    feature: string;
+	    usage: string;
+	    source: string;
+	    captured_at: string;
+	    account_name: string;
+	    statement: string;
+	    question: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new EvidenceRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.hypothesis_id = source["hypothesis_id"];
+	        this.question_id = source["question_id"];
+	        this.account_id = source["account_id"];
+	        this.call_id = source["call_id"];
+	        this.contact_id = source["contact_id"];
+	        this.signal = source["signal"];
+	        this.strength = source["strength"];
+	        this.quote = source["quote"];
+	        this.wtp = this.convertValues(source["wtp"], WTPDTO);
+	        this.capability = source["capability"];
+	        this.problem = source["problem"];
+	        this.blocker = source["blocker"];
+	        this.severity = source["severity"];
+	        this.feature = source["feature"];
+	        this.usage = source["usage"];
+	        this.source = source["source"];
+	        this.captured_at = source["captured_at"];
+	        this.account_name = source["account_name"];
+	        this.statement = source["statement"];
+	        this.question = source["question"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class QuestionDTO {
+	    id: string;
+	    text: string;
+	    kind: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new QuestionDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.text = source["text"];
+	        this.kind = source["kind"];
+	    }
+	}
+	export class HypothesisDTO {
+	    id: string;
+	    statement: string;
+	    rationale: string;
+	    questions: QuestionDTO[];
+	    audience: string;
+	    segments: string[];
+	    stages: string[];
+	    status: string;
+	    rank: number;
+	    owner: string;
+	    decision_note: string;
+	    published_at: string;
+	    decided_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new HypothesisDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.statement = source["statement"];
+	        this.rationale = source["rationale"];
+	        this.questions = this.convertValues(source["questions"], QuestionDTO);
+	        this.audience = source["audience"];
+	        this.segments = source["segments"];
+	        this.stages = source["stages"];
+	        this.status = source["status"];
+	        this.rank = source["rank"];
+	        this.owner = source["owner"];
+	        this.decision_note = source["decision_note"];
+	        this.published_at = source["published_at"];
+	        this.decided_at = source["decided_at"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class AccountDTO {
+	    id: string;
+	    name: string;
+	    domains: string[];
+	    segment: string;
+	    stage: string;
+	    arr: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new AccountDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.domains = source["domains"];
+	        this.segment = source["segment"];
+	        this.stage = source["stage"];
+	        this.arr = source["arr"];
+	    }
+	}
+	export class AccountBrief {
+	    account: AccountDTO;
+	    hypotheses: HypothesisDTO[];
+	    evidence: EvidenceRow[];
+	    calls: CallRow[];
+	    contacts: ContactDTO[];
+	    studies: StudyDTO[];
+	
+	    static createFrom(source: any = {}) {
+	        return new AccountBrief(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.account = this.convertValues(source["account"], AccountDTO);
+	        this.hypotheses = this.convertValues(source["hypotheses"], HypothesisDTO);
+	        this.evidence = this.convertValues(source["evidence"], EvidenceRow);
+	        this.calls = this.convertValues(source["calls"], CallRow);
+	        this.contacts = this.convertValues(source["contacts"], ContactDTO);
+	        this.studies = this.convertValues(source["studies"], StudyDTO);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class AccountRow {
+	    id: string;
+	    name: string;
+	    domains: string[];
+	    segment: string;
+	    stage: string;
+	    arr: number;
+	    last_call_at: string;
+	    evidence: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new AccountRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.domains = source["domains"];
+	        this.segment = source["segment"];
+	        this.stage = source["stage"];
+	        this.arr = source["arr"];
+	        this.last_call_at = source["last_call_at"];
+	        this.evidence = source["evidence"];
+	    }
+	}
+	export class CallDTO {
+	    id: string;
+	    account_id: string;
+	    contact_ids: string[];
+	    started_at: string;
+	    ended_at: string;
+	    kind: string;
+	    title: string;
+	    notes: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CallDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.account_id = source["account_id"];
+	        this.contact_ids = source["contact_ids"];
+	        this.started_at = source["started_at"];
+	        this.ended_at = source["ended_at"];
+	        this.kind = source["kind"];
+	        this.title = source["title"];
+	        this.notes = source["notes"];
+	    }
+	}
+	
+	export class EvidenceDTO {
+	    id: string;
+	    hypothesis_id: string;
+	    question_id: string;
+	    account_id: string;
+	    call_id: string;
+	    contact_id: string;
+	    signal: string;
+	    strength: number;
+	    quote: string;
+	    wtp?: WTPDTO;
+	    capability: string;
+	    problem: string;
+	    blocker: string;
+	    severity: string;
+	    feature: string;
+	    usage: string;
+	    source: string;
+	    captured_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new EvidenceDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.hypothesis_id = source["hypothesis_id"];
+	        this.question_id = source["question_id"];
+	        this.account_id = source["account_id"];
+	        this.call_id = source["call_id"];
+	        this.contact_id = source["contact_id"];
+	        this.signal = source["signal"];
+	        this.strength = source["strength"];
+	        this.quote = source["quote"];
+	        this.wtp = this.convertValues(source["wtp"], WTPDTO);
+	        this.capability = source["capability"];
+	        this.problem = source["problem"];
+	        this.blocker = source["blocker"];
+	        this.severity = source["severity"];
+	        this.feature = source["feature"];
+	        this.usage = source["usage"];
+	        this.source = source["source"];
+	        this.captured_at = source["captured_at"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class CallView {
+	    call: CallDTO;
+	    account: AccountDTO;
+	    hypotheses: HypothesisDTO[];
+	    evidence: EvidenceDTO[];
+	    contacts: ContactDTO[];
+	
+	    static createFrom(source: any = {}) {
+	        return new CallView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.call = this.convertValues(source["call"], CallDTO);
+	        this.account = this.convertValues(source["account"], AccountDTO);
+	        this.hypotheses = this.convertValues(source["hypotheses"], HypothesisDTO);
+	        this.evidence = this.convertValues(source["evidence"], EvidenceDTO);
+	        this.contacts = this.convertValues(source["contacts"], ContactDTO);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class ConsentInput {
+	    wording: string;
+	    channel: string;
+	    at: string;
+	    given: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConsentInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.wording = source["wording"];
+	        this.channel = source["channel"];
+	        this.at = source["at"];
+	        this.given = source["given"];
+	    }
+	}
+	
+	
+	
+	export class FileResult {
+	    path: string;
+	    records: number;
+	    cancelled: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new FileResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.records = source["records"];
+	        this.cancelled = source["cancelled"];
+	    }
+	}
+	export class SyncState {
+	    state: string;
+	    message: string;
+	    last_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SyncState(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.state = source["state"];
+	        this.message = source["message"];
+	        this.last_at = source["last_at"];
+	    }
+	}
+	export class Tally {
+	    supports: number;
+	    refutes: number;
+	    mixed: number;
+	    unclear: number;
+	    accounts: number;
+	    items: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Tally(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.supports = source["supports"];
+	        this.refutes = source["refutes"];
+	        this.mixed = source["mixed"];
+	        this.unclear = source["unclear"];
+	        this.accounts = source["accounts"];
+	        this.items = source["items"];
+	    }
+	}
+	export class HypothesisRow {
+	    id: string;
+	    statement: string;
+	    rationale: string;
+	    questions: QuestionDTO[];
+	    audience: string;
+	    segments: string[];
+	    stages: string[];
+	    status: string;
+	    rank: number;
+	    owner: string;
+	    decision_note: string;
+	    published_at: string;
+	    decided_at: string;
+	    tally: Tally;
+	
+	    static createFrom(source: any = {}) {
+	        return new HypothesisRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.statement = source["statement"];
+	        this.rationale = source["rationale"];
+	        this.questions = this.convertValues(source["questions"], QuestionDTO);
+	        this.audience = source["audience"];
+	        this.segments = source["segments"];
+	        this.stages = source["stages"];
+	        this.status = source["status"];
+	        this.rank = source["rank"];
+	        this.owner = source["owner"];
+	        this.decision_note = source["decision_note"];
+	        this.published_at = source["published_at"];
+	        this.decided_at = source["decided_at"];
+	        this.tally = this.convertValues(source["tally"], Tally);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class HomeView {
+	    recent_calls: CallRow[];
+	    today: CallRow[];
+	    learn_now: HypothesisRow[];
+	    pending: number;
+	    sync: SyncState;
+	    accounts: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new HomeView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.recent_calls = this.convertValues(source["recent_calls"], CallRow);
+	        this.today = this.convertValues(source["today"], CallRow);
+	        this.learn_now = this.convertValues(source["learn_now"], HypothesisRow);
+	        this.pending = source["pending"];
+	        this.sync = this.convertValues(source["sync"], SyncState);
+	        this.accounts = source["accounts"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class HypothesisDetail {
+	    hypothesis: HypothesisDTO;
+	    tally: Tally;
+	    evidence: EvidenceRow[];
+	
+	    static createFrom(source: any = {}) {
+	        return new HypothesisDetail(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.hypothesis = this.convertValues(source["hypothesis"], HypothesisDTO);
+	        this.tally = this.convertValues(source["tally"], Tally);
+	        this.evidence = this.convertValues(source["evidence"], EvidenceRow);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class LineError {
+	    file: string;
+	    line: number;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LineError(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.file = source["file"];
+	        this.line = source["line"];
+	        this.message = source["message"];
+	    }
+	}
+	export class ImportReport {
+	    file: string;
+	    kind: string;
+	    imported: number;
+	    unchanged: number;
+	    errors: LineError[];
+	    cancelled: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportReport(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.file = source["file"];
+	        this.kind = source["kind"];
+	        this.imported = source["imported"];
+	        this.unchanged = source["unchanged"];
+	        this.errors = this.convertValues(source["errors"], LineError);
+	        this.cancelled = source["cancelled"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
+	export class SaveResult {
+	    id: string;
+	    seq: number;
+	    saved_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SaveResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.seq = source["seq"];
+	        this.saved_at = source["saved_at"];
+	    }
+	}
+	export class SearchHit {
+	    type: string;
+	    id: string;
+	    title: string;
+	    snippet: string;
+	    route: string;
+	    score: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SearchHit(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.id = source["id"];
+	        this.title = source["title"];
+	        this.snippet = source["snippet"];
+	        this.route = source["route"];
+	        this.score = source["score"];
+	    }
+	}
+	export class SettingsInfo {
+	    data_dir: string;
+	    encrypted: boolean;
+	    key_source: string;
+	    pending: number;
+	    author: string;
+	    role: string;
+	    sync: SyncState;
+	
+	    static createFrom(source: any = {}) {
+	        return new SettingsInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.data_dir = source["data_dir"];
+	        this.encrypted = source["encrypted"];
+	        this.key_source = source["key_source"];
+	        this.pending = source["pending"];
+	        this.author = source["author"];
+	        this.role = source["role"];
+	        this.sync = this.convertValues(source["sync"], SyncState);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class StudyView {
+	    study: StudyDTO;
+	    candidates: ContactDTO[];
+	    counts: Record<string, number>;
+	
+	    static createFrom(source: any = {}) {
+	        return new StudyView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.study = this.convertValues(source["study"], StudyDTO);
+	        this.candidates = this.convertValues(source["candidates"], ContactDTO);
+	        this.counts = source["counts"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
+
+}
+
