@@ -127,14 +127,15 @@ func TestEvidenceToolCalls(t *testing.T) {
 func TestQuoteNotInNotesIsDiscarded(t *testing.T) {
 	answer := mustJSON(t, map[string]any{"suggestions": []any{
 		item("hyp-sso", "q-sso-blocker", "supports", 3, "Without SSO we cannot roll this out to 400 people.", nil),
-		item("hyp-sso", "q-sso-blocker", "supports", 3, "SSO is absolutely essential for us", nil),                                                        // invented
-		item("hyp-sso", "q-sso-blocker", "supports", 3, "without sso we cannot roll this out", nil),                                                       // case changed
-		item("hyp-unknown", "q-sso-blocker", "supports", 2, "Without SSO we cannot roll this out", nil),                                                   // unknown hypothesis
-		item("hyp-sso", "q-digest-want", "supports", 2, "Without SSO we cannot roll this out", nil),                                                       // question of another hypothesis
-		item("hyp-sso", "q-sso-blocker", "delighted", 2, "Without SSO we cannot roll this out", nil),                                                      // not a signal
-		item("hyp-sso", "q-sso-blocker", "supports", 7, "Without SSO we cannot roll this out", nil),                                                       // strength out of range
-		item("hyp-sso", "q-sso-blocker", "supports", 2, "   ", nil),                                                                                       // empty
-		item("hyp-sso", "", "mixed", 1, `"budget sits with IT"`, map[string]any{"amount": 5, "currency": "euros", "period": "month", "budget_owner": ""}), // quote marks trimmed; bad price dropped
+		item("hyp-sso", "q-sso-blocker", "supports", 3, "SSO is absolutely essential for us", nil),      // invented
+		item("hyp-sso", "q-sso-blocker", "supports", 3, "without sso we cannot roll this out", nil),     // case changed
+		item("hyp-unknown", "q-sso-blocker", "supports", 2, "Without SSO we cannot roll this out", nil), // unknown hypothesis
+		item("hyp-sso", "q-digest-want", "supports", 2, "Without SSO we cannot roll this out", nil),     // question of another hypothesis
+		item("hyp-sso", "q-sso-blocker", "delighted", 2, "Without SSO we cannot roll this out", nil),    // not a signal
+		item("hyp-sso", "q-sso-blocker", "supports", 7, "Without SSO we cannot roll this out", nil),     // strength out of range
+		item("hyp-sso", "q-sso-blocker", "supports", 2, "   ", nil),                                     // empty
+		// quote marks are trimmed; the unusable price is dropped, the quote kept
+		item("hyp-sso", "", "mixed", 1, `"budget sits with IT"`, map[string]any{"amount": 5, "currency": "euros", "period": "month", "budget_owner": ""}),
 	}})
 	ai := newFakeAI(t, reply{content: answer})
 	env := newEnv(t, ai, nil)
@@ -567,5 +568,27 @@ func TestBriefKeepsOnlyCitedClaims(t *testing.T) {
 	}
 	if strings.Contains(ai.bodyText(), "Ana Souza") {
 		t.Error("contact name reached the server")
+	}
+}
+
+func TestClientSideRefusalFailsInsteadOfWaiting(t *testing.T) {
+	ai := newFakeAI(t)
+	env := newEnv(t, ai, func(c *Config) { c.Model, c.UseTools = openai.GPT6Sol, true })
+	job, _ := env.a.SubmitEvidence(context.Background(), testEvidenceRequest())
+	job = env.wait(t, job.ID)
+	if job.State != JobFailed || job.Error.Code != notebook.Invalid || !strings.Contains(job.Error.Message, "could not be made with these settings") {
+		t.Fatalf("job %s: %+v", job.State, job.Error)
+	}
+	if len(ai.requests()) != 0 {
+		t.Error("a request was sent")
+	}
+}
+
+func TestConnectionDroppedMidAnswerIsRetried(t *testing.T) {
+	ai := newFakeAI(t, reply{raw: "data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"{\\\"sugg\"}}]}\n\n"}, reply{content: goodEvidenceAnswer(t)})
+	env := newEnv(t, ai, nil)
+	job, _ := env.a.SubmitEvidence(context.Background(), testEvidenceRequest())
+	if job = env.wait(t, job.ID); job.State != JobDone || len(ai.requests()) != 2 {
+		t.Fatalf("job %s after %d requests: %v", job.State, len(ai.requests()), job.Error)
 	}
 }

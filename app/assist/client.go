@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -267,8 +268,15 @@ func classify(parent context.Context, err error, hint *responseHint) error {
 		return malformed("the endpoint's reply was not valid JSON: %v", err)
 	}
 	var netErr net.Error
-	if errors.As(err, &netErr) || hint.status == 0 {
+	var urlErr *url.Error
+	isNetwork := errors.As(err, &netErr) || errors.As(err, &urlErr)
+	switch {
+	case isNetwork && hint.status == 0:
 		return &unreachableError{cause: err}
+	case isNetwork:
+		return &transientError{reason: "the connection to the AI endpoint broke while it was answering", cause: err}
+	case hint.status == 0: // the client refused before sending (e.g. a model limitation it knows)
+		return notebook.Wrap(notebook.Invalid, err, "the AI request could not be made with these settings: %s", oneLine(err.Error(), 200))
 	}
 	return malformed("the endpoint's reply could not be read: %v", err)
 }
