@@ -130,3 +130,7 @@ func evidence(n uint64, evID, hypID string, fields map[string]any) syncproto.Mut
 	}
 	return synctest.Upsert(n, "evidence", evID, hlc(), f)
 }
+
+func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), d)
+}

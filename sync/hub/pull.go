@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -55,7 +56,10 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request) {
 }
 
 func parsePull(r *http.Request) (pullParams, error) {
-	q := r.URL.Query()
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return pullParams{}, &syncproto.Error{Code: syncproto.CodeInvalid, Message: "query: not valid URL encoding: " + err.Error()}
+	}
 	p := pullParams{clientID: q.Get("client_id"), limit: syncproto.DefaultPullLimit}
 	if p.clientID != "" && !syncproto.ValidClientID(p.clientID) {
 		return p, &syncproto.Error{Code: syncproto.CodeInvalid, Message: "client_id: want 1-128 characters of letters, digits, '-', '_', '.', ':'"}
