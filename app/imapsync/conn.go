@@ -83,6 +83,11 @@ func (sess *session) close() {
 	if sess == nil || sess.c == nil {
 		return
 	}
+	select {
+	case <-sess.c.Closed():
+		return
+	default:
+	}
 	done := make(chan struct{})
 	go func() { // LOGOUT politely, but never wait long for a dead server
 		_ = sess.c.Logout().Wait()

@@ -53,7 +53,7 @@ func date(i int) string {
 
 // nastyCorpus is the hand-written set of hard cases.
 func nastyCorpus() []corpusMessage {
-	big := make([]byte, 3<<20)
+	big := make([]byte, 1<<20)
 	rand.New(rand.NewSource(1)).Read(big)
 	bigB64 := wrap76(base64.StdEncoding.EncodeToString(big))
 	return []corpusMessage{

@@ -54,6 +54,11 @@ type Parsed struct {
 	Truncated   bool         `json:"truncated"`   // text or HTML was longer than we keep
 }
 
+// addresses is every sender and recipient address of the message.
+func (p Parsed) addresses() []string {
+	return append(append(append([]string{}, p.From...), p.To...), p.Cc...)
+}
+
 // Excerpt is the start of the message's own words (quoted replies and
 // signatures cut), collapsed to one paragraph.
 func (p Parsed) Excerpt() string { return excerpt(p.Text, excerptRunes) }

@@ -32,8 +32,8 @@ func TestParseCorpus(t *testing.T) {
 				for _, a := range p.Attachments {
 					if a.Name == cm.attachment {
 						found = true
-						if a.Size < 3<<20 || a.ContentType != "application/pdf" {
-							t.Errorf("attachment %+v: want 3 MiB application/pdf", a)
+						if a.Size < 1<<20 || a.ContentType != "application/pdf" {
+							t.Errorf("attachment %+v: want 1 MiB application/pdf", a)
 						}
 					}
 				}

@@ -76,7 +76,7 @@ func checkCorpusPulled(t *testing.T, mb *MemMailbox, corpus []corpusMessage, c C
 		t.Errorf("message in INBOX and Sent: state %+v, %v; want two locations", ms, err)
 	}
 	body, _ := GetBody(t.Context(), mb, EmailID("c3@eu.acme.com"))
-	if len(body.Attachments) != 1 || body.Attachments[0].Size < 3<<20 {
+	if len(body.Attachments) != 1 || body.Attachments[0].Size < 1<<20 {
 		t.Errorf("large attachment metadata: %+v", body.Attachments)
 	}
 }

@@ -135,7 +135,7 @@ func classify(s Settings, stage string, err error) error {
 	}
 	addr := s.address()
 	switch {
-	case isTLSError(err):
+	case stage == "setting up TLS" || isTLSError(err):
 		return notebook.Wrap(notebook.Internal, fmt.Errorf("%w: %v", ErrTLS, err),
 			"a secure (TLS) connection to %s could not be set up: the server's certificate is not trusted or the port does not speak %s — check the port and security setting", addr, s.Security)
 	case stage == "logging in":

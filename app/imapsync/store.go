@@ -116,6 +116,18 @@ func readBodyMessage(msg *imapclient.FetchMessageData) (uid uint32, parsed Parse
 // save writes the body, the local state and then the record, so the UI
 // never sees an email whose content is missing.
 func (r *folderRun) save(ctx context.Context, sm Summary, parsed Parsed) error {
+	if own := parsed.addresses(); len(parsed.From) > 0 {
+		if _, ok := r.m.Relevant(own); !ok {
+			// The server read the header differently (Dovecot takes the
+			// address out of `ana@acme.com via Desk <desk@relay.example>`);
+			// our own reading of the raw header wins.
+			sm.Relevant, sm.Addrs = false, own
+			r.changed[sm.UID] = sm
+			r.counts.Relevant--
+			r.counts.Skipped++
+			return nil
+		}
+	}
 	email := toEmail(sm, parsed, r.m)
 	body := Body{EmailID: email.ID, Text: parsed.Text, HTML: parsed.HTML, Attachments: parsed.Attachments, Problems: parsed.Problems, Truncated: parsed.Truncated}
 	if err := r.st.putJSON(ctx, keyBody+email.ID, body); err != nil {
