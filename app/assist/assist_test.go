@@ -592,3 +592,27 @@ func TestConnectionDroppedMidAnswerIsRetried(t *testing.T) {
 		t.Fatalf("job %s after %d requests: %v", job.State, len(ai.requests()), job.Error)
 	}
 }
+
+func TestOnlyOneServeAndOnDone(t *testing.T) {
+	ai := newFakeAI(t, reply{content: `{"suggestions":[]}`})
+	done := make(chan Job, 1)
+	a, err := New(testConfig(ai), NewMemoryStore(), Options{OnDone: func(j Job) { done <- j }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := &testEnv{a: a, ai: ai}
+	env.serve(t)
+	job, _ := a.SubmitEvidence(context.Background(), testEvidenceRequest())
+	select {
+	case j := <-done:
+		if j.ID != job.ID || j.State != JobDone || j.Evidence == nil || len(j.Evidence.Suggestions) != 0 {
+			t.Errorf("OnDone got %+v", j)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("OnDone never called")
+	}
+	// the job ran, so the first Serve is running: a second one must refuse
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	wantCode(t, a.Serve(ctx), notebook.Conflict)
+}

@@ -36,6 +36,7 @@ type Assistant struct {
 	nudge chan struct{}
 
 	mu        sync.Mutex
+	serving   bool
 	cfg       Config
 	online    bool
 	reachable bool

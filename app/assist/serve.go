@@ -10,8 +10,21 @@ import (
 
 // Serve runs queued jobs, one at a time, until ctx ends (then it returns
 // nil; a job interrupted by shutdown is queued again). It is the only
-// goroutine that runs jobs; everything else nudges it.
+// goroutine that runs jobs; everything else nudges it. A second concurrent
+// Serve returns a Conflict error at once.
 func (a *Assistant) Serve(ctx context.Context) error {
+	a.mu.Lock()
+	if a.serving {
+		a.mu.Unlock()
+		return notebook.Errorf(notebook.Conflict, "the AI queue is already being served")
+	}
+	a.serving = true
+	a.mu.Unlock()
+	defer func() {
+		a.mu.Lock()
+		a.serving = false
+		a.mu.Unlock()
+	}()
 	for {
 		job, wait := a.next()
 		if job != nil {
