@@ -198,4 +198,3 @@ func runDemo(e *env, args []string) error {
 		return nil
 	})
 }
-
