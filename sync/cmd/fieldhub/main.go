@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"fieldnotes/app/notebook"
+	"fieldnotes/sync/hub"
+	"fieldnotes/sync/hub/hubdb"
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitFailed  = 1
+	exitUsage   = 2
+	exitDirBusy = 3
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `usage:
+  fieldhub serve --data DIR [--addr 127.0.0.1:8787] [--tls-cert FILE --tls-key FILE]
+  fieldhub user add --data DIR --email E --role field|product|admin
+  fieldhub user list --data DIR
+  fieldhub user revoke --data DIR --id USER_ID
+`
+
+// run is main without os.Exit, so tests can call it (and re-exec it).
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "serve":
+		return serve(args[1:], stderr)
+	case "user":
+		if len(args) < 2 {
+			fmt.Fprint(stderr, usage)
+			return exitUsage
+		}
+		return userCommand(args[1], args[2:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "fieldhub: unknown command %q\n%s", args[0], usage)
+	return exitUsage
+}
+
+// fail prints err for people and picks the exit status from its code.
+func fail(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "fieldhub: %s\n", err.Error())
+	if notebook.IsCode(err, notebook.Conflict) {
+		return exitDirBusy
+	}
+	return exitFailed
+}
+
+func openStore(dir string, log *slog.Logger) (*hubdb.Badger, error) {
+	if dir == "" {
+		return nil, notebook.Errorf(notebook.Invalid, "--data DIR is required")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, notebook.Wrap(notebook.Internal, err, "create data dir %s: %v", dir, err)
+	}
+	return hubdb.OpenBadger(hubdb.Options{Dir: dir, Logger: log})
+}
+
+func serve(args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("data", "", "data directory (created if missing)")
+	addr := fs.String("addr", "127.0.0.1:8787", "listen address")
+	cert := fs.String("tls-cert", "", "TLS certificate file (PEM); with --tls-key serves HTTPS")
+	key := fs.String("tls-key", "", "TLS private key file (PEM)")
+	if fs.Parse(args) != nil {
+		return exitUsage
+	}
+	if (*cert == "") != (*key == "") {
+		fmt.Fprintln(stderr, "fieldhub: --tls-cert and --tls-key go together")
+		return exitUsage
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	store, err := openStore(*dir, log)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	defer store.Close()
+	srv, err := hub.NewServer(hub.Options{Store: store, Logger: log})
+	if err != nil {
+		return fail(stderr, err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := listenAndServe(ctx, srv, *addr, *cert, *key, log); err != nil {
+		log.Error("hub stopped", "err", err)
+		return exitFailed
+	}
+	log.Info("hub stopped")
+	return exitOK
+}
+
+// listenAndServe serves until ctx ends, then shuts down gracefully: long
+// polls are released first, in-flight pushes finish (up to 15 s).
+func listenAndServe(ctx context.Context, srv *hub.Server, addr, cert, key string, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	go srv.Maintain(ctx, 24*time.Hour)
+	errc := make(chan error, 1)
+	go func() {
+		if cert != "" {
+			errc <- hs.ServeTLS(ln, cert, key)
+		} else {
+			errc <- hs.Serve(ln)
+		}
+	}()
+	log.Info("listening", "addr", ln.Addr().String(), "tls", cert != "")
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	srv.Close()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func userCommand(sub string, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("data", "", "data directory of a stopped hub")
+	email := fs.String("email", "", "user's email (add)")
+	role := fs.String("role", "", "field, product or admin (add)")
+	id := fs.String("id", "", "user id (revoke)")
+	if fs.Parse(args) != nil {
+		return exitUsage
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	store, err := openStore(*dir, log)
+	if err != nil {
+		if notebook.IsCode(err, notebook.Conflict) {
+			err = notebook.Errorf(notebook.Conflict, "%s; while the hub runs, manage users through its admin API (/v1/admin/users)", err.Error())
+		}
+		return fail(stderr, err)
+	}
+	defer store.Close()
+	ctx := context.Background()
+	enc := json.NewEncoder(stdout)
+	switch sub {
+	case "add":
+		nu, err := hub.AddUser(ctx, store, *email, hubdb.Role(*role), time.Now())
+		if err != nil {
+			return fail(stderr, err)
+		}
+		enc.Encode(nu)
+	case "list":
+		users, err := store.ListUsers(ctx)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		if users == nil {
+			users = []hubdb.User{}
+		}
+		enc.Encode(map[string]any{"users": users})
+	case "revoke":
+		if err := store.RevokeUser(ctx, *id); err != nil {
+			return fail(stderr, err)
+		}
+		enc.Encode(map[string]any{"id": *id, "revoked": true})
+	default:
+		fmt.Fprintf(stderr, "fieldhub: unknown user command %q\n%s", sub, usage)
+		return exitUsage
+	}
+	return exitOK
+}
