@@ -616,3 +616,31 @@ func TestOnlyOneServeAndOnDone(t *testing.T) {
 	defer cancel()
 	wantCode(t, a.Serve(ctx), notebook.Conflict)
 }
+
+func TestJobSuggestionLookupAndRetryNow(t *testing.T) {
+	ai := newFakeAI(t, reply{status: 503, header: map[string]string{"Retry-After": "600"}, raw: `{"error":{"message":"busy"}}`},
+		reply{content: goodEvidenceAnswer(t)})
+	env := newEnv(t, ai, nil)
+	job, _ := env.a.SubmitEvidence(context.Background(), testEvidenceRequest())
+	for {
+		if j, _ := env.a.Job(job.ID); j.Attempts == 1 {
+			if time.Until(j.NextAttemptAt) < 9*time.Minute {
+				t.Errorf("Retry-After 600 not honoured: next attempt at %v", j.NextAttemptAt)
+			}
+			break
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	env.a.RetryNow()
+	job = env.wait(t, job.ID)
+	if job.State != JobDone {
+		t.Fatalf("job %s", job.State)
+	}
+	want := job.Evidence.Suggestions[2]
+	if got, ok := job.Suggestion(want.ID); !ok || got.Quote != want.Quote {
+		t.Errorf("Suggestion(%s) = %+v, %v", want.ID, got, ok)
+	}
+	if _, ok := job.Suggestion("nope"); ok {
+		t.Error("found a suggestion that does not exist")
+	}
+}

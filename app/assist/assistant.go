@@ -127,15 +127,28 @@ func (a *Assistant) Configure(cfg Config) error {
 	}
 	a.mu.Lock()
 	a.cfg = cfg.withDefaults()
+	a.retrySoonLocked() // new settings deserve an immediate try
+	a.mu.Unlock()
+	a.Nudge()
+	return nil
+}
+
+// RetryNow runs waiting jobs at once instead of after their backoff (the
+// UI's "try now").
+func (a *Assistant) RetryNow() {
+	a.mu.Lock()
+	a.retrySoonLocked()
+	a.mu.Unlock()
+	a.Nudge()
+}
+
+func (a *Assistant) retrySoonLocked() {
 	a.reachable, a.unreached = true, 0
-	for _, j := range a.jobs { // new settings deserve an immediate try
+	for _, j := range a.jobs {
 		if j.State == JobQueued {
 			j.NextAttemptAt = time.Time{}
 		}
 	}
-	a.mu.Unlock()
-	a.Nudge()
-	return nil
 }
 
 // SetOnline tells the assistant whether the computer has a network; queued
@@ -145,12 +158,7 @@ func (a *Assistant) SetOnline(online bool) {
 	changed := a.online != online
 	a.online = online
 	if online && changed {
-		a.reachable, a.unreached = true, 0
-		for _, j := range a.jobs {
-			if j.State == JobQueued {
-				j.NextAttemptAt = time.Time{}
-			}
-		}
+		a.retrySoonLocked()
 	}
 	a.mu.Unlock()
 	a.Nudge()

@@ -3,7 +3,6 @@ package assist
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"testing"
 	"time"
 
@@ -124,5 +123,3 @@ func wantCode(t *testing.T, err error, code notebook.Code) {
 		t.Fatalf("error %v has code %q, want %q", err, notebook.ErrorCode(err), code)
 	}
 }
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }

@@ -104,3 +104,21 @@ type UsageReport struct {
 	Total Usage     `json:"total"`
 	Since time.Time `json:"since"`
 }
+
+// Suggestion finds one of the job's suggestions (from notes or email
+// triage) by its id, for the accept / reject buttons.
+func (j Job) Suggestion(id string) (Suggestion, bool) {
+	var list []Suggestion
+	switch {
+	case j.Evidence != nil:
+		list = j.Evidence.Suggestions
+	case j.Triage != nil:
+		list = j.Triage.Links
+	}
+	for _, s := range list {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return Suggestion{}, false
+}
