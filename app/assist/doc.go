@@ -38,6 +38,21 @@
 // 5xx, records token usage per job and in a running total, and lets any job
 // be cancelled, queued or running.
 //
+// # Wiring (app/desktop, app/bridge)
+//
+//	a, err := assist.New(cfg, st, assist.Options{Logger: log, OnProgress: emitProgress, OnDone: emitDone})
+//	go a.Serve(ctx)              // under the supervisor
+//	a.SetOnline(engine.Online()) // from the sync engine's online detection
+//	job, err := a.SubmitEvidence(ctx, assist.EvidenceRequest{...})
+//	// later, on assist:done: job.Evidence.Suggestions → the review screen;
+//	// accept: ev, err := s.ToEvidence(assist.Origin{...}); store.Save(ctx, ev)
+//
+// *store.Store satisfies QueueStore as it is; jobs live under "assist/job/"
+// and the usage total under "assist/usage". OnProgress is called once per
+// streamed chunk from the Serve goroutine; the bridge may throttle events.
+// ExtractEvidence, TriageEmail and Brief run a request at once, outside the
+// queue, for the CLI.
+//
 // # Why go-openai, and why this approach
 //
 // github.com/sashabaranov/go-openai is the most used Go client for the
