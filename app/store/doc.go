@@ -19,7 +19,8 @@
 //	m/mutation                           uint64 (decimal)            last outbox mutation id issued
 //	m/feed                               uint64 (decimal)            last change-feed sequence issued
 //	m/hlc                                HLC wire string             highest HLC issued or observed
-//	r/<type>/<id>                        Envelope JSON               the record (data, field HLCs, sync seq)
+//	r/<type>/<id>                        Envelope JSON               the record as this device sees it
+//	b/<type>/<id>                        Envelope JSON               the record as the hub last sent it (rebase base)
 //	i/<index>/<value>/<type>/<id>        empty                       secondary index: account, hypothesis, call, contact
 //	i/time/<type>/<sortable time>/<id>   empty                       records of a type by their time (calls, evidence, email)
 //	u/domain/<domain>                    account id                  unique: account by domain (import upsert, mail relevance)
@@ -28,7 +29,8 @@
 //	x/<term>\x00<type>\x00<id>           empty                       full-text posting
 //	f/<seq %016x>                        Change JSON                 local change feed (trimmed to the newest 10,000)
 //	o/<mutation id %016x>                Mutation JSON               sync outbox, in order (sync-protocol.md)
-//	s/<anything>                         bytes                       sync engine state (cursor …), owned by sync
+//	s/cursor                             opaque string               the hub's pull cursor
+//	s/rejected/<mutation id %016x>       Rejection JSON              mutations the hub refused, shown to the user
 //	l/<service>/<anything>               bytes                       local-only service state (mail, assist, settings)
 //
 // Index and posting keys are recomputed from a record's old and new data on

@@ -23,6 +23,7 @@ const (
 
 func recordKey(t notebook.Type, id string) []byte { return []byte("r/" + string(t) + "/" + id) }
 func recordPrefix(t notebook.Type) []byte         { return []byte("r/" + string(t) + "/") }
+func baseKey(t notebook.Type, id string) []byte   { return []byte("b/" + string(t) + "/" + id) }
 func feedKey(seq uint64) []byte                   { return []byte(fmt.Sprintf("f/%016x", seq)) }
 func outboxKey(id uint64) []byte                  { return []byte(fmt.Sprintf("o/%016x", id)) }
 func localKey(k string) []byte                    { return []byte(prefixLocal + k) }

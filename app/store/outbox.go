@@ -18,6 +18,10 @@ type Mutation struct {
 	ID         string                     `json:"id"`
 	Fields     map[string]json.RawMessage `json:"fields,omitempty"`
 	HLC        string                     `json:"hlc"`
+	// Base is, for a call's notes, the hub's HLC of the notes when this
+	// device started the edit ("" if it had none): the hub keeps the loser
+	// of concurrent edits as a conflict copy (sync/README.md).
+	Base map[string]string `json:"base,omitempty"`
 }
 
 // Outbox returns up to limit pending mutations in mutation_id order and

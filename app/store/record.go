@@ -146,6 +146,9 @@ func (s *Store) Save(ctx context.Context, rec notebook.Record, opts ...SaveOptio
 		saved = Saved{Changed: changed, Created: !exists}
 		if !next.LocalOnly {
 			m := Mutation{Op: OpUpsert, Type: t, ID: id, Fields: pick(next.Data, changed), HLC: hlc.String()}
+			if t == notebook.TypeCall && contains(changed, "notes") {
+				m.Base = map[string]string{"notes": w.serverHLC(t, id, "notes")}
+			}
 			if saved.MutationID, err = w.appendOutbox(m); err != nil {
 				return err
 			}
@@ -295,4 +298,13 @@ func pick(data map[string]json.RawMessage, names []string) map[string]json.RawMe
 		out[n] = data[n]
 	}
 	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

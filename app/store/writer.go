@@ -158,6 +158,14 @@ func (w *writer) appendOutbox(m Mutation) (uint64, error) {
 			for f, v := range m.Fields {
 				tail.Fields[f] = v
 			}
+			for f, b := range m.Base { // the base is where the user's edit started: keep the first
+				if _, ok := tail.Base[f]; !ok {
+					if tail.Base == nil {
+						tail.Base = map[string]string{}
+					}
+					tail.Base[f] = b
+				}
+			}
 			tail.HLC = m.HLC
 			return tail.MutationID, w.setOutbox(*tail)
 		}

@@ -1,0 +1,331 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"fieldnotes/app/notebook"
+)
+
+// The local view of a synced record is its hub version (kept under b/) with
+// this device's still-pending mutations re-applied on top, the way
+// Replicache and Linear rebase: when a pull brings a new hub version, or the
+// hub rejects a mutation, the record is rebuilt from the base and what is
+// still pending, so nothing typed is lost and nothing refused lingers.
+
+const keyCursor = "s/cursor"
+
+func rejectedKey(id uint64) []byte { return []byte(fmt.Sprintf("s/rejected/%016x", id)) }
+
+// Pull results of push, as the sync engine reports them.
+const (
+	ResultApplied   = "applied"
+	ResultDuplicate = "duplicate"
+	ResultRejected  = "rejected"
+)
+
+// PushResult is the hub's verdict on one pushed mutation.
+type PushResult struct {
+	MutationID uint64
+	Status     string
+	Code       string
+	Message    string
+}
+
+// Rejection is a mutation the hub refused, kept so the user can see what
+// did not go through and why.
+type Rejection struct {
+	Mutation Mutation  `json:"mutation"`
+	Code     string    `json:"code"`
+	Message  string    `json:"message"`
+	At       time.Time `json:"at"`
+}
+
+// SyncCursor returns the pull cursor ("" before the first pull).
+func (s *Store) SyncCursor(ctx context.Context) (string, error) {
+	var c string
+	err := s.db.View(func(txn *badger.Txn) (err error) { c, err = getString(txn, keyCursor); return err })
+	return c, internal(err, "reading the sync cursor")
+}
+
+// ResetCursor forgets the pull cursor, after the hub answered 410: the next
+// pull downloads everything again and the outbox is kept and replayed.
+func (s *Store) ResetCursor(ctx context.Context) error {
+	return internal(s.db.Update(func(txn *badger.Txn) error { return txn.Delete([]byte(keyCursor)) }), "resetting the sync cursor")
+}
+
+// ApplyPulled applies one pulled page, the new cursor and the outbox clean-up
+// up to lastMutationID in one transaction; applying a page twice changes
+// nothing. A page too large for one Badger transaction is applied in parts
+// and the cursor goes with the last part, which keeps that guarantee.
+func (s *Store) ApplyPulled(ctx context.Context, page []Envelope, cursor string, lastMutationID uint64) error {
+	if err := ctxErr(ctx); err != nil {
+		return err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	var changes []Change
+	for len(page) > 0 {
+		n, err := s.applyPart(page, cursor, lastMutationID, &changes)
+		if err != nil {
+			return internal(err, "applying changes from the hub")
+		}
+		page = page[n:]
+	}
+	if len(changes) == 0 { // an empty page still moves the cursor and acks
+		if err := s.update(func(w *writer) error { return w.finishPull(cursor, lastMutationID) }); err != nil {
+			return internal(err, "saving the sync cursor")
+		}
+	}
+	s.publish(changes...)
+	return nil
+}
+
+// applyPart applies as much of page as fits in one transaction (all of it,
+// normally) and returns how many records it applied.
+func (s *Store) applyPart(page []Envelope, cursor string, lastMutationID uint64, changes *[]Change) (int, error) {
+	for size := len(page); ; size = (size + 1) / 2 {
+		var part []Change
+		err := s.update(func(w *writer) error {
+			pending, err := w.pendingByRecord(lastMutationID)
+			if err != nil {
+				return err
+			}
+			for _, env := range page[:size] {
+				c, err := w.applyBase(env, pending[recordRef(env.Type, env.ID)])
+				if err != nil {
+					return err
+				}
+				part = append(part, c)
+			}
+			if size < len(page) {
+				return nil
+			}
+			return w.finishPull(cursor, lastMutationID)
+		})
+		if errors.Is(err, badger.ErrTxnTooBig) && size > 1 {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		*changes = append(*changes, part...)
+		return size, nil
+	}
+}
+
+func (w *writer) finishPull(cursor string, lastMutationID uint64) error {
+	if err := w.ackOutbox(lastMutationID); err != nil {
+		return err
+	}
+	return w.txn.Set([]byte(keyCursor), []byte(cursor))
+}
+
+func recordRef(t notebook.Type, id string) string { return string(t) + "/" + id }
+
+// pendingByRecord groups the outbox entries after ackedUpTo by record.
+func (w *writer) pendingByRecord(ackedUpTo uint64) (map[string][]Mutation, error) {
+	out := map[string][]Mutation{}
+	err := scanOutbox(w.txn, func(m Mutation) bool {
+		if m.MutationID > ackedUpTo {
+			out[recordRef(m.Type, m.ID)] = append(out[recordRef(m.Type, m.ID)], m)
+		}
+		return true
+	})
+	return out, err
+}
+
+// applyBase stores the hub's version and rebuilds the local view from it.
+func (w *writer) applyBase(base Envelope, pending []Mutation) (Change, error) {
+	for _, h := range base.FieldHLC {
+		if hlc, err := notebook.ParseHLC(h); err == nil {
+			w.s.clock.Observe(hlc)
+		}
+	}
+	raw, err := json.Marshal(base)
+	if err != nil {
+		return Change{}, err
+	}
+	if err := w.txn.Set(baseKey(base.Type, base.ID), raw); err != nil {
+		return Change{}, err
+	}
+	return w.rebuild(base.Type, base.ID, &base, pending)
+}
+
+// rebuild writes base + pending as the local record. With no base the
+// record never reached the hub: pending alone decides, and with nothing
+// pending either it is removed from this device.
+func (w *writer) rebuild(t notebook.Type, id string, base *Envelope, pending []Mutation) (Change, error) {
+	old, exists, err := w.load(t, id)
+	if err != nil {
+		return Change{}, err
+	}
+	next := Envelope{ID: id, Type: t, Data: map[string]json.RawMessage{}, FieldHLC: map[string]string{}, SchemaVersion: SchemaVersion}
+	if base != nil {
+		next = base.clone()
+	} else if len(pending) == 0 {
+		next.Deleted = true
+	}
+	for _, m := range pending {
+		if m.Op == OpDelete {
+			next.Deleted = true
+			continue
+		}
+		for f, v := range m.Fields {
+			next.Data[f], next.FieldHLC[f] = v, m.HLC
+		}
+	}
+	if base != nil && base.Deleted {
+		next.Deleted = true // delete wins
+	}
+	if err := w.put(old, exists, next); err != nil {
+		return Change{}, err
+	}
+	op := OpUpsert
+	if next.Deleted {
+		op = OpDelete
+	}
+	c := Change{Type: t, ID: id, Op: op, Origin: "sync"}
+	_, err = w.appendFeed(&c)
+	return c, err
+}
+
+// serverHLC is the hub's HLC of a field of a record ("" if never synced).
+func (w *writer) serverHLC(t notebook.Type, id, field string) string {
+	item, err := w.txn.Get(baseKey(t, id))
+	if err != nil {
+		return ""
+	}
+	var base Envelope
+	if item.Value(func(v []byte) error { return json.Unmarshal(v, &base) }) != nil {
+		return ""
+	}
+	return base.FieldHLC[field]
+}
+
+// ResolvePushed drops pushed mutations from the outbox by the hub's verdict.
+// Applied and duplicate ones are done (the next pull brings the hub's
+// version). Rejected ones are kept as Rejections for the user to see, and
+// their records are rebuilt without them.
+func (s *Store) ResolvePushed(ctx context.Context, results []PushResult) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	var changes []Change
+	err := s.update(func(w *writer) error {
+		rebuild := map[string]Mutation{}
+		for _, r := range results {
+			m, err := w.outboxEntry(r.MutationID)
+			if err != nil || m == nil {
+				continue
+			}
+			if err := w.txn.Delete(outboxKey(r.MutationID)); err != nil {
+				return err
+			}
+			if r.Status == ResultRejected {
+				if err := w.reject(*m, r); err != nil {
+					return err
+				}
+				rebuild[recordRef(m.Type, m.ID)] = *m
+			}
+		}
+		pending, err := w.pendingByRecord(0)
+		if err != nil {
+			return err
+		}
+		for ref, m := range rebuild {
+			base, err := w.base(m.Type, m.ID)
+			if err != nil {
+				return err
+			}
+			c, err := w.rebuild(m.Type, m.ID, base, pending[ref])
+			if err != nil {
+				return err
+			}
+			changes = append(changes, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return internal(err, "recording what the hub accepted")
+	}
+	s.publish(changes...)
+	return nil
+}
+
+func (w *writer) reject(m Mutation, r PushResult) error {
+	raw, err := json.Marshal(Rejection{Mutation: m, Code: r.Code, Message: r.Message, At: time.Now().UTC()})
+	if err != nil {
+		return err
+	}
+	return w.txn.Set(rejectedKey(m.MutationID), raw)
+}
+
+func (w *writer) base(t notebook.Type, id string) (*Envelope, error) {
+	item, err := w.txn.Get(baseKey(t, id))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var env Envelope
+	return &env, item.Value(func(v []byte) error { return json.Unmarshal(v, &env) })
+}
+
+// Rejections lists the mutations the hub refused, oldest first.
+func (s *Store) Rejections(ctx context.Context) ([]Rejection, error) {
+	var out []Rejection
+	err := s.db.View(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = []byte("s/rejected/")
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			var r Rejection
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &r) }); err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	return out, internal(err, "reading refused changes")
+}
+
+// RenumberOutbox gives the pending mutations consecutive ids starting at
+// next, for a hub that answered 409 mutation_gap with an expected id lower
+// than ours (it lost track of this client, e.g. restored from a backup).
+// Entries below an expected id higher than ours were processed: they go.
+func (s *Store) RenumberOutbox(ctx context.Context, expected uint64) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	err := s.update(func(w *writer) error {
+		if err := w.ackOutbox(expected - 1); err != nil {
+			return err
+		}
+		var pending []Mutation
+		if err := scanOutbox(w.txn, func(m Mutation) bool { pending = append(pending, m); return true }); err != nil {
+			return err
+		}
+		if err := deletePrefix(w.txn, []byte(prefixOut)); err != nil {
+			return err
+		}
+		for i, m := range pending {
+			m.MutationID = expected + uint64(i)
+			if err := w.setOutbox(m); err != nil {
+				return err
+			}
+		}
+		w.lastMut = max(expected-1+uint64(len(pending)), expected-1)
+		return nil
+	})
+	if err == nil {
+		s.sealedUpTo = s.lastMut
+	}
+	return internal(err, "renumbering pending changes")
+}
