@@ -141,6 +141,9 @@ func classify(s Settings, stage string, err error) error {
 	case stage == "logging in":
 		return notebook.Wrap(notebook.Forbidden, fmt.Errorf("%w: %v", ErrAuth, err),
 			"the server %s refused the user name or password for %s (some providers need an app password)", addr, s.Username)
+	case isNetError(err) && stage != "connecting":
+		return notebook.Wrap(notebook.Internal, fmt.Errorf("%w: %v", ErrUnreachable, err),
+			"the connection to the mail server %s was lost while %s; the next sync resumes where this one stopped", addr, stage)
 	case isNetError(err):
 		return notebook.Wrap(notebook.Internal, fmt.Errorf("%w: %v", ErrUnreachable, err),
 			"cannot reach the mail server %s: check the server name and port, and that you are online", addr)
@@ -164,7 +167,8 @@ func isNetError(err error) bool {
 	var opErr *net.OpError
 	var dnsErr *net.DNSError
 	return errors.As(err, &opErr) || errors.As(err, &dnsErr) || errors.Is(err, net.ErrClosed) ||
-		strings.Contains(err.Error(), "connection reset") || strings.Contains(err.Error(), "EOF")
+		strings.Contains(err.Error(), "connection reset") || strings.Contains(err.Error(), "EOF") ||
+		strings.Contains(err.Error(), "closed network connection") || strings.Contains(err.Error(), "broken pipe")
 }
 
 // shortReason keeps the first line of a server's reason, never more than a

@@ -2,6 +2,8 @@ package imapsync
 
 import (
 	"context"
+	"io"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
@@ -75,7 +77,7 @@ func (r *folderRun) fetchBodies(ctx context.Context, batch []Summary, done, tota
 	cmd := r.c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
 	var firstErr error
 	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
-		uid, parsed, got, err := readBodyMessage(msg)
+		uid, parsed, got, err := readBodyMessage(r.c, msg)
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}
@@ -97,7 +99,7 @@ func (r *folderRun) fetchBodies(ctx context.Context, batch []Summary, done, tota
 
 // readBodyMessage walks one FETCH response; item order is the server's
 // choice, so the UID may arrive after the body.
-func readBodyMessage(msg *imapclient.FetchMessageData) (uid uint32, parsed Parsed, got bool, err error) {
+func readBodyMessage(c *imapclient.Client, msg *imapclient.FetchMessageData) (uid uint32, parsed Parsed, got bool, err error) {
 	for item := msg.Next(); item != nil; item = msg.Next() {
 		switch it := item.(type) {
 		case imapclient.FetchItemDataUID:
@@ -106,7 +108,12 @@ func readBodyMessage(msg *imapclient.FetchMessageData) (uid uint32, parsed Parse
 			if it.Literal == nil {
 				continue
 			}
-			parsed, err = ParseMessage(it.Literal)
+			g := &guardedLiteral{r: it.Literal, c: c, size: it.Literal.Size()}
+			parsed, err = ParseMessage(g)
+			io.Copy(io.Discard, g) // drain: go-imap's own drain must find nothing left
+			if g.truncated {
+				err = io.ErrUnexpectedEOF // a cut connection looks like EOF: never store half a message
+			}
 			got = err == nil
 		}
 	}
@@ -177,4 +184,40 @@ func toEmail(sm Summary, p Parsed, m *Matcher) notebook.Email {
 		ContactIDs: contacts,
 		Links:      []string{},
 	}
+}
+
+// guardedLiteral works around a go-imap beta.8 race: when the connection
+// dies in the middle of a literal, the client's reader goroutine resumes
+// reading while the literal may still be read (drained) by the consumer.
+// On the first read error we close the connection and wait for the reader
+// goroutine to exit before anyone touches the stream again.
+// A literal that ends before its announced size (go-imap reports a cut
+// connection as a plain EOF) is marked truncated.
+type guardedLiteral struct {
+	r         io.Reader
+	c         *imapclient.Client
+	size      int64
+	read      int64
+	err       error
+	truncated bool
+}
+
+func (g *guardedLiteral) Read(b []byte) (int, error) {
+	if g.err != nil {
+		return 0, g.err
+	}
+	n, err := g.r.Read(b)
+	g.read += int64(n)
+	if err != nil {
+		g.err = err
+		g.truncated = g.read < g.size
+		if err != io.EOF || g.truncated {
+			go g.c.Close()
+			select {
+			case <-g.c.Closed():
+			case <-time.After(10 * time.Second):
+			}
+		}
+	}
+	return n, err
 }
