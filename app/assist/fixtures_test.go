@@ -73,7 +73,7 @@ type testEnv struct {
 
 func testConfig(ai *fakeAI) Config {
 	return Config{BaseURL: ai.URL(), Model: "test-model", APIKey: "sk-test-secret-key",
-		RequestTimeout: 2 * time.Second, BackoffInitial: 10 * time.Millisecond, BackoffMax: 40 * time.Millisecond, MaxAttempts: 4}
+		RequestTimeout: 5 * time.Second, BackoffInitial: 10 * time.Millisecond, BackoffMax: 40 * time.Millisecond, MaxAttempts: 4}
 }
 
 // newEnv makes an assistant against a fake AI server and runs its Serve loop

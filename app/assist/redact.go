@@ -19,7 +19,7 @@ import (
 // A disabled Redactor passes text through unchanged.
 type Redactor struct {
 	enabled bool
-	names   []*regexp.Regexp // full names (case-insensitive), then name parts (case-sensitive), longest first
+	names   []*regexp.Regexp // full names (in common casings), then first/last names, longest first
 	forward map[string]string
 	back    map[string]string
 	counts  map[string]int
@@ -42,7 +42,7 @@ const minNamePart = 3
 func NewRedactor(enabled bool, contacts []notebook.Contact) *Redactor {
 	r := &Redactor{enabled: enabled, forward: map[string]string{}, back: map[string]string{}, counts: map[string]int{}}
 	seenFull, seenPart := map[string]bool{}, map[string]bool{}
-	var fullNames, nameParts []string
+	var fullNames, nameParts []string // full names match in common casings, parts only as written
 	for _, c := range contacts {
 		name := strings.Join(strings.Fields(c.Name), " ")
 		if name == "" {
@@ -66,10 +66,12 @@ func NewRedactor(enabled bool, contacts []notebook.Contact) *Redactor {
 	longestFirst(fullNames)
 	longestFirst(nameParts)
 	for _, n := range fullNames {
-		r.names = append(r.names, namePattern(n, true))
+		for _, v := range caseVariants(n) {
+			r.names = append(r.names, namePattern(v))
+		}
 	}
 	for _, n := range nameParts {
-		r.names = append(r.names, namePattern(n, false))
+		r.names = append(r.names, namePattern(n))
 	}
 	return r
 }
@@ -191,14 +193,32 @@ func isWordByteAfter(s string, i int) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
-// namePattern matches a name with any run of spaces between its words,
-// case-insensitively when fold is set.
-func namePattern(name string, fold bool) *regexp.Regexp {
+// namePattern matches a name with any run of spaces between its words. It
+// is case-sensitive on purpose: a pattern that starts with a literal lets
+// the regexp engine skip ahead with a fast substring search, which (?i)
+// would prevent; caseVariants covers the casings people type.
+func namePattern(name string) *regexp.Regexp {
 	pattern := strings.ReplaceAll(regexp.QuoteMeta(name), " ", `\s+`)
-	if fold {
-		pattern = "(?i)" + pattern
-	}
 	return regexp.MustCompile(pattern) // QuoteMeta output always compiles
+}
+
+// caseVariants is a full name as given, in lower case, in upper case and
+// with each word capitalised ("ana souza", "ANA SOUZA", "Ana Souza").
+func caseVariants(name string) []string {
+	words := strings.Fields(strings.ToLower(name))
+	for i, w := range words {
+		r, size := utf8.DecodeRuneInString(w)
+		words[i] = string(unicode.ToUpper(r)) + w[size:]
+	}
+	out := []string{}
+	seen := map[string]bool{}
+	for _, v := range []string{name, strings.ToLower(name), strings.ToUpper(name), strings.Join(words, " ")} {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // wordMatches finds whole-word matches of re in s, skipping text already
