@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -39,14 +40,21 @@ func Coded(log *slog.Logger, op string, err error) error {
 	return notebook.Wrap(notebook.Internal, err, "Something went wrong in %s; the details are in the log.", op)
 }
 
-// FormatError is the Wails ErrorFormatter: every error reaches JavaScript as
-// {code, message[, fields]}.
+// FormatError is the Wails ErrorFormatter. It returns the error as a JSON
+// string {code, message[, fields]}: Wails v2.15's JavaScript runtime wraps
+// whatever arrives in `new Error(x)`, which would turn an object into
+// "[object Object]", while a string survives as Error.message for lib/api
+// to parse.
 func FormatError(err error) any {
 	var e *notebook.Error
-	if errors.As(err, &e) {
-		return e
+	if !errors.As(err, &e) {
+		e = &notebook.Error{Code: notebook.Internal, Message: err.Error()}
 	}
-	return &notebook.Error{Code: notebook.Internal, Message: err.Error()}
+	b, jerr := json.Marshal(e)
+	if jerr != nil {
+		return e.Message
+	}
+	return string(b)
 }
 
 func logger(l *slog.Logger) *slog.Logger {

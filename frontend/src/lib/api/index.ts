@@ -15,8 +15,13 @@ import type * as T from './types';
 export type * from './types';
 
 /** toApiError normalises a rejection: our ErrorFormatter sends {code, message};
- * Wails' own failures (bad arguments, IPC) arrive as plain strings. */
+ * Wails' own failures (bad arguments, IPC) arrive as plain strings, and
+ * Wails wraps either in an Error. */
 export function toApiError(e: unknown): T.ApiError {
+  if (e instanceof Error) {
+    // Wails wraps the formatter's JSON string in new Error(json).
+    return toApiError(e.message);
+  }
   if (e && typeof e === 'object' && 'message' in e) {
     const o = e as { code?: unknown; message?: unknown; fields?: Record<string, string> };
     return { code: typeof o.code === 'string' ? o.code : 'internal', message: String(o.message), fields: o.fields };

@@ -73,7 +73,7 @@ export function createCapture(callId: string, api: Api = realApi) {
   const ended = writable('');
 
   const notesSaver = new Autosaver<string>((text) => api.saveNotes(callId, text), {
-    delay: 200,
+    delay: 150,
     onState: (state, info) =>
       notesState.set({ state, savedAt: info.savedAt, latencyMs: info.latencyMs, error: info.error ? toApiError(info.error) : undefined }),
   });

@@ -1,0 +1,115 @@
+import { test, expect } from '@playwright/test';
+import { expectSaved, goCall, metric, open } from './helpers';
+
+const NOTES = 'Dana runs finance ops. Month-end close takes nine days because of manual matching. They would pay for automation if it cut the close in half.';
+const QUOTE = 'Month-end close takes nine days because of manual matching';
+
+test('a whole call with the keyboard survives a reload', async ({ page }) => {
+  // Find an account whose brief has at least two questions to ask.
+  await open(page, '#/accounts');
+  const rows = (await goCall<any[]>(page, 'Accounts', 'List', '')) as { ok: any[] };
+  let target = '';
+  for (const a of rows.ok) {
+    const b = (await goCall<any>(page, 'Accounts', 'Brief', a.id)) as { ok: any };
+    if (b.ok.hypotheses.reduce((n: number, h: any) => n + h.questions.length, 0) >= 2) {
+      target = a.name;
+      break;
+    }
+  }
+  expect(target, 'demo data has an account with two questions').not.toBe('');
+
+  // Accounts list → brief → start the call, keyboard only.
+  await page.getByRole('searchbox', { name: 'Filter accounts' }).fill(target);
+  await expect(page.getByRole('link', { name: new RegExp(target) }).first()).toBeVisible();
+  await page.getByRole('searchbox', { name: 'Filter accounts' }).press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: target })).toBeVisible();
+  await page.getByRole('heading', { name: 'Ask about' }).click(); // focus out of any field
+  await page.keyboard.press('c');
+  await expect(page).toHaveURL(/#\/calls\//);
+  const callUrl = page.url();
+
+  const notes = page.getByRole('textbox', { name: 'Call notes' });
+  await expect(notes).toBeFocused();
+  await page.keyboard.type(NOTES, { delay: 5 });
+
+  // Alt+1 on the first question, Alt+↓ then Alt+2 on the second.
+  const questions = page.getByRole('complementary', { name: 'Questions' }).getByRole('group').filter({ has: page.getByRole('toolbar', { name: 'Answer' }) });
+  const q1 = questions.nth(0);
+  const q2 = questions.nth(1);
+  await page.keyboard.press('Alt+1');
+  await expect(q1.getByRole('button', { name: /Supports/ })).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('Alt+ArrowDown');
+  await page.keyboard.press('Alt+2');
+  await expect(q2.getByRole('button', { name: /Refutes/ })).toHaveAttribute('aria-pressed', 'true');
+  await expect(notes).toBeFocused();
+
+  // Select words in the notes, Alt+Q: they become the quote of question 2.
+  await notes.evaluate((el: HTMLTextAreaElement, quote) => {
+    const i = el.value.indexOf(quote);
+    el.setSelectionRange(i, i + quote.length);
+  }, QUOTE);
+  await page.keyboard.press('Alt+q');
+  await expect(q2.getByLabel('Quote')).toHaveText(`“${QUOTE}”`);
+
+  // Alt+W: willingness to pay on question 2.
+  await page.keyboard.press('Alt+w');
+  const amount = q2.getByLabel('Amount');
+  await expect(amount).toBeFocused();
+  await page.keyboard.type('40');
+  await page.keyboard.press('Enter');
+  await expect(notes).toBeFocused();
+  await expectSaved(page);
+
+  // Keystroke → "Saved": type one character and time until Go has committed it.
+  const latencies: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    await page.keyboard.press('Control+End');
+    const t0 = Date.now();
+    await page.keyboard.type(i === 0 ? ' ' : 'x');
+    await expect(page.getByRole('status', { name: 'Save state' })).not.toHaveText(/Saved/);
+    await expectSaved(page);
+    latencies.push(Date.now() - t0);
+  }
+  latencies.sort((a, b) => a - b);
+  metric('keystroke_to_saved_median', latencies[2]);
+  metric('keystroke_to_saved_max', latencies[4]);
+  const inApp = Number(await page.getByRole('status', { name: 'Save state' }).getAttribute('data-latency'));
+  metric('keystroke_to_saved_in_app', inApp);
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await expectSaved(page);
+
+  // Reload: everything is there.
+  await page.reload();
+  await page.waitForFunction(() => (window as any).go?.bridge?.Home?.View !== undefined);
+  expect(page.url()).toBe(callUrl);
+  await expect(notes).toHaveValue(NOTES);
+  await expect(q1.getByRole('button', { name: /Supports/ })).toHaveAttribute('aria-pressed', 'true');
+  await expect(q2.getByRole('button', { name: /Refutes/ })).toHaveAttribute('aria-pressed', 'true');
+  await expect(q2.getByLabel('Quote')).toHaveText(`“${QUOTE}”`);
+  await expect(q2.getByLabel('Willingness to pay')).toContainText('40');
+
+  // Search (Ctrl+K) finds the quote and opens the call.
+  await page.goto('/#/home');
+  await page.waitForFunction(() => (window as any).go?.bridge?.Home?.View !== undefined);
+  await page.keyboard.press('Control+k');
+  const search = page.getByRole('dialog', { name: 'Search' }).getByRole('searchbox', { name: 'Search' });
+  await expect(search).toBeFocused();
+  await search.fill('nine days manual matching');
+  const hit = page.getByRole('option').filter({ hasText: 'Evidence' }).first();
+  await expect(hit).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(callUrl);
+  await expect(notes).toHaveValue(NOTES);
+});
+
+test('errors reach the UI as {code, message}', async ({ page }) => {
+  await open(page);
+  const r = await goCall(page, 'Calls', 'View', 'no-such-call');
+  expect(r).toMatchObject({ err: { code: 'not_found' } });
+  const bad = await goCall(page, 'Evidence', 'Save', { hypothesis_id: '', signal: 'yes' });
+  expect(bad).toMatchObject({ err: { code: 'invalid' } });
+});
