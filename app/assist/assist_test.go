@@ -645,3 +645,15 @@ func TestJobSuggestionLookupAndRetryNow(t *testing.T) {
 		t.Error("found a suggestion that does not exist")
 	}
 }
+
+func TestAzureOpenAI(t *testing.T) {
+	ai := newFakeAI(t, reply{content: goodEvidenceAnswer(t)})
+	env := newEnv(t, ai, func(c *Config) { c.BaseURL, c.Model, c.AzureAPIVersion = ai.srv.URL, "fieldnotes-gpt4o", "2024-10-21" })
+	res, err := env.a.ExtractEvidence(context.Background(), testEvidenceRequest(), nil)
+	if err != nil || len(res.Suggestions) != 3 {
+		t.Fatalf("%v: %+v", err, res)
+	}
+	if ai.paths[0] != "/openai/deployments/fieldnotes-gpt4o/chat/completions?api-version=2024-10-21" || ai.auth[0] != "sk-test-secret-key" {
+		t.Errorf("azure request went to %s with key header %q", ai.paths[0], ai.auth[0])
+	}
+}

@@ -89,6 +89,11 @@ type caller struct {
 
 func (c caller) client() *openai.Client {
 	oc := openai.DefaultConfig(c.cfg.APIKey)
+	if c.cfg.AzureAPIVersion != "" {
+		oc = openai.DefaultAzureConfig(c.cfg.APIKey, c.cfg.BaseURL)
+		oc.APIVersion = c.cfg.AzureAPIVersion
+		oc.AzureModelMapperFunc = func(model string) string { return model } // Model is the deployment name
+	}
 	oc.BaseURL = c.cfg.BaseURL
 	oc.HTTPClient = hintingDoer{inner: c.http}
 	return openai.NewClientWithConfig(oc)

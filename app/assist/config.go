@@ -21,6 +21,10 @@ type Config struct {
 	Model string `json:"model"`
 	// APIKey for the endpoint (may be empty for self-hosted servers).
 	APIKey string `json:"-"`
+	// AzureAPIVersion, when set (e.g. "2024-10-21"), talks to Azure OpenAI:
+	// BaseURL is the resource (https://NAME.openai.azure.com), Model the
+	// deployment name, and the key goes in the api-key header.
+	AzureAPIVersion string `json:"azure_api_version"`
 	// DisableRedaction sends names, addresses and phone numbers as they are.
 	// Redaction is on unless this is set.
 	DisableRedaction bool `json:"disable_redaction"`

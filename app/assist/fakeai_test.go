@@ -37,6 +37,7 @@ type fakeAI struct {
 	bodies [][]byte
 	times  []time.Time
 	auth   []string
+	paths  []string
 }
 
 func newFakeAI(t *testing.T, script ...reply) *fakeAI {
@@ -72,14 +73,16 @@ func (f *fakeAI) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.bodies = append(f.bodies, body)
 	f.times = append(f.times, time.Now())
-	f.auth = append(f.auth, r.Header.Get("Authorization"))
+	f.auth = append(f.auth, r.Header.Get("Authorization")+r.Header.Get("api-key"))
+	f.paths = append(f.paths, r.URL.RequestURI())
 	var rep reply
 	scripted := len(f.script) > 0
 	if scripted {
 		rep, f.script = f.script[0], f.script[1:]
 	}
 	f.mu.Unlock()
-	if r.URL.Path != "/v1/chat/completions" {
+	azure := strings.HasPrefix(r.URL.Path, "/openai/deployments/") && strings.HasSuffix(r.URL.Path, "/chat/completions") && r.URL.Query().Get("api-version") != ""
+	if r.URL.Path != "/v1/chat/completions" && !azure {
 		http.Error(w, `{"error":{"message":"no such route","type":"invalid_request_error"}}`, http.StatusNotFound)
 		return
 	}
