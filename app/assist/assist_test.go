@@ -657,3 +657,22 @@ func TestAzureOpenAI(t *testing.T) {
 		t.Errorf("azure request went to %s with key header %q", ai.paths[0], ai.auth[0])
 	}
 }
+
+func TestDuplicateSubmitReturnsTheWaitingJob(t *testing.T) {
+	env := newEnv(t, newFakeAI(t), func(c *Config) { c.BaseURL = "" })
+	ctx := context.Background()
+	first, _ := env.a.SubmitEvidence(ctx, testEvidenceRequest())
+	again, _ := env.a.SubmitEvidence(ctx, testEvidenceRequest())
+	other := testEvidenceRequest()
+	other.Notes += "More notes."
+	third, _ := env.a.SubmitEvidence(ctx, other)
+	if again.ID != first.ID || third.ID == first.ID || len(env.a.Jobs()) != 2 {
+		t.Errorf("first %s, again %s, third %s, %d jobs", first.ID, again.ID, third.ID, len(env.a.Jobs()))
+	}
+	if err := env.a.Cancel(ctx, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	if fresh, _ := env.a.SubmitEvidence(ctx, testEvidenceRequest()); fresh.ID == first.ID {
+		t.Error("a cancelled job was reused")
+	}
+}

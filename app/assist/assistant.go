@@ -2,6 +2,8 @@ package assist
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"log/slog"
 	"math/rand/v2"
@@ -207,8 +209,10 @@ func (a *Assistant) SubmitBrief(ctx context.Context, r BriefRequest) (Job, error
 }
 
 // Submit validates a request, stores it durably as a queued job and wakes
-// the loop. The returned job says why it is waiting, if it is. With AI
-// switched off for the organisation it returns a Forbidden error.
+// the loop. The returned job says why it is waiting, if it is. The same
+// request while an identical one is still queued or running returns that
+// job instead of a second one. With AI switched off for the organisation it
+// returns a Forbidden error.
 func (a *Assistant) Submit(ctx context.Context, req JobRequest) (Job, error) {
 	kind, err := req.kind()
 	if err != nil {
@@ -217,13 +221,19 @@ func (a *Assistant) Submit(ctx context.Context, req JobRequest) (Job, error) {
 	if err := req.validate(); err != nil {
 		return Job{}, err
 	}
+	fp := fingerprint(req)
 	a.mu.Lock()
 	if a.cfg.OrgDisabled {
 		a.mu.Unlock()
 		return Job{}, notebook.Errorf(notebook.Forbidden, "%s", reasonOrgDisabled)
 	}
+	if same := a.unfinishedLocked(fp); same != nil { // a double click, or the same notes again while offline
+		snap := a.snapshotLocked(same)
+		a.mu.Unlock()
+		return snap, nil
+	}
 	now := a.now().UTC()
-	j := &Job{ID: notebook.NewID(), Kind: kind, State: JobQueued, CreatedAt: now, UpdatedAt: now, Request: req}
+	j := &Job{ID: notebook.NewID(), Kind: kind, State: JobQueued, CreatedAt: now, UpdatedAt: now, Request: req, Fingerprint: fp}
 	if err := a.persistLocked(ctx, j); err != nil {
 		a.mu.Unlock()
 		return Job{}, err
@@ -235,6 +245,22 @@ func (a *Assistant) Submit(ctx context.Context, req JobRequest) (Job, error) {
 	a.log.Info("assist: job queued", "job", j.ID, "kind", kind)
 	a.Nudge()
 	return snap, nil
+}
+
+func (a *Assistant) unfinishedLocked(fp string) *Job {
+	for _, j := range a.jobs {
+		if j.Fingerprint == fp && !j.State.Final() {
+			return j
+		}
+	}
+	return nil
+}
+
+// fingerprint identifies a request by its content.
+func fingerprint(req JobRequest) string {
+	raw, _ := json.Marshal(req) // plain data: cannot fail
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:16])
 }
 
 // Job returns one job as it is now.

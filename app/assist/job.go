@@ -81,6 +81,8 @@ type Job struct {
 	NextAttemptAt time.Time  `json:"next_attempt_at"`
 	Attempts      int        `json:"attempts"` // transient failures so far
 	Request       JobRequest `json:"request"`
+	// Fingerprint identifies the request's content, to fold duplicates.
+	Fingerprint string `json:"fingerprint"`
 
 	Evidence *EvidenceResult `json:"evidence_result,omitempty"`
 	Triage   *TriageResult   `json:"triage_result,omitempty"`
