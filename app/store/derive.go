@@ -16,12 +16,17 @@ type derived struct {
 // derive computes a record's index, unique and posting keys from its data.
 // Data this version cannot decode is stored but not indexed.
 func derive(env Envelope) derived {
-	d := derived{keys: map[string]bool{}, uniques: map[string]bool{}}
 	rec := notebook.NewRecord(env.Type)
 	if rec == nil || env.Decode(rec) != nil {
-		return d
+		return derived{keys: map[string]bool{}, uniques: map[string]bool{}}
 	}
-	t, id := env.Type, env.ID
+	return deriveRecord(rec)
+}
+
+// deriveRecord computes the keys of a decoded record (its id included).
+func deriveRecord(rec notebook.Record) derived {
+	d := derived{keys: map[string]bool{}, uniques: map[string]bool{}}
+	t, id := rec.RecordType(), rec.RecordID()
 	index := func(name, value string) {
 		if value != "" {
 			d.keys[string(indexKey(name, value, t, id))] = true

@@ -32,11 +32,7 @@ type Envelope struct {
 
 // Decode fills dst (a pointer to a record of the envelope's type) from Data.
 func (e Envelope) Decode(dst notebook.Record) error {
-	raw, err := json.Marshal(e.Data)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(raw, dst); err != nil {
+	if err := decodeData(e.Data, dst); err != nil {
 		return notebook.Wrap(notebook.Invalid, err, "%s %s holds data this app cannot read: %v", e.Type, e.ID, err)
 	}
 	return setID(dst, e.ID)
@@ -118,7 +114,7 @@ func (s *Store) Save(ctx context.Context, rec notebook.Record, opts ...SaveOptio
 		if exists && old.Deleted {
 			return notebook.Errorf(notebook.NotFound, "this %s was deleted (perhaps on another device)", t)
 		}
-		if err := w.checkUnique(rec, old); err != nil {
+		if err := w.checkUnique(rec); err != nil {
 			return err
 		}
 		changed := changedFields(old.Data, fields)
@@ -140,7 +136,7 @@ func (s *Store) Save(ctx context.Context, rec notebook.Record, opts ...SaveOptio
 			next.LocalOnly = false
 			changed = sortedKeys(next.Data)
 		}
-		if err := w.put(old, exists, next); err != nil {
+		if err := w.putTyped(old, exists, next, rec); err != nil {
 			return err
 		}
 		saved = Saved{Changed: changed, Created: !exists}
@@ -278,16 +274,11 @@ func changedFields(old, next map[string]json.RawMessage) []string {
 	return changed
 }
 
+// jsonEqual compares two field values as encoding/json writes them (compact,
+// canonical); differently formatted equal values count as a change, which
+// only costs a redundant field in a mutation. null equals absent.
 func jsonEqual(a, b json.RawMessage) bool {
-	if bytes.Equal(a, b) {
-		return true
-	}
-	var ca, cb bytes.Buffer
-	if json.Compact(&ca, a) != nil || json.Compact(&cb, b) != nil {
-		return false
-	}
-	// null and an absent field mean the same to a record.
-	return bytes.Equal(ca.Bytes(), cb.Bytes()) || isNull(ca.Bytes()) && isNull(cb.Bytes())
+	return bytes.Equal(a, b) || isNull(a) && isNull(b)
 }
 
 func isNull(b []byte) bool { return len(b) == 0 || string(b) == "null" }

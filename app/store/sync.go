@@ -147,7 +147,7 @@ func (w *writer) applyBase(base Envelope, pending []Mutation) (Change, error) {
 			w.s.clock.Observe(hlc)
 		}
 	}
-	raw, err := json.Marshal(base)
+	raw, err := encodeEnvelope(base)
 	if err != nil {
 		return Change{}, err
 	}

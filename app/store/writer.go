@@ -56,7 +56,13 @@ func (w *writer) load(t notebook.Type, id string) (Envelope, bool, error) {
 // put writes next over old and moves index entries, unique keys and search
 // postings from what old implied to what next implies.
 func (w *writer) put(old Envelope, exists bool, next Envelope) error {
-	raw, err := json.Marshal(next)
+	return w.putTyped(old, exists, next, nil)
+}
+
+// putTyped is put for a caller that already holds next as a typed record,
+// which saves decoding it again to derive its keys.
+func (w *writer) putTyped(old Envelope, exists bool, next Envelope, nextRec notebook.Record) error {
+	raw, err := encodeEnvelope(next)
 	if err != nil {
 		return err
 	}
@@ -68,7 +74,11 @@ func (w *writer) put(old Envelope, exists bool, next Envelope) error {
 		before = derive(old)
 	}
 	var after derived
-	if !next.Deleted {
+	switch {
+	case next.Deleted:
+	case nextRec != nil:
+		after = deriveRecord(nextRec)
+	default:
 		after = derive(next)
 	}
 	if err := w.swapKeys(before.keys, after.keys); err != nil {
@@ -122,13 +132,8 @@ func (w *writer) swapUniques(id string, before, after map[string]bool) error {
 
 // checkUnique refuses a local edit that would take a domain, email address
 // or Message-ID that another live record already has.
-func (w *writer) checkUnique(rec notebook.Record, old Envelope) error {
-	fields, err := fieldsOf(rec)
-	if err != nil {
-		return err
-	}
-	next := Envelope{ID: rec.RecordID(), Type: rec.RecordType(), Data: fields}
-	for k := range derive(next).uniques {
+func (w *writer) checkUnique(rec notebook.Record) error {
+	for k := range deriveRecord(rec).uniques {
 		owner, err := getString(w.txn, k)
 		if err != nil {
 			return err
@@ -194,7 +199,7 @@ func (w *writer) outboxEntry(id uint64) (*Mutation, error) {
 }
 
 func (w *writer) setOutbox(m Mutation) error {
-	raw, err := json.Marshal(m)
+	raw, err := encodeMutation(m)
 	if err != nil {
 		return err
 	}
