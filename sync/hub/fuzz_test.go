@@ -120,7 +120,9 @@ func FuzzMutationFields(f *testing.F) {
 			n--
 			return
 		}
-		var out struct{ Results []struct{ Status, Code, Message string } }
+		var out struct {
+			Results []struct{ Status, Code, Message string }
+		}
 		if w.Code != http.StatusOK || json.Unmarshal(w.Body.Bytes(), &out) != nil || len(out.Results) != 1 {
 			t.Fatalf("status %d: %s", w.Code, w.Body)
 		}

@@ -5,23 +5,24 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"fieldnotes/app/notebook"
 	"fieldnotes/sync/hub/hubdb"
-	"fieldnotes/sync/synctest"
 	"fieldnotes/sync/syncproto"
+	"fieldnotes/sync/synctest"
 )
 
 var ctx = context.Background()
 
 type env struct {
-	hub                  *synctest.Hub
+	hub                   *synctest.Hub
 	repA, repB, pm, admin *synctest.WireClient
-	users                map[*synctest.WireClient]string // client → user id
-	clock                *fakeClock
+	users                 map[*synctest.WireClient]string // client → user id
+	clock                 *fakeClock
 }
 
 type fakeClock struct{ offset atomic.Int64 }
@@ -133,4 +134,23 @@ func evidence(n uint64, evID, hypID string, fields map[string]any) syncproto.Mut
 
 func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), d)
+}
+
+// cleanupless lets a benchmark fixture outlive the sub-benchmark that made
+// it (the 100k-record hub is shared by the page-size variants).
+type cleanupless struct{ testing.TB }
+
+func (cleanupless) Cleanup(func()) {}
+
+func tempDir() (string, error) { return os.MkdirTemp("", "fieldhub-bench-") }
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if pullHub.h != nil { // the shared benchmark hub
+		pullHub.h.Server.Close()
+		pullHub.h.HTTP.Close()
+		pullHub.h.Store.Close()
+		os.RemoveAll(pullHub.dir)
+	}
+	os.Exit(code)
 }

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"fieldnotes/sync/hub/hubdb"
-	"fieldnotes/sync/synctest"
 	"fieldnotes/sync/syncproto"
+	"fieldnotes/sync/synctest"
 )
 
 func TestPullPagesAndCursor(t *testing.T) {

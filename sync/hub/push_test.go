@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"fieldnotes/sync/synctest"
 	"fieldnotes/sync/syncproto"
+	"fieldnotes/sync/synctest"
 )
 
 // The rows of the push table, in order.
@@ -18,7 +18,7 @@ func TestPushTable(t *testing.T) {
 	res := push(t, e.repA,
 		account(1, acc), // last+1, allowed, valid → applied
 		synctest.Upsert(2, "hypothesis", id(), hlc(), map[string]any{"statement": "x"}), // not allowed → rejected
-		synctest.Upsert(3, "account", id(), hlc(), map[string]any{"arr": 5}),           // invalid → rejected
+		synctest.Upsert(3, "account", id(), hlc(), map[string]any{"arr": 5}),            // invalid → rejected
 		account(4, id()), // the rest of the batch goes on
 	)
 	wantStatus(t, res[0], syncproto.StatusApplied, "")

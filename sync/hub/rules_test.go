@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"fieldnotes/sync/synctest"
 	"fieldnotes/sync/syncproto"
+	"fieldnotes/sync/synctest"
 )
 
 func TestScopesNeverLeak(t *testing.T) {

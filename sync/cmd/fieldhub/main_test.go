@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"fieldnotes/sync/synctest"
 	"fieldnotes/sync/syncproto"
+	"fieldnotes/sync/synctest"
 )
 
 // TestMain lets the test binary be the real fieldhub: the tests re-exec

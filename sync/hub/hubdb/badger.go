@@ -319,10 +319,14 @@ func (l *scopeLocks) lock(scopes []string) (unlock func()) {
 
 type badgerLogger struct{ log *slog.Logger }
 
-func (l badgerLogger) Errorf(f string, a ...any)   { l.log.Error("badger: " + strings.TrimSpace(fmt.Sprintf(f, a...))) }
-func (l badgerLogger) Warningf(f string, a ...any) { l.log.Warn("badger: " + strings.TrimSpace(fmt.Sprintf(f, a...))) }
-func (l badgerLogger) Infof(string, ...any)        {}
-func (l badgerLogger) Debugf(string, ...any)       {}
+func (l badgerLogger) Errorf(f string, a ...any) {
+	l.log.Error("badger: " + strings.TrimSpace(fmt.Sprintf(f, a...)))
+}
+func (l badgerLogger) Warningf(f string, a ...any) {
+	l.log.Warn("badger: " + strings.TrimSpace(fmt.Sprintf(f, a...)))
+}
+func (l badgerLogger) Infof(string, ...any)  {}
+func (l badgerLogger) Debugf(string, ...any) {}
 
 func seqBytes(n uint64) []byte {
 	var b [8]byte
