@@ -49,12 +49,14 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	log.Debug("data key ready", "source", source, "since_launch_ms", time.Since(started).Milliseconds())
 	author := authorName()
 	st, err := store.Open(store.Options{Dir: cfg.DataDir, Key: key, Logger: log, Author: author})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	log.Debug("store open", "since_launch_ms", time.Since(started).Milliseconds())
 	a := newApp(ctx, st, log)
 	deps := &bridge.Deps{Store: bridge.StoreBackend(st), Emit: a, Dialogs: pickDialogs(a), Transfer: newTransfer(st, log),
 		Log: log, Author: author, Role: notebook.Audience(os.Getenv("FIELDNOTES_ROLE")), KeySource: source}

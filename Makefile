@@ -1,0 +1,128 @@
+# Fieldnotes — two commands set everything up on a fresh Debian 12 machine:
+#   make run    install what is missing, build, seed demo data once, open the app
+#   make test   install what is missing, then run every test
+# Everything else here is a step of those two. Install steps check first
+# (dpkg -s, command -v, file stamps) so a second run is quick.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+GOBIN := $(shell go env GOPATH)/bin
+export PATH := $(GOBIN):$(PATH)
+WAILS_VERSION := $(shell go list -m -f '{{.Version}}' github.com/wailsapp/wails/v2)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+XVFB := xvfb-run -a -s "-screen 0 1280x1024x24"
+
+# Build (gtk/webkit), the virtual display, the browser for e2e, window
+# screenshots, and what other packages' tests need (IMAP server, keyring).
+APT_PKGS := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.0-dev \
+	xvfb xauth chromium imagemagick xdotool \
+	dovecot-imapd isync gnome-keyring dbus-x11
+
+DATA ?= $(HOME)/.config/fieldnotes
+APP := build/bin/fieldnotes
+DEV_APP := build/bin/fieldnotes-dev
+
+.PHONY: help run test deps apt wails-cli npm build dev-build frontend \
+	bindings-fresh vet gotest unit check e2e native-smoke screenshot clean
+
+help:
+	@echo "make run    install what is missing, build, seed demo data on first run, open Fieldnotes"
+	@echo "make test   install what is missing and run every test (Go -race, vitest, svelte-check, e2e, native smoke)"
+	@echo "make screenshot   PNGs of the main screens into build/screenshots/"
+
+# ---------------------------------------------------------------- set-up
+
+deps: apt wails-cli npm
+
+apt:
+	@if dpkg -s $(APT_PKGS) >/dev/null 2>&1; then echo "apt: all packages present"; else \
+	  echo "apt: installing $(APT_PKGS)"; \
+	  created=; if [ ! -e /usr/sbin/policy-rc.d ]; then \
+	    printf '#!/bin/sh\n# keep services (dovecot) from starting during install\nexit 101\n' | $(SUDO) tee /usr/sbin/policy-rc.d >/dev/null; \
+	    $(SUDO) chmod +x /usr/sbin/policy-rc.d; created=1; fi; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PKGS) >/dev/null; \
+	  if [ -n "$$created" ]; then $(SUDO) rm -f /usr/sbin/policy-rc.d; fi; \
+	fi
+
+# The CLI must equal the wails module version: `wails build` rewrites the
+# committed runtime files from its own copy (wails-recipe.md §1.2).
+wails-cli:
+	@if [ "$$(command -v wails >/dev/null && wails version 2>/dev/null | head -n1)" = "$(WAILS_VERSION)" ]; then \
+	  echo "wails: $(WAILS_VERSION) present"; else \
+	  echo "wails: installing $(WAILS_VERSION)"; \
+	  go install "github.com/wailsapp/wails/v2/cmd/wails@$(WAILS_VERSION)"; fi
+
+npm: frontend/node_modules/.package-lock.json e2e/node_modules/.package-lock.json
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+
+e2e/node_modules/.package-lock.json: e2e/package-lock.json
+	cd e2e && npm ci --no-audit --no-fund --loglevel=error
+
+# ---------------------------------------------------------------- build
+
+# wails build: bindings, npm run build (frontend/dist), go build -tags desktop,production.
+build: deps
+	wails build -m -nocolour -o fieldnotes
+	@find frontend/wailsjs -type f -exec chmod 0644 {} +
+	@touch frontend/dist/.gitkeep
+
+dev-build: build
+	go build -tags dev -o $(DEV_APP) .
+
+frontend: npm
+	cd frontend && npm run build
+
+# ---------------------------------------------------------------- run
+
+run: build
+	@if [ -z "$${DISPLAY:-}" ] && [ -z "$${WAYLAND_DISPLAY:-}" ]; then \
+	  echo "No display here. Use:  xvfb-run make run   (or run it from a desktop session)"; exit 1; fi
+	@if [ ! -d "$(DATA)" ]; then echo "seeding demo data into $(DATA)"; $(APP) --data "$(DATA)" demo; fi
+	$(APP) --data "$(DATA)"
+
+# ---------------------------------------------------------------- test
+
+test: build
+	@start=$$(date +%s); \
+	$(MAKE) bindings-fresh vet gotest unit check; \
+	$(MAKE) dev-build e2e native-smoke; \
+	echo "make test: everything passed in $$(( $$(date +%s) - start ))s after the build"
+
+# Committed bindings must match the Go code (file modes ignored).
+bindings-fresh:
+	git -c core.fileMode=false diff --exit-code --stat -- frontend/wailsjs
+
+vet:
+	go vet ./...
+
+gotest:
+	go test -race -count=1 ./...
+
+unit: npm
+	cd frontend && npx vitest run --reporter=default --reporter=json --outputFile=test-results/vitest.json
+	@node scripts/summary.mjs vitest frontend/test-results/vitest.json
+
+check: npm
+	cd frontend && npm run check
+
+e2e: npm
+	@test -x $(DEV_APP) || $(MAKE) dev-build
+	cd e2e && rm -rf test-results && mkdir -p test-results
+	cd e2e && $(XVFB) npx playwright test; status=$$?; \
+	  node ../scripts/summary.mjs e2e test-results/results.json; \
+	  if [ -f test-results/metrics.ndjson ]; then cat test-results/metrics.ndjson; fi; exit $$status
+
+native-smoke:
+	$(XVFB) scripts/native-smoke.sh $(APP)
+
+screenshot: build
+	$(XVFB) scripts/screenshot.sh $(APP) build/screenshots
+
+clean:
+	rm -rf build/bin frontend/test-results e2e/test-results
