@@ -118,13 +118,14 @@ func deleteRecord(c *change, cur hubdb.Record, exists bool, scope string) outcom
 	if exists && cur.Deleted {
 		return outcome{seq: cur.Seq}
 	}
+	// A tombstone carries no data: the record's content leaves every
+	// replica with it, and delete wins over any later edit regardless of HLC.
 	rec := hubdb.Record{ID: c.m.ID, Type: c.m.Type, Scope: scope, Deleted: true,
-		Data: map[string]json.RawMessage{}, FieldHLC: map[string]string{"": c.hlc},
+		Data: map[string]json.RawMessage{}, FieldHLC: map[string]string{},
 		UpdatedBy: c.user.ID, UpdatedAt: c.now, CreatedBy: c.user.ID, CreatedAt: c.now}
 	if exists {
 		rec.CreatedBy, rec.CreatedAt = cur.CreatedBy, cur.CreatedAt
 	}
-	delete(rec.FieldHLC, "")
 	return outcome{write: &rec}
 }
 

@@ -9,12 +9,9 @@ import (
 	"strconv"
 	"time"
 
-	"fieldnotes/app/notebook"
 	"fieldnotes/sync/hub/hubdb"
 	"fieldnotes/sync/syncproto"
 )
-
-func notebookItoa(n uint64) string { return strconv.FormatUint(n, 10) }
 
 type pullParams struct {
 	clientID string
@@ -184,5 +181,3 @@ func (s *Server) writePage(w http.ResponseWriter, page hubdb.PullPage) {
 	bw.WriteString(`,"last_mutation_id":` + strconv.FormatUint(page.LastMutationID, 10) + "}\n")
 	_ = bw.Flush()
 }
-
-var _ = notebook.Invalid

@@ -4,8 +4,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 
-	"fieldnotes/app/notebook"
 	"fieldnotes/sync/hub/hubdb"
 	"fieldnotes/sync/syncproto"
 )
@@ -157,6 +157,4 @@ func (s *Server) countResults(results []syncproto.Result) {
 	}
 }
 
-func itoa(n uint64) string { return notebookItoa(n) }
-
-var _ = notebook.Invalid
+func itoa(n uint64) string { return strconv.FormatUint(n, 10) }

@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -337,5 +336,3 @@ func seqBytes(n uint64) []byte {
 func recordKey(scope string, seq uint64) []byte {
 	return append([]byte("s/"+scope+"\x00"), seqBytes(seq)...)
 }
-
-var _ = time.Now
