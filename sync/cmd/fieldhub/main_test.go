@@ -35,9 +35,9 @@ type hubProcess struct {
 }
 
 // startHub runs `fieldhub serve` on a free port in a child process.
-func startHub(t *testing.T, dir string) *hubProcess {
+func startHub(t *testing.T, dir string, extra ...string) *hubProcess {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "serve", "--data", dir, "--addr", "127.0.0.1:0")
+	cmd := exec.Command(os.Args[0], append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}, extra...)...)
 	cmd.Env = append(os.Environ(), "FIELDHUB_MAIN=1")
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
@@ -60,6 +60,9 @@ func startHub(t *testing.T, dir string) *hubProcess {
 	select {
 	case a := <-addr:
 		p.URL = "http://" + a
+		if len(extra) > 0 {
+			p.URL = "https://" + a
+		}
 	case <-time.After(20 * time.Second):
 		cmd.Process.Kill()
 		t.Fatalf("hub did not start: %s", p.logs)
