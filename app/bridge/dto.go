@@ -187,8 +187,8 @@ type StudyDTO struct {
 
 // StudyView is a study with its pipeline.
 type StudyView struct {
-	Study      StudyDTO     `json:"study"`
-	Candidates []ContactDTO `json:"candidates"` // nominated or further for this study
+	Study      StudyDTO       `json:"study"`
+	Candidates []ContactDTO   `json:"candidates"` // nominated or further for this study
 	Counts     map[string]int `json:"counts"`
 }
 
