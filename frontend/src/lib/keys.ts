@@ -59,16 +59,16 @@ export const goTargets: Record<string, string> = {
 
 /** Sequence tracks "g then letter" within a second. */
 export class Sequence {
-  private armedAt = 0;
+  private armedAt: number | null = null;
   constructor(private readonly now: () => number = () => Date.now()) {}
   /** feed returns the target hash when a sequence completes. */
   feed(key: string): string | null {
     const t = this.now();
-    if (this.armedAt && t - this.armedAt < 1000) {
-      this.armedAt = 0;
+    if (this.armedAt !== null && t - this.armedAt < 1000) {
+      this.armedAt = null;
       return goTargets[key.toLowerCase()] ?? null;
     }
-    this.armedAt = key === 'g' ? t : 0;
+    this.armedAt = key === 'g' ? t : null;
     return null;
   }
 }
