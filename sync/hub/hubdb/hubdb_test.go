@@ -219,3 +219,33 @@ func TestLockOrderNeverDeadlocks(t *testing.T) {
 		t.Fatal("deadlock")
 	}
 }
+
+func TestPurgeManyTombstonesRaisesTheHorizon(t *testing.T) {
+	b := open(t, "")
+	defer b.Close()
+	old := time.Now().Add(-100 * 24 * time.Hour)
+	err := b.Update(ctx, []string{"org"}, func(tx Tx) error {
+		for i := 1; i <= 4500; i++ {
+			rec := &Record{ID: fmt.Sprintf("t%d", i), Type: "account", Scope: "org", Deleted: true, UpdatedAt: old}
+			if i == 4500 { // the newest tombstone is recent: kept
+				rec.UpdatedAt = time.Now()
+			}
+			if err := tx.Apply("c", uint64(i), rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := b.PurgeTombstones(ctx, time.Now().Add(-90*24*time.Hour))
+	if err != nil || n != 4499 {
+		t.Fatalf("purged %d: %v", n, err)
+	}
+	_, horizons, _ := b.Heads(ctx)
+	page, _ := b.Pull(ctx, PullQuery{Limit: 10})
+	if horizons["org"] != 4499 || len(page.Records) != 1 {
+		t.Fatalf("horizon %d, %d records left", horizons["org"], len(page.Records))
+	}
+}

@@ -367,12 +367,27 @@ func (b *Badger) purgeScope(scope string, cutoff time.Time) (int, error) {
 	if err != nil || len(doomed) == 0 {
 		return 0, internal(err, "scan tombstones")
 	}
-	err = b.db.Update(func(txn *badger.Txn) error {
+	// Delete in chunks (Badger caps a transaction's size); doomed is in seq
+	// order, so the horizon only ever rises.
+	for start := 0; start < len(doomed); start += tombstonesPerTxn {
+		chunk := doomed[start:min(start+tombstonesPerTxn, len(doomed))]
+		if err := b.purgeChunk(scope, chunk); err != nil {
+			return start, internal(err, "purge tombstones")
+		}
+	}
+	return len(doomed), nil
+}
+
+// tombstonesPerTxn is how many tombstones one transaction deletes.
+const tombstonesPerTxn = 2000
+
+func (b *Badger) purgeChunk(scope string, chunk []Record) error {
+	return b.db.Update(func(txn *badger.Txn) error {
 		horizon, err := readUint(txn, "h/"+scope)
 		if err != nil {
 			return err
 		}
-		for _, rec := range doomed {
+		for _, rec := range chunk {
 			if err := txn.Delete(recordKey(scope, rec.Seq)); err != nil {
 				return err
 			}
@@ -383,5 +398,4 @@ func (b *Badger) purgeScope(scope string, cutoff time.Time) (int, error) {
 		}
 		return txn.Set([]byte("h/"+scope), seqBytes(horizon))
 	})
-	return len(doomed), internal(err, "purge tombstones")
 }
