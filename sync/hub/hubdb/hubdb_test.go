@@ -249,3 +249,20 @@ func TestPurgeManyTombstonesRaisesTheHorizon(t *testing.T) {
 		t.Fatalf("horizon %d, %d records left", horizons["org"], len(page.Records))
 	}
 }
+
+func TestPagesAreBoundedInBytes(t *testing.T) {
+	b := open(t, "")
+	defer b.Close()
+	big := `"` + strings.Repeat("x", 1000) + `"`
+	for i := 1; i <= 10; i++ {
+		put(t, b, "c", uint64(i), fmt.Sprintf("r%d", i), "org", big)
+	}
+	page, _ := b.Pull(ctx, PullQuery{Limit: 100, MaxBytes: 3500})
+	if len(page.Records) != 3 || !page.HasMore { // ~1.2 KB each: the third crosses the budget and is included
+		t.Fatalf("%d records, has_more %v", len(page.Records), page.HasMore)
+	}
+	page, _ = b.Pull(ctx, PullQuery{Limit: 100, MaxBytes: 1})
+	if len(page.Records) != 1 || !page.HasMore {
+		t.Fatalf("tiny budget: %d records", len(page.Records))
+	}
+}

@@ -222,6 +222,10 @@ func readUint(txn *badger.Txn, key string) (uint64, error) {
 // seq order within a scope, at most q.Limit records in all.
 func (b *Badger) Pull(ctx context.Context, q PullQuery) (PullPage, error) {
 	page := PullPage{Next: map[string]uint64{}}
+	if q.MaxBytes <= 0 {
+		q.MaxBytes = DefaultPageBytes
+	}
+	budget := &pageBudget{records: q.Limit, bytes: q.MaxBytes}
 	for s, n := range q.After {
 		page.Next[s] = n
 	}
@@ -241,11 +245,11 @@ func (b *Badger) Pull(ctx context.Context, q PullQuery) (PullPage, error) {
 			if heads[scope] <= page.Next[scope] {
 				continue
 			}
-			if len(page.Records) >= q.Limit {
+			if budget.full(len(page.Records)) {
 				page.HasMore = true
 				break
 			}
-			if err := pullScope(txn, scope, q.Limit, &page); err != nil {
+			if err := pullScope(txn, scope, budget, &page); err != nil {
 				return err
 			}
 		}
@@ -261,12 +265,17 @@ func (b *Badger) Pull(ctx context.Context, q PullQuery) (PullPage, error) {
 	return page, internal(err, "pull")
 }
 
-func pullScope(txn *badger.Txn, scope string, limit int, page *PullPage) error {
+// pageBudget is what a page may still take.
+type pageBudget struct{ records, bytes int }
+
+func (b *pageBudget) full(n int) bool { return n >= b.records || n > 0 && b.bytes <= 0 }
+
+func pullScope(txn *badger.Txn, scope string, budget *pageBudget, page *PullPage) error {
 	prefix := []byte("s/" + scope + "\x00")
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 256})
 	defer it.Close()
 	for it.Seek(recordKey(scope, page.Next[scope]+1)); it.Valid(); it.Next() {
-		if len(page.Records) >= limit {
+		if budget.full(len(page.Records)) {
 			page.HasMore = true
 			return nil
 		}
@@ -280,6 +289,7 @@ func pullScope(txn *badger.Txn, scope string, limit int, page *PullPage) error {
 			return err
 		}
 		page.Records = append(page.Records, env)
+		budget.bytes -= len(env)
 		page.Next[scope] = binary.BigEndian.Uint64(item.Key()[len(prefix):])
 	}
 	return nil

@@ -57,8 +57,13 @@ type PullQuery struct {
 	Scopes   []string          // scopes to read; nil means every scope (product, admin)
 	After    map[string]uint64 // per scope, the highest seq already seen
 	Limit    int               // records in the page
+	MaxBytes int               // envelope bytes in the page (0: DefaultPageBytes); at least one record is returned
 	ClientID string            // whose last mutation id to report ("" for none)
 }
+
+// DefaultPageBytes bounds a page's size so that a page of large records
+// (notes up to 200 KB) cannot grow to gigabytes; has_more says there is more.
+const DefaultPageBytes = 16 << 20
 
 // PullPage is one page of changes, read from one snapshot.
 type PullPage struct {
