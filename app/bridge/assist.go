@@ -1,0 +1,224 @@
+package bridge
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"fieldnotes/app/assist"
+	"fieldnotes/app/notebook"
+)
+
+// Keys and secret names of the AI settings (docs: app/bridge/doc.go).
+const (
+	AssistSettingsKey = "settings/assist"
+	AssistKeyName     = "ai-key"
+	keyDecision       = "assist-ui/decision/" // + job id + "/" + suggestion id → assistDecision
+)
+
+// AssistDeps is what the Assist area needs besides Deps; app/desktop fills
+// it. A nil AssistDeps makes every Assist method answer "not available".
+type AssistDeps struct {
+	Assistant *assist.Assistant
+	Local     LocalKV
+	Secrets   Secrets
+	Mail      *MailStore // email text for triage, and sharing an email accepted as evidence; may be nil
+}
+
+// Assist is the AI area: settings, status, evidence suggestions from call
+// notes, email triage, account briefs, and the accept/reject review. Nothing
+// becomes evidence without Accept.
+type Assist struct{ d *Deps }
+
+// NewAssist binds the AI area.
+func NewAssist(d *Deps) *Assist { return &Assist{d} }
+
+func (a *Assist) deps() (*AssistDeps, error) {
+	if a.d.Assist == nil || a.d.Assist.Assistant == nil || a.d.Assist.Local == nil {
+		return nil, notebook.Errorf(notebook.Conflict, "AI is not available in this build")
+	}
+	return a.d.Assist, nil
+}
+
+// AssistSettingsDTO is the AI settings form. The key never comes back:
+// HasKey says whether one is stored.
+type AssistSettingsDTO struct {
+	BaseURL         string `json:"base_url"` // "" = AI not set up
+	Model           string `json:"model"`
+	AzureAPIVersion string `json:"azure_api_version"`
+	Redaction       bool   `json:"redaction"`    // names, addresses, phone numbers replaced before sending (default on)
+	OrgDisabled     bool   `json:"org_disabled"` // the organisation switched AI off
+	UseTools        bool   `json:"use_tools"`
+	NoStream        bool   `json:"no_stream"`
+	HasKey          bool   `json:"has_key"`
+}
+
+// AssistSettingsInput is what the form sends. APIKey "" keeps the stored
+// key; ClearKey removes it.
+type AssistSettingsInput struct {
+	AssistSettingsDTO
+	APIKey   string `json:"api_key"`
+	ClearKey bool   `json:"clear_key"`
+}
+
+// LoadAssistConfig reads the saved AI settings and the key from the vault.
+// Nothing saved yet is a valid, unconfigured Config (AI waits).
+func LoadAssistConfig(ctx context.Context, kv LocalKV, sec Secrets) (assist.Config, error) {
+	var c assist.Config
+	raw, err := kv.LocalGet(ctx, AssistSettingsKey)
+	switch {
+	case notebook.IsCode(err, notebook.NotFound):
+	case err != nil:
+		return c, err
+	default:
+		if err := json.Unmarshal(raw, &c); err != nil {
+			return c, notebook.Wrap(notebook.Internal, err, "the saved AI settings cannot be read; save them again")
+		}
+	}
+	if sec != nil && c.BaseURL != "" {
+		if c.APIKey, err = sec.Get(ctx, AssistKeyName); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+func assistSettingsDTO(c assist.Config) AssistSettingsDTO {
+	return AssistSettingsDTO{BaseURL: c.BaseURL, Model: c.Model, AzureAPIVersion: c.AzureAPIVersion, Redaction: !c.DisableRedaction,
+		OrgDisabled: c.OrgDisabled, UseTools: c.UseTools, NoStream: c.NoStream, HasKey: c.APIKey != ""}
+}
+
+// Settings returns the saved AI settings (without the key).
+func (a *Assist) Settings() (out AssistSettingsDTO, err error) {
+	defer guard(a.d.Log, "Assist.Settings", &err)
+	ad, err := a.deps()
+	if err != nil {
+		return out, err
+	}
+	c, err := LoadAssistConfig(context.Background(), ad.Local, ad.Secrets)
+	return assistSettingsDTO(c), err
+}
+
+// SaveSettings validates and stores the AI settings (the key in the OS
+// keyring) and applies them to the queue at once.
+func (a *Assist) SaveSettings(in AssistSettingsInput) (out AssistSettingsDTO, err error) {
+	defer guard(a.d.Log, "Assist.SaveSettings", &err)
+	ad, err := a.deps()
+	if err != nil {
+		return out, err
+	}
+	ctx := context.Background()
+	saved, err := LoadAssistConfig(ctx, ad.Local, ad.Secrets)
+	if err != nil {
+		return out, err
+	}
+	c := saved
+	c.BaseURL, c.Model, c.AzureAPIVersion = strings.TrimSpace(in.BaseURL), strings.TrimSpace(in.Model), strings.TrimSpace(in.AzureAPIVersion)
+	c.DisableRedaction, c.OrgDisabled, c.UseTools, c.NoStream = !in.Redaction, in.OrgDisabled, in.UseTools, in.NoStream
+	if in.APIKey != "" || in.ClearKey {
+		c.APIKey = strings.TrimSpace(in.APIKey)
+	}
+	if err := c.Validate(); err != nil {
+		return out, err
+	}
+	if err := a.store(ctx, ad, c, in.APIKey != "" || in.ClearKey); err != nil {
+		return out, err
+	}
+	if err := ad.Assistant.Configure(c); err != nil {
+		return out, err
+	}
+	a.d.Log.Info("AI settings saved", "base_url", c.BaseURL, "model", c.Model, "redaction", !c.DisableRedaction)
+	return assistSettingsDTO(c), nil
+}
+
+func (a *Assist) store(ctx context.Context, ad *AssistDeps, c assist.Config, keyChanged bool) error {
+	if keyChanged {
+		if ad.Secrets == nil {
+			return notebook.Errorf(notebook.Conflict, "keys cannot be stored in this build")
+		}
+		if err := ad.Secrets.Set(ctx, AssistKeyName, c.APIKey); err != nil {
+			return err
+		}
+	}
+	raw, err := json.Marshal(c) // APIKey is json:"-"
+	if err != nil {
+		return err
+	}
+	return ad.Local.LocalPut(ctx, AssistSettingsKey, raw)
+}
+
+// AssistStatus is shown next to every AI action.
+type AssistStatus struct {
+	State   string `json:"state"`   // ready, waiting, disabled
+	Message string `json:"message"` // "Waiting because this computer is offline." …; "" when ready
+	Queued  int    `json:"queued"`
+	Running string `json:"running"` // id of the running job
+}
+
+// Status says whether AI actions run now and, if not, why.
+func (a *Assist) Status() (s AssistStatus, err error) {
+	defer guard(a.d.Log, "Assist.Status", &err)
+	ad, err := a.deps()
+	if err != nil {
+		return AssistStatus{State: string(assist.StateDisabled), Message: "AI is not available in this build."}, nil
+	}
+	st := ad.Assistant.Status()
+	return AssistStatus{State: string(st.State), Message: sentence(st.Reason), Queued: st.Queued, Running: st.Running}, nil
+}
+
+// sentence capitalises a reason and ends it with a full stop.
+func sentence(s string) string {
+	if s == "" {
+		return ""
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	s = string(unicode.ToUpper(r)) + s[n:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}
+
+// AssistUsage is token usage for the settings screen.
+type AssistUsage struct {
+	PromptTokens     int    `json:"prompt_tokens"`
+	CompletionTokens int    `json:"completion_tokens"`
+	TotalTokens      int    `json:"total_tokens"`
+	Requests         int    `json:"requests"`
+	Since            string `json:"since"`
+}
+
+// Usage returns the tokens used since the count was last reset.
+func (a *Assist) Usage() (u AssistUsage, err error) {
+	defer guard(a.d.Log, "Assist.Usage", &err)
+	ad, err := a.deps()
+	if err != nil {
+		return u, err
+	}
+	r := ad.Assistant.Usage()
+	return AssistUsage{PromptTokens: r.Total.PromptTokens, CompletionTokens: r.Total.CompletionTokens,
+		TotalTokens: r.Total.TotalTokens, Requests: r.Total.Requests, Since: ts(r.Since)}, nil
+}
+
+// ResetUsage starts the usage count again from zero.
+func (a *Assist) ResetUsage() (err error) {
+	defer guard(a.d.Log, "Assist.ResetUsage", &err)
+	ad, err := a.deps()
+	if err != nil {
+		return err
+	}
+	return ad.Assistant.ResetUsage(context.Background())
+}
+
+// RetryNow runs waiting jobs at once instead of after their backoff.
+func (a *Assist) RetryNow() (err error) {
+	defer guard(a.d.Log, "Assist.RetryNow", &err)
+	ad, err := a.deps()
+	if err != nil {
+		return err
+	}
+	ad.Assistant.RetryNow()
+	return nil
+}

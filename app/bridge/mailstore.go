@@ -1,0 +1,178 @@
+package bridge
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+
+	"fieldnotes/app/imapsync"
+	"fieldnotes/app/notebook"
+	"fieldnotes/app/store"
+)
+
+// LocalKV is the store's encrypted, never-synced key/value space. Mail and
+// AI settings, local read marks and the rep's accept/reject decisions live
+// here; *store.Store satisfies it.
+type LocalKV interface {
+	LocalGet(ctx context.Context, key string) ([]byte, error) // notebook.NotFound when absent
+	LocalPut(ctx context.Context, key string, value []byte) error
+	LocalDelete(ctx context.Context, key string) error
+	LocalScan(ctx context.Context, prefix string, fn func(key string, value []byte) error) error
+}
+
+// Secrets keeps passwords and keys out of the store and out of logs
+// (secrets.Vault in the app: the OS keyring, else the encrypted store).
+type Secrets interface {
+	Get(ctx context.Context, name string) (string, error) // "" when never set
+	Set(ctx context.Context, name, value string) error    // "" deletes
+}
+
+// MailStore adapts the notebook store to what imapsync needs (Mailbox and
+// Directory). It lives in bridge, not desktop, because three places need the
+// very same adapter: the window's mail service (app/desktop), `fieldnotes
+// mail sync` (app/cli, which may not import desktop) and the Mail area itself.
+type MailStore struct{ st *store.Store }
+
+// NewMailStore wraps st.
+func NewMailStore(st *store.Store) *MailStore { return &MailStore{st} }
+
+// SaveEmail stores a pulled email local-only, so nothing irrelevant ever
+// leaves the laptop. An email already in the notebook keeps what the rep did
+// with it (links, and its synced state once linked as evidence: the store
+// keeps syncing a record that left LocalOnly). An email the rep marked "not
+// relevant" (a tombstone) is never brought back.
+func (m *MailStore) SaveEmail(ctx context.Context, e notebook.Email) error {
+	var old notebook.Email
+	err := m.st.Get(ctx, e.ID, &old)
+	switch {
+	case err == nil:
+		e = mergeEmail(old, e)
+	case !notebook.IsCode(err, notebook.NotFound):
+		return err
+	default:
+		if env, err := m.st.Envelope(ctx, notebook.TypeEmail, e.ID); err == nil && env.Deleted {
+			return nil
+		}
+	}
+	_, err = m.st.Save(ctx, &e, store.LocalOnly())
+	return err
+}
+
+// mergeEmail keeps the rep's links and contacts when the server copy is
+// stored again (another folder, a UIDVALIDITY change).
+func mergeEmail(old, fresh notebook.Email) notebook.Email {
+	fresh.Links = union(old.Links, fresh.Links)
+	fresh.ContactIDs = union(old.ContactIDs, fresh.ContactIDs)
+	if fresh.AccountID == "" {
+		fresh.AccountID = old.AccountID
+	}
+	return fresh
+}
+
+func union(a, b []string) []string {
+	out := append([]string{}, a...)
+	for _, s := range b {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Shared reports whether an email is synced to the hub (linked as evidence).
+func (m *MailStore) Shared(ctx context.Context, id string) bool {
+	env, err := m.st.Envelope(ctx, notebook.TypeEmail, id)
+	return err == nil && !env.Deleted && !env.LocalOnly
+}
+
+// Hide removes a local-only email from the notebook (and so from search)
+// after imapsync marked it hidden. The tombstone of a local-only record
+// queues nothing for the hub.
+func (m *MailStore) Hide(ctx context.Context, id string) error {
+	err := m.st.Delete(ctx, notebook.TypeEmail, id)
+	if notebook.IsCode(err, notebook.NotFound) {
+		return nil
+	}
+	return err
+}
+
+// LocalGet reads the store's local space.
+func (m *MailStore) LocalGet(ctx context.Context, key string) ([]byte, error) {
+	return m.st.LocalGet(ctx, key)
+}
+
+// LocalPut writes the store's local space (fsynced).
+func (m *MailStore) LocalPut(ctx context.Context, key string, value []byte) error {
+	return m.st.LocalPut(ctx, key, value)
+}
+
+// LocalDelete removes a local key.
+func (m *MailStore) LocalDelete(ctx context.Context, key string) error {
+	return m.st.LocalDelete(ctx, key)
+}
+
+// LocalScan walks local keys with a prefix.
+func (m *MailStore) LocalScan(ctx context.Context, prefix string, fn func(key string, value []byte) error) error {
+	return m.st.LocalScan(ctx, prefix, fn)
+}
+
+// Accounts lists every account (their domains decide relevance).
+func (m *MailStore) Accounts(ctx context.Context) ([]notebook.Account, error) {
+	return store.List[notebook.Account](ctx, m.st, store.Query{})
+}
+
+// Contacts lists every contact (their addresses decide relevance).
+func (m *MailStore) Contacts(ctx context.Context) ([]notebook.Contact, error) {
+	return store.List[notebook.Contact](ctx, m.st, store.Query{})
+}
+
+var (
+	_ imapsync.Mailbox   = (*MailStore)(nil)
+	_ imapsync.Directory = (*MailStore)(nil)
+	_ LocalKV            = (*MailStore)(nil)
+)
+
+// Keys and secret names of the mail settings (docs: app/bridge/doc.go).
+const (
+	MailSettingsKey  = "settings/mail"
+	MailPasswordName = "imap-password"
+)
+
+// LoadMailSettings reads the saved mail settings and the password from the
+// vault. configured is false when the rep never saved any.
+func LoadMailSettings(ctx context.Context, kv LocalKV, sec Secrets) (s imapsync.Settings, configured bool, err error) {
+	raw, err := kv.LocalGet(ctx, MailSettingsKey)
+	if notebook.IsCode(err, notebook.NotFound) {
+		return s, false, nil
+	}
+	if err != nil {
+		return s, false, err
+	}
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return s, false, notebook.Wrap(notebook.Internal, err, "the saved mail settings cannot be read; save them again")
+	}
+	if sec != nil {
+		if s.Password, err = sec.Get(ctx, MailPasswordName); err != nil {
+			return s, true, err
+		}
+	}
+	return s, s.Host != "", nil
+}
+
+// saveMailSettings writes the settings and, when password is not nil, the
+// password (an empty one deletes it).
+func saveMailSettings(ctx context.Context, kv LocalKV, sec Secrets, s imapsync.Settings, password *string) error {
+	raw, err := json.Marshal(s) // Password is json:"-"
+	if err != nil {
+		return err
+	}
+	if password != nil {
+		if sec == nil {
+			return notebook.Errorf(notebook.Conflict, "passwords cannot be stored in this build")
+		}
+		if err := sec.Set(ctx, MailPasswordName, *password); err != nil {
+			return err
+		}
+	}
+	return kv.LocalPut(ctx, MailSettingsKey, raw)
+}
