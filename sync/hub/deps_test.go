@@ -10,7 +10,7 @@ import (
 // nothing imports app/ except app/notebook, and syncproto imports only the
 // standard library.
 func TestDependenciesPointInward(t *testing.T) {
-	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Deps}} {{.}}{{end}}`, "fieldnotes/sync/...").Output()
+	out, err := exec.Command("go", "list", "-e", "-f", `{{.ImportPath}}{{range .Deps}} {{.}}{{end}}`, "fieldnotes/sync/...").Output()
 	if err != nil {
 		t.Skipf("go list unavailable: %v", err)
 	}
