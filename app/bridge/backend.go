@@ -82,6 +82,8 @@ type Deps struct {
 	Role      notebook.Audience // sales or cs; "" sees every hypothesis
 	KeySource string            // where the data key came from (keyring, env, file)
 	Sync      func() SyncState  // nil until a sync engine runs
+	Mail      *MailDeps         // nil: the Mail area answers "not available" (mail.go)
+	Assist    *AssistDeps       // nil: the Assist area answers "not available" (assist.go)
 }
 
 func (d *Deps) now() time.Time {
