@@ -30,6 +30,9 @@ type Options struct {
 	EvidenceEditWindow time.Duration
 	// TombstoneTTL is how long tombstones are kept (default and minimum 90 days).
 	TombstoneTTL time.Duration
+	// ProductDir keeps the product side's state (webhooks and their queue,
+	// pseudonym secret, first-seen steps; product.go); "" keeps it in memory.
+	ProductDir string
 }
 
 // Server is the hub's HTTP API.
@@ -43,6 +46,7 @@ type Server struct {
 	ttl     time.Duration
 	notify  notifier
 	metrics *metrics
+	product *product
 	mux     *http.ServeMux
 
 	closeOnce sync.Once
@@ -74,6 +78,10 @@ func NewServer(opts Options) (*Server, error) {
 	}
 	s.clock = notebook.NewClock(notebook.HLC{}, s.now)
 	s.metrics = newMetrics()
+	var err error
+	if s.product, err = newProduct(s, opts.ProductDir); err != nil {
+		return nil, err
+	}
 	s.routes()
 	return s, nil
 }
@@ -83,10 +91,11 @@ func (s *Server) routes() {
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.HandleFunc("POST /v1/sync/push", s.authed(s.syncProtocol(s.handlePush)))
-	mux.HandleFunc("GET /v1/sync/pull", s.authed(s.syncProtocol(s.handlePull)))
+	mux.HandleFunc("GET /v1/sync/pull", s.authed(s.syncProtocol(s.product.observePull(s.handlePull))))
 	mux.HandleFunc("GET /v1/admin/users", s.authed(s.adminOnly(s.handleListUsers)))
 	mux.HandleFunc("POST /v1/admin/users", s.authed(s.adminOnly(s.handleAddUser)))
 	mux.HandleFunc("DELETE /v1/admin/users/{id}", s.authed(s.adminOnly(s.handleRevokeUser)))
+	s.productRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})

@@ -1,0 +1,189 @@
+package hub
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"fieldnotes/app/notebook"
+)
+
+// InsightsReport is the body of GET /v1/insights/hypotheses and the output
+// of `fieldhub insights --json`.
+type InsightsReport struct {
+	GeneratedAt time.Time                    `json:"generated_at"`
+	Hypotheses  []notebook.HypothesisInsight `json:"hypotheses"`
+	Studies     []notebook.StudyPipeline     `json:"studies"` // every study, including those tied to no hypothesis
+	Evidence    int                          `json:"evidence"`
+	Accounts    int                          `json:"accounts"`
+}
+
+// InsightsQuery narrows a report.
+type InsightsQuery struct {
+	HypothesisID string                    // one hypothesis; "" for all
+	Status       notebook.HypothesisStatus // only this status; "" for all
+}
+
+// Insights computes the report from the hub store (catching the index up
+// first). When markSeen, every item in it counts as seen by product now.
+func (s *Server) Insights(ctx context.Context, q InsightsQuery, markSeen bool) (InsightsReport, error) {
+	p := s.product
+	if err := p.idx.catchUp(ctx); err != nil {
+		return InsightsReport{}, err
+	}
+	if markSeen {
+		p.idx.markAllSeen(s.now())
+	}
+	emails := p.userEmails(ctx)
+	rep := p.idx.report(q, emails)
+	rep.GeneratedAt = s.now().UTC()
+	return rep, nil
+}
+
+// userEmails maps user ids to emails, so quotes show who said it.
+func (p *product) userEmails(ctx context.Context) map[string]string {
+	users, err := p.srv.store.ListUsers(ctx)
+	if err != nil {
+		p.log.Warn("insights: list users", "err", err)
+	}
+	m := make(map[string]string, len(users))
+	for _, u := range users {
+		m[u.ID] = u.Email
+	}
+	return m
+}
+
+func (x *index) report(q InsightsQuery, emails map[string]string) InsightsReport {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.applySeenLocked()
+	if x.allDirty { // an account changed: every roll-up weighs ARR anew
+		clear(x.cache)
+		x.allDirty = false
+	}
+	pipes := x.pipelinesLocked()
+	rep := InsightsReport{Hypotheses: []notebook.HypothesisInsight{}, Studies: pipes, Evidence: len(x.where), Accounts: len(x.accounts)}
+	for _, h := range x.orderedHypsLocked(q) {
+		in := *x.insightLocked(h)
+		in.Studies = studiesOf(pipes, h.ID)
+		in.Quotes = withEmails(in.Quotes, emails)
+		rep.Hypotheses = append(rep.Hypotheses, in)
+	}
+	return rep
+}
+
+// orderedHypsLocked lists the hypotheses in product's priority order:
+// rank ascending with unranked (0) last, then published_at, then id.
+func (x *index) orderedHypsLocked(q InsightsQuery) []notebook.Hypothesis {
+	var out []notebook.Hypothesis
+	for _, h := range x.hyps {
+		if (q.HypothesisID == "" || h.ID == q.HypothesisID) && (q.Status == "" || h.Status == q.Status) {
+			out = append(out, h)
+		}
+	}
+	rankKey := func(r int) int {
+		if r == 0 {
+			return int(^uint(0) >> 1)
+		}
+		return r
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if rankKey(a.Rank) != rankKey(b.Rank) {
+			return rankKey(a.Rank) < rankKey(b.Rank)
+		}
+		ta, tb := timeOr(a.PublishedAt), timeOr(b.PublishedAt)
+		if !ta.Equal(tb) {
+			return ta.Before(tb)
+		}
+		return a.ID < b.ID
+	})
+	return out
+}
+
+func timeOr(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
+
+// insightLocked returns the cached roll-up of h, recomputing it when its
+// evidence, the hypothesis itself or any account changed.
+func (x *index) insightLocked(h notebook.Hypothesis) *notebook.HypothesisInsight {
+	if c := x.cache[h.ID]; c != nil {
+		return c
+	}
+	var obs []notebook.Observation
+	if items := x.byHyp[h.ID]; items != nil {
+		obs = items.obs
+	}
+	in := notebook.Rollup(h, obs, x.accounts, nil, notebook.RollupLimits{})
+	x.cache[h.ID] = &in
+	return &in
+}
+
+func (x *index) pipelinesLocked() []notebook.StudyPipeline {
+	if x.pipesOK {
+		return x.pipes
+	}
+	studies := make([]notebook.Study, 0, len(x.studies))
+	for _, s := range x.studies {
+		studies = append(studies, s)
+	}
+	contacts := make([]notebook.Contact, 0, len(x.contacts))
+	for _, c := range x.contacts {
+		if c.StudyID != "" {
+			contacts = append(contacts, c)
+		}
+	}
+	x.pipes, x.pipesOK = notebook.RecruitingPipelines(studies, contacts), true
+	return x.pipes
+}
+
+func studiesOf(pipes []notebook.StudyPipeline, hypID string) []notebook.StudyPipeline {
+	out := []notebook.StudyPipeline{}
+	for _, p := range pipes {
+		if p.HypothesisID == hypID {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// withEmails shows a user's email where the author is a hub user id.
+func withEmails(quotes []notebook.Quote, emails map[string]string) []notebook.Quote {
+	out := slices.Clone(quotes)
+	for i := range out {
+		if e, ok := emails[out[i].Author]; ok {
+			out[i].Author = e
+		}
+	}
+	if out == nil {
+		out = []notebook.Quote{}
+	}
+	return out
+}
+
+// handleInsights is GET /v1/insights/hypotheses[?hypothesis_id=…&status=…].
+// An unfiltered view counts as product seeing every item it covers.
+func (p *product) handleInsights(w http.ResponseWriter, r *http.Request) {
+	q := InsightsQuery{HypothesisID: r.URL.Query().Get("hypothesis_id"), Status: notebook.HypothesisStatus(r.URL.Query().Get("status"))}
+	if q.HypothesisID != "" && !notebook.ValidID(q.HypothesisID) {
+		writeError(w, http.StatusBadRequest, string(notebook.Invalid), "hypothesis_id: not a valid id")
+		return
+	}
+	if len(q.Status) > 32 || strings.ContainsAny(string(q.Status), "\x00\n") {
+		writeError(w, http.StatusBadRequest, string(notebook.Invalid), "status: not a hypothesis status")
+		return
+	}
+	rep, err := p.srv.Insights(r.Context(), q, q.HypothesisID == "" && q.Status == "")
+	if err != nil {
+		p.srv.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rep)
+}
