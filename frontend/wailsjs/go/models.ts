@@ -379,6 +379,234 @@ export namespace bridge {
 	        this.evidence = source["evidence"];
 	    }
 	}
+	export class ClaimDTO {
+	    text: string;
+	    sources: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ClaimDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.text = source["text"];
+	        this.sources = source["sources"];
+	    }
+	}
+	export class SuggestionDTO {
+	    id: string;
+	    hypothesis_id: string;
+	    statement: string;
+	    question_id: string;
+	    question: string;
+	    signal: string;
+	    strength: number;
+	    quote: string;
+	    start: number;
+	    end: number;
+	    wtp?: WTPDTO;
+	    email_id: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SuggestionDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.hypothesis_id = source["hypothesis_id"];
+	        this.statement = source["statement"];
+	        this.question_id = source["question_id"];
+	        this.question = source["question"];
+	        this.signal = source["signal"];
+	        this.strength = source["strength"];
+	        this.quote = source["quote"];
+	        this.start = source["start"];
+	        this.end = source["end"];
+	        this.wtp = this.convertValues(source["wtp"], WTPDTO);
+	        this.email_id = source["email_id"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class AssistJobDTO {
+	    id: string;
+	    kind: string;
+	    state: string;
+	    waiting: string;
+	    created_at: string;
+	    updated_at: string;
+	    next_attempt_at: string;
+	    attempts: number;
+	    call_id: string;
+	    account_id: string;
+	    email_id: string;
+	    suggestions: SuggestionDTO[];
+	    accepted: number;
+	    rejected: number;
+	    discarded: number;
+	    summary: string;
+	    claims: ClaimDTO[];
+	    error_code: string;
+	    error_message: string;
+	    total_tokens: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new AssistJobDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.kind = source["kind"];
+	        this.state = source["state"];
+	        this.waiting = source["waiting"];
+	        this.created_at = source["created_at"];
+	        this.updated_at = source["updated_at"];
+	        this.next_attempt_at = source["next_attempt_at"];
+	        this.attempts = source["attempts"];
+	        this.call_id = source["call_id"];
+	        this.account_id = source["account_id"];
+	        this.email_id = source["email_id"];
+	        this.suggestions = this.convertValues(source["suggestions"], SuggestionDTO);
+	        this.accepted = source["accepted"];
+	        this.rejected = source["rejected"];
+	        this.discarded = source["discarded"];
+	        this.summary = source["summary"];
+	        this.claims = this.convertValues(source["claims"], ClaimDTO);
+	        this.error_code = source["error_code"];
+	        this.error_message = source["error_message"];
+	        this.total_tokens = source["total_tokens"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class AssistSettingsDTO {
+	    base_url: string;
+	    model: string;
+	    azure_api_version: string;
+	    redaction: boolean;
+	    org_disabled: boolean;
+	    use_tools: boolean;
+	    no_stream: boolean;
+	    has_key: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new AssistSettingsDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.base_url = source["base_url"];
+	        this.model = source["model"];
+	        this.azure_api_version = source["azure_api_version"];
+	        this.redaction = source["redaction"];
+	        this.org_disabled = source["org_disabled"];
+	        this.use_tools = source["use_tools"];
+	        this.no_stream = source["no_stream"];
+	        this.has_key = source["has_key"];
+	    }
+	}
+	export class AssistSettingsInput {
+	    base_url: string;
+	    model: string;
+	    azure_api_version: string;
+	    redaction: boolean;
+	    org_disabled: boolean;
+	    use_tools: boolean;
+	    no_stream: boolean;
+	    has_key: boolean;
+	    api_key: string;
+	    clear_key: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new AssistSettingsInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.base_url = source["base_url"];
+	        this.model = source["model"];
+	        this.azure_api_version = source["azure_api_version"];
+	        this.redaction = source["redaction"];
+	        this.org_disabled = source["org_disabled"];
+	        this.use_tools = source["use_tools"];
+	        this.no_stream = source["no_stream"];
+	        this.has_key = source["has_key"];
+	        this.api_key = source["api_key"];
+	        this.clear_key = source["clear_key"];
+	    }
+	}
+	export class AssistStatus {
+	    state: string;
+	    message: string;
+	    queued: number;
+	    running: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AssistStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.state = source["state"];
+	        this.message = source["message"];
+	        this.queued = source["queued"];
+	        this.running = source["running"];
+	    }
+	}
+	export class AssistUsage {
+	    prompt_tokens: number;
+	    completion_tokens: number;
+	    total_tokens: number;
+	    requests: number;
+	    since: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AssistUsage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.prompt_tokens = source["prompt_tokens"];
+	        this.completion_tokens = source["completion_tokens"];
+	        this.total_tokens = source["total_tokens"];
+	        this.requests = source["requests"];
+	        this.since = source["since"];
+	    }
+	}
 	export class CallDTO {
 	    id: string;
 	    account_id: string;
@@ -509,6 +737,7 @@ export namespace bridge {
 		}
 	}
 	
+	
 	export class ConsentInput {
 	    wording: string;
 	    channel: string;
@@ -528,6 +757,152 @@ export namespace bridge {
 	    }
 	}
 	
+	export class EmailEvidenceInput {
+	    email_id: string;
+	    hypothesis_id: string;
+	    question_id: string;
+	    signal: string;
+	    strength: number;
+	    quote: string;
+	    call_id: string;
+	    contact_id: string;
+	    wtp?: WTPDTO;
+	
+	    static createFrom(source: any = {}) {
+	        return new EmailEvidenceInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.email_id = source["email_id"];
+	        this.hypothesis_id = source["hypothesis_id"];
+	        this.question_id = source["question_id"];
+	        this.signal = source["signal"];
+	        this.strength = source["strength"];
+	        this.quote = source["quote"];
+	        this.call_id = source["call_id"];
+	        this.contact_id = source["contact_id"];
+	        this.wtp = this.convertValues(source["wtp"], WTPDTO);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class EmailRow {
+	    id: string;
+	    subject: string;
+	    from: string;
+	    to: string[];
+	    date: string;
+	    excerpt: string;
+	    account_id: string;
+	    account_name: string;
+	    contact_ids: string[];
+	    links: string[];
+	    unread: boolean;
+	    shared: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new EmailRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.subject = source["subject"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.date = source["date"];
+	        this.excerpt = source["excerpt"];
+	        this.account_id = source["account_id"];
+	        this.account_name = source["account_name"];
+	        this.contact_ids = source["contact_ids"];
+	        this.links = source["links"];
+	        this.unread = source["unread"];
+	        this.shared = source["shared"];
+	    }
+	}
+	export class MailAttachment {
+	    index: number;
+	    name: string;
+	    content_type: string;
+	    size: number;
+	    inline: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new MailAttachment(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.index = source["index"];
+	        this.name = source["name"];
+	        this.content_type = source["content_type"];
+	        this.size = source["size"];
+	        this.inline = source["inline"];
+	    }
+	}
+	export class EmailView {
+	    email: EmailRow;
+	    srcdoc: string;
+	    csp: string;
+	    text: string;
+	    has_html: boolean;
+	    attachments: MailAttachment[];
+	    problems: string[];
+	    truncated: boolean;
+	    on_computer: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new EmailView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.email = this.convertValues(source["email"], EmailRow);
+	        this.srcdoc = source["srcdoc"];
+	        this.csp = source["csp"];
+	        this.text = source["text"];
+	        this.has_html = source["has_html"];
+	        this.attachments = this.convertValues(source["attachments"], MailAttachment);
+	        this.problems = source["problems"];
+	        this.truncated = source["truncated"];
+	        this.on_computer = source["on_computer"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	
 	
 	export class FileResult {
@@ -774,6 +1149,201 @@ export namespace bridge {
 	}
 	
 	
+	export class MailCounts {
+	    folders: number;
+	    scanned: number;
+	    relevant: number;
+	    fetched: number;
+	    skipped: number;
+	    expunged: number;
+	    flag_changes: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new MailCounts(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.folders = source["folders"];
+	        this.scanned = source["scanned"];
+	        this.relevant = source["relevant"];
+	        this.fetched = source["fetched"];
+	        this.skipped = source["skipped"];
+	        this.expunged = source["expunged"];
+	        this.flag_changes = source["flag_changes"];
+	    }
+	}
+	export class MailFolder {
+	    name: string;
+	    watched: boolean;
+	    default: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new MailFolder(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.watched = source["watched"];
+	        this.default = source["default"];
+	    }
+	}
+	export class MailGroup {
+	    account_id: string;
+	    account_name: string;
+	    unread: number;
+	    newest: string;
+	    emails: EmailRow[];
+	
+	    static createFrom(source: any = {}) {
+	        return new MailGroup(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.account_id = source["account_id"];
+	        this.account_name = source["account_name"];
+	        this.unread = source["unread"];
+	        this.newest = source["newest"];
+	        this.emails = this.convertValues(source["emails"], EmailRow);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class MailSettingsDTO {
+	    host: string;
+	    port: number;
+	    security: string;
+	    username: string;
+	    auth: string;
+	    folders: string[];
+	    has_password: boolean;
+	    configured: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new MailSettingsDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.host = source["host"];
+	        this.port = source["port"];
+	        this.security = source["security"];
+	        this.username = source["username"];
+	        this.auth = source["auth"];
+	        this.folders = source["folders"];
+	        this.has_password = source["has_password"];
+	        this.configured = source["configured"];
+	    }
+	}
+	export class MailSettingsInput {
+	    host: string;
+	    port: number;
+	    security: string;
+	    username: string;
+	    auth: string;
+	    folders: string[];
+	    password: string;
+	    clear_password: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new MailSettingsInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.host = source["host"];
+	        this.port = source["port"];
+	        this.security = source["security"];
+	        this.username = source["username"];
+	        this.auth = source["auth"];
+	        this.folders = source["folders"];
+	        this.password = source["password"];
+	        this.clear_password = source["clear_password"];
+	    }
+	}
+	export class MailStatus {
+	    state: string;
+	    message: string;
+	    error_code: string;
+	    folder: string;
+	    stage: string;
+	    done: number;
+	    total: number;
+	    last_sync_at: string;
+	    last: MailCounts;
+	
+	    static createFrom(source: any = {}) {
+	        return new MailStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.state = source["state"];
+	        this.message = source["message"];
+	        this.error_code = source["error_code"];
+	        this.folder = source["folder"];
+	        this.stage = source["stage"];
+	        this.done = source["done"];
+	        this.total = source["total"];
+	        this.last_sync_at = source["last_sync_at"];
+	        this.last = this.convertValues(source["last"], MailCounts);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class MailTestResult {
+	    ok: boolean;
+	    problem: string;
+	    message: string;
+	    folders: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new MailTestResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ok = source["ok"];
+	        this.problem = source["problem"];
+	        this.message = source["message"];
+	        this.folders = source["folders"];
+	    }
+	}
+	
 	export class SaveResult {
 	    id: string;
 	    seq: number;
@@ -869,6 +1439,49 @@ export namespace bridge {
 	        this.study = this.convertValues(source["study"], StudyDTO);
 	        this.candidates = this.convertValues(source["candidates"], ContactDTO);
 	        this.counts = source["counts"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class SuggestionEdits {
+	    question_id: string;
+	    signal: string;
+	    strength: number;
+	    quote: string;
+	    wtp?: WTPDTO;
+	    clear_wtp: boolean;
+	    contact_id: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SuggestionEdits(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.question_id = source["question_id"];
+	        this.signal = source["signal"];
+	        this.strength = source["strength"];
+	        this.quote = source["quote"];
+	        this.wtp = this.convertValues(source["wtp"], WTPDTO);
+	        this.clear_wtp = source["clear_wtp"];
+	        this.contact_id = source["contact_id"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
