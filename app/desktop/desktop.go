@@ -60,6 +60,8 @@ func Run(ctx context.Context, cfg Config) error {
 	a := newApp(ctx, st, log)
 	deps := &bridge.Deps{Store: bridge.StoreBackend(st), Emit: a, Dialogs: pickDialogs(a), Transfer: newTransfer(st, log),
 		Log: log, Author: author, Role: notebook.Audience(os.Getenv("FIELDNOTES_ROLE")), KeySource: source}
+	svc := newServices(st, cfg.DataDir, log, a, a) // mail, AI queue (services.go)
+	deps.Mail, deps.Assist = svc.mailDeps(), svc.assistDeps()
 	assets, err := frontendFS(cfg.Assets)
 	if err != nil {
 		return err
@@ -74,9 +76,9 @@ func Run(ctx context.Context, cfg Config) error {
 			Assets: assets,
 		},
 		BackgroundColour: &options.RGBA{R: 250, G: 250, B: 249, A: 255},
-		OnStartup:        a.startup,
+		OnStartup:        func(c context.Context) { a.startup(c); svc.start(ctx) },
 		OnDomReady:       a.domReady,
-		OnShutdown:       a.shutdown,
+		OnShutdown:       func(c context.Context) { svc.stop(); a.shutdown(c) },
 		Bind:             bridge.All(deps),
 		ErrorFormatter:   bridge.FormatError,
 		Linux:            &linux.Options{ProgramName: "fieldnotes", WebviewGpuPolicy: linux.WebviewGpuPolicyNever},
