@@ -136,7 +136,7 @@ const redeliveryMargin = 10 * time.Minute
 
 func openWebhooks(p *product, dir string) (*webhooks, error) {
 	w := &webhooks{p: p, dir: dir, hooks: map[string]*hookState{}, kick: make(chan struct{}, 1),
-		client: &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+		client:      &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 		backoffBase: 2 * time.Second, backoffCap: 10 * time.Minute, maxAttempts: 15}
 	if dir == "" {
 		return w, nil
