@@ -129,7 +129,7 @@ func (a *Assist) SaveSettings(in AssistSettingsInput) (out AssistSettingsDTO, er
 	if err := ad.Assistant.Configure(c); err != nil {
 		return out, err
 	}
-	a.d.Log.Info("AI settings saved", "base_url", c.BaseURL, "model", c.Model, "redaction", !c.DisableRedaction)
+	logger(a.d.Log).Info("AI settings saved", "base_url", c.BaseURL, "model", c.Model, "redaction", !c.DisableRedaction)
 	return assistSettingsDTO(c), nil
 }
 

@@ -130,7 +130,7 @@ func (m *Mail) SaveSettings(in MailSettingsInput) (out MailSettingsDTO, err erro
 	if md.Control != nil {
 		md.Control.Apply(s, true)
 	}
-	m.d.Log.Info("mail settings saved", "server", s.String())
+	logger(m.d.Log).Info("mail settings saved", "server", s.String())
 	return mailSettingsDTO(s, true), nil
 }
 
