@@ -61,9 +61,9 @@ done
 # Drive the real window: Ctrl+K, search, and a screenshot.
 sleep 0.5
 xdotool mousemove --window "$win" 600 400 click 1
-xdotool key --window "$win" ctrl+k
+xdotool key ctrl+k
 sleep 0.3
-xdotool type --window "$win" --delay 15 'bank'
+xdotool type --delay 15 'bank'
 sleep 0.8
 mkdir -p "$(dirname "$out")"
 import -window "$win" "$out"
