@@ -109,6 +109,8 @@ func TestStatusCodes(t *testing.T) {
 		{"ok", e.repA, ok, nil, 200, ""},
 		{"no token", nil, ok, nil, 401, "unauthorized"},
 		{"bad token", &synctest.WireClient{Token: "fh_nope"}, ok, nil, 401, "unauthorized"},
+		{"basic auth", e.repA, ok, map[string]string{"Authorization": "Basic " + e.repA.Token}, 401, "unauthorized"},
+		{"lower-case scheme", e.repA, ok, map[string]string{"Authorization": "bearer " + e.repA.Token}, 200, ""},
 		{"no protocol header", e.repA, ok, map[string]string{"Sync-Protocol": ""}, 426, "unsupported_protocol"},
 		{"protocol 2", e.repA, ok, map[string]string{"Sync-Protocol": "2"}, 426, "unsupported_protocol"},
 		{"bad json", e.repA, `{"client_id":`, nil, 400, "invalid"},

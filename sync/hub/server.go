@@ -139,13 +139,13 @@ func userFrom(ctx context.Context) hubdb.User { u, _ := ctx.Value(userKey{}).(hu
 // authed resolves the bearer token to a live user or answers 401.
 func (s *Server) authed(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || strings.TrimSpace(token) == "" {
+		token, ok := bearerToken(r.Header.Get("Authorization"))
+		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="fieldhub"`)
 			writeError(w, http.StatusUnauthorized, syncproto.CodeUnauthorized, "missing bearer token (Authorization: Bearer <token>)")
 			return
 		}
-		user, err := s.store.UserByToken(r.Context(), HashToken(strings.TrimSpace(token)))
+		user, err := s.store.UserByToken(r.Context(), HashToken(token))
 		if notebook.IsCode(err, notebook.NotFound) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="fieldhub", error="invalid_token"`)
 			writeError(w, http.StatusUnauthorized, syncproto.CodeUnauthorized, "unknown or revoked token")
@@ -157,6 +157,13 @@ func (s *Server) authed(next http.HandlerFunc) http.HandlerFunc {
 		}
 		next(w, r.WithContext(context.WithValue(r.Context(), userKey{}, user)))
 	}
+}
+
+// bearerToken reads "Bearer <token>" (the scheme is case-insensitive, RFC 9110).
+func bearerToken(header string) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
+	token = strings.TrimSpace(token)
+	return token, ok && strings.EqualFold(scheme, "Bearer") && token != ""
 }
 
 // syncProtocol answers 426 to any Sync-Protocol other than the one we speak.
