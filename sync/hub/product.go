@@ -73,7 +73,12 @@ func newProduct(s *Server, dir string) (*product, error) {
 		return nil, err
 	}
 	p.idx.onArrive = p.hooks.arrived
-	if dir != "" || p.hooks.count() > 0 {
+	if p.hooks.count() > 0 {
+		p.hooks.mu.Lock()
+		p.hooks.start()
+		p.hooks.mu.Unlock()
+	}
+	if dir != "" {
 		p.startFollowing()
 	}
 	return p, nil

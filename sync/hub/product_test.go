@@ -10,8 +10,8 @@ import (
 
 	"fieldnotes/app/notebook"
 	"fieldnotes/sync/hub"
-	"fieldnotes/sync/synctest"
 	"fieldnotes/sync/syncproto"
+	"fieldnotes/sync/synctest"
 )
 
 // do sends a request and fails the test on a transport error.

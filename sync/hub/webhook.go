@@ -158,9 +158,6 @@ func openWebhooks(p *product, dir string) (*webhooks, error) {
 	if err := w.loadQueue(); err != nil {
 		return nil, err
 	}
-	if len(w.hooks) > 0 {
-		w.start()
-	}
 	return w, nil
 }
 
@@ -211,6 +208,7 @@ func (w *webhooks) saveLocked() error {
 	return writeFileAtomic(filepath.Join(w.dir, "webhooks.json"), data)
 }
 
+// start runs the follower and the dispatcher (once); w.mu held or not yet shared.
 func (w *webhooks) start() {
 	if w.started {
 		return
@@ -480,7 +478,8 @@ func (w *webhooks) add(req Webhook, by string, now time.Time) (Webhook, error) {
 		}
 	}
 	hook := Webhook{ID: "wh_" + randomHex(8), URL: req.URL, HypothesisIDs: req.HypothesisIDs, Anonymise: req.Anonymise,
-		CreatedAt: now.UTC(), CreatedBy: by, Secret: "whsec_" + base64.RawURLEncoding.EncodeToString(randomBytes(32))}
+		CreatedAt: now.UTC().Truncate(time.Millisecond), // received_at has ms precision
+		CreatedBy: by, Secret: "whsec_" + base64.RawURLEncoding.EncodeToString(randomBytes(32))}
 	if hook.HypothesisIDs == nil {
 		hook.HypothesisIDs = []string{}
 	}
