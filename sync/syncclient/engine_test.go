@@ -15,8 +15,8 @@ import (
 	"fieldnotes/app/notebook"
 	"fieldnotes/sync/hub"
 	"fieldnotes/sync/hub/hubdb"
-	"fieldnotes/sync/synctest"
 	"fieldnotes/sync/syncproto"
+	"fieldnotes/sync/synctest"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -149,7 +149,10 @@ func TestServeStopsOnRefusalUntilConfigured(t *testing.T) {
 		t.Fatalf("%d requests after the refusal", n-before)
 	}
 	e.Configure(g.proxy.URL, g.rep.Token)
-	waitFor(t, func() bool { st := e.Status(); return st.Pending == 0 && st.Phase == PhaseWaiting && st.LastError == "" })
+	waitFor(t, func() bool {
+		st := e.Status()
+		return st.Pending == 0 && st.Phase == PhaseWaiting && st.LastError == ""
+	})
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatal(err)
@@ -416,7 +419,10 @@ func TestServeBacksOffAndRecovers(t *testing.T) {
 	ctx, cancel := context.WithCancel(ctxT(t))
 	defer cancel()
 	go e.Serve(ctx)
-	waitFor(t, func() bool { st := e.Status(); return st.Phase == PhaseWaiting && st.LastError == "" && m.field(id, "name") == "Soylent" })
+	waitFor(t, func() bool {
+		st := e.Status()
+		return st.Phase == PhaseWaiting && st.LastError == "" && m.field(id, "name") == "Soylent"
+	})
 	mu.Lock()
 	defer mu.Unlock()
 	if !phases[PhaseBackoff] || len(errs) == 0 {

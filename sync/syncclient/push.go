@@ -59,6 +59,13 @@ func (e *Engine) resolve(ctx context.Context, results []syncproto.Result, rep *R
 	if len(results) == 0 {
 		return nil
 	}
+	for i, r := range results {
+		// A duplicate that carries a code is a repeated rejection: a hub
+		// that remembers verdicts says so when the first answer was lost.
+		if r.Status == syncproto.StatusDuplicate && r.Code != "" {
+			results[i].Status = syncproto.StatusRejected
+		}
+	}
 	if err := e.replica.ResolvePushed(ctx, results); err != nil {
 		return localErr(err, "recording what the hub accepted")
 	}
