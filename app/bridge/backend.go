@@ -18,6 +18,7 @@ type Backend interface {
 	// List returns records of type t as values (notebook.Account, not *Account).
 	List(ctx context.Context, t notebook.Type, q Query) ([]notebook.Record, error)
 	Search(ctx context.Context, q string, limit int) ([]Hit, error)
+	Count(ctx context.Context, t notebook.Type) (int, error)
 	PendingCount(ctx context.Context) (int, error)
 	Dir() string
 	Encrypted() bool

@@ -149,6 +149,9 @@ func (c *Calls) Recent(limit int) (rows []CallRow, err error) {
 }
 
 func callRows(ctx context.Context, d *Deps, q Query, limit int) ([]CallRow, error) {
+	if q.AccountID == "" {
+		q.Limit = limit // newest first from the store's time index: no full scan
+	}
 	calls, err := listOf[notebook.Call](ctx, d.Store, notebook.TypeCall, q)
 	if err != nil {
 		return nil, err
@@ -157,24 +160,20 @@ func callRows(ctx context.Context, d *Deps, q Query, limit int) ([]CallRow, erro
 	if len(calls) > limit {
 		calls = calls[:limit]
 	}
-	names, err := accountNames(ctx, d)
-	if err != nil {
-		return nil, err
-	}
-	counts := map[string]int{}
-	if len(calls) > 0 {
-		ev, err := listOf[notebook.Evidence](ctx, d.Store, notebook.TypeEvidence, Query{AccountID: q.AccountID})
+	rows := make([]CallRow, 0, len(calls))
+	names := map[string]string{}
+	for _, c := range calls {
+		if _, ok := names[c.AccountID]; !ok {
+			var a notebook.Account
+			_ = d.Store.Get(ctx, c.AccountID, &a) // a deleted account shows no name
+			names[c.AccountID] = a.Name
+		}
+		ev, err := d.Store.List(ctx, notebook.TypeEvidence, Query{CallID: c.ID})
 		if err != nil {
 			return nil, err
 		}
-		for _, e := range ev {
-			counts[e.CallID]++
-		}
-	}
-	rows := make([]CallRow, 0, len(calls))
-	for _, c := range calls {
 		rows = append(rows, CallRow{ID: c.ID, AccountID: c.AccountID, AccountName: names[c.AccountID], Title: c.Title,
-			Kind: string(c.Kind), StartedAt: ts(c.StartedAt), EndedAt: tsp(c.EndedAt), Evidence: counts[c.ID]})
+			Kind: string(c.Kind), StartedAt: ts(c.StartedAt), EndedAt: tsp(c.EndedAt), Evidence: len(ev)})
 	}
 	return rows, nil
 }

@@ -30,20 +30,14 @@ func (h *Home) View() (v HomeView, err error) {
 			v.RecentCalls = append(v.RecentCalls, c)
 		}
 	}
-	rows, err := hypothesisRows(ctx, h.d, true)
-	if err != nil {
+	if v.LearnNow, err = hypothesisRows(ctx, h.d, true, 5); err != nil {
 		return v, err
 	}
-	if len(rows) > 5 {
-		rows = rows[:5]
-	}
-	v.LearnNow = rows
 	if v.Pending, err = h.d.Store.PendingCount(ctx); err != nil {
 		return v, err
 	}
 	v.Sync = syncState(h.d)
-	accts, err := h.d.Store.List(ctx, notebook.TypeAccount, Query{})
-	v.Accounts = len(accts)
+	v.Accounts, err = h.d.Store.Count(ctx, notebook.TypeAccount)
 	return v, err
 }
 

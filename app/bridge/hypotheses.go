@@ -15,29 +15,30 @@ func NewHypotheses(d *Deps) *Hypotheses { return &Hypotheses{d} }
 // List returns every hypothesis: active first by rank, then drafts and decided ones.
 func (h *Hypotheses) List() (rows []HypothesisRow, err error) {
 	defer guard(h.d.Log, "Hypotheses.List", &err)
-	return hypothesisRows(context.Background(), h.d, false)
+	return hypothesisRows(context.Background(), h.d, false, 0)
 }
 
-func hypothesisRows(ctx context.Context, d *Deps, activeOnly bool) ([]HypothesisRow, error) {
+// hypothesisRows ranks hypotheses and tallies the first max of them (all
+// when max <= 0), reading only their own evidence through the index.
+func hypothesisRows(ctx context.Context, d *Deps, activeOnly bool, max int) ([]HypothesisRow, error) {
 	hs, err := listOf[notebook.Hypothesis](ctx, d.Store, notebook.TypeHypothesis, Query{})
 	if err != nil {
 		return nil, err
 	}
 	sortHypotheses(hs)
-	ev, err := listOf[notebook.Evidence](ctx, d.Store, notebook.TypeEvidence, Query{})
-	if err != nil {
-		return nil, err
-	}
-	by := map[string][]notebook.Evidence{}
-	for _, e := range ev {
-		by[e.HypothesisID] = append(by[e.HypothesisID], e)
-	}
 	rows := []HypothesisRow{}
 	for _, x := range hs {
 		if activeOnly && (x.Status != notebook.StatusActive || !x.ForAudience(d.Role)) {
 			continue
 		}
-		rows = append(rows, HypothesisRow{HypothesisDTO: hypothesisDTO(x), Tally: tally(by[x.ID])})
+		if max > 0 && len(rows) == max {
+			break
+		}
+		ev, err := listOf[notebook.Evidence](ctx, d.Store, notebook.TypeEvidence, Query{HypothesisID: x.ID})
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, HypothesisRow{HypothesisDTO: hypothesisDTO(x), Tally: tally(ev)})
 	}
 	return rows, nil
 }
