@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"slices"
 	"sort"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"fieldnotes/app/notebook"
+	"fieldnotes/sync/hub/hubdb"
 )
 
 // InsightsReport is the body of GET /v1/insights/hypotheses and the output
@@ -40,6 +42,26 @@ func (s *Server) Insights(ctx context.Context, q InsightsQuery, markSeen bool) (
 	emails := p.userEmails(ctx)
 	rep := p.idx.report(q, emails)
 	rep.GeneratedAt = s.now().UTC()
+	return rep, nil
+}
+
+// InsightsFromStore computes a report straight from a store that no hub
+// is serving (`fieldhub insights`): the same index and roll-ups, with the
+// first-seen steps read from productDir, and no webhooks or follower.
+// Reading it this way does not count as product seeing the evidence.
+func InsightsFromStore(ctx context.Context, store hubdb.Store, productDir string, q InsightsQuery, now time.Time) (InsightsReport, error) {
+	seen, err := openSeenSteps(productDir)
+	if err != nil {
+		return InsightsReport{}, err
+	}
+	defer seen.close()
+	x := newIndex(store, seen, slog.New(slog.DiscardHandler))
+	if err := x.catchUp(ctx); err != nil {
+		return InsightsReport{}, err
+	}
+	p := &product{srv: &Server{store: store}, log: slog.New(slog.DiscardHandler)}
+	rep := x.report(q, p.userEmails(ctx))
+	rep.GeneratedAt = now.UTC()
 	return rep, nil
 }
 

@@ -395,5 +395,7 @@ func readJSONBody(w http.ResponseWriter, r *http.Request, limit int64, v any) er
 	return nil
 }
 
-// systemUser is who the CLI writes as: the hub itself, with admin rights.
-var systemUser = hubdb.User{ID: "fieldhub", Email: "fieldhub@localhost", Role: hubdb.RoleAdmin}
+// SystemUser is who `fieldhub hypothesis import` writes as: the hub
+// itself, with admin rights (the CLI runs on the hub's machine, by its
+// operator; there is no token to check).
+var SystemUser = hubdb.User{ID: "fieldhub", Email: "fieldhub@localhost", Role: hubdb.RoleAdmin}

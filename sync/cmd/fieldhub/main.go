@@ -37,6 +37,8 @@ const usage = `usage:
   fieldhub user add --data DIR --email E --role field|product|admin
   fieldhub user list --data DIR
   fieldhub user revoke --data DIR --id USER_ID
+  fieldhub hypothesis import --data DIR FILE.yaml|FILE.json
+  fieldhub insights --data DIR [--json] [--hypothesis ID]
 `
 
 // run is main without os.Exit, so tests can call it (and re-exec it).
@@ -54,6 +56,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 		return userCommand(args[1], args[2:], stdout, stderr)
+	case "hypothesis":
+		return hypothesisCommand(args[1:], stdout, stderr)
+	case "insights":
+		return insightsCommand(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -101,7 +107,7 @@ func serve(args []string, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 	defer store.Close()
-	srv, err := hub.NewServer(hub.Options{Store: store, Logger: log})
+	srv, err := hub.NewServer(hub.Options{Store: store, Logger: log, ProductDir: productDir(*dir)})
 	if err != nil {
 		return fail(stderr, err)
 	}
