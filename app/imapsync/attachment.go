@@ -97,7 +97,7 @@ func extractPart(r io.Reader, index int) (Attachment, []byte, bool, error) {
 	}
 	mr := gomail.NewReader(entity)
 	for i := 1; ; i++ {
-		part, err := mr.NextPart()
+		part, _ := mr.NextPart() // a cut stream is caught by the caller's guardedLiteral
 		if part == nil {
 			return Attachment{}, nil, false, nil
 		}
@@ -113,11 +113,8 @@ func extractPart(r io.Reader, index int) (Attachment, []byte, bool, error) {
 		}
 		var buf bytes.Buffer
 		n, rerr := io.Copy(&buf, io.LimitReader(part.Body, MaxAttachmentBytes))
-		if rerr != nil && err == nil {
-			err = rerr
-		}
-		if ioErr := ioError(err); ioErr != nil {
-			return Attachment{}, nil, false, ioErr
+		if rerr != nil {
+			return Attachment{}, nil, false, rerr
 		}
 		return Attachment{Index: i, Name: bestEffortUTF8([]byte(name)), ContentType: ctype, Size: n}, buf.Bytes(), true, nil
 	}

@@ -52,6 +52,32 @@ type Parsed struct {
 	Attachments []Attachment `json:"attachments"` //
 	Problems    []string     `json:"problems"`    // what was malformed and degraded, for support
 	Truncated   bool         `json:"truncated"`   // text or HTML was longer than we keep
+
+	src *source // the stream being parsed, to tell its failures from malformed MIME
+}
+
+// source remembers the first failure of the underlying stream (a dropped
+// connection), as opposed to errors the MIME parser makes up for malformed
+// input, which only degrade the result.
+type source struct {
+	r   io.Reader
+	err error
+}
+
+func (s *source) Read(b []byte) (int, error) {
+	n, err := s.r.Read(b)
+	if err != nil && err != io.EOF && s.err == nil {
+		s.err = err
+	}
+	return n, err
+}
+
+// ioError returns the stream's own failure, if any; parse errors are nil.
+func (p *Parsed) ioError(error) error {
+	if p.src != nil {
+		return p.src.err
+	}
+	return nil
 }
 
 // addresses is every sender and recipient address of the message.
@@ -75,19 +101,24 @@ func ParseMessage(r io.Reader) (p Parsed, err error) {
 			err = nil
 		}
 		p = p.finish()
+		if p.src != nil && p.src.err != nil {
+			err = p.src.err
+		}
+		p.src = nil
 	}()
-	br := bufio.NewReaderSize(r, 32<<10)
+	p.src = &source{r: r}
+	br := bufio.NewReaderSize(p.src, 32<<10)
 	header, rest, problems, rerr := readHeaderBlock(br)
 	p.Problems = append(p.Problems, problems...)
 	if rerr != nil {
-		return p, ioError(rerr)
+		return p, p.ioError(rerr)
 	}
 	entity, herr := message.Read(io.MultiReader(bytes.NewReader(header), bytes.NewReader(rest), br))
 	if entity == nil {
 		p.Problems = append(p.Problems, "unreadable header: "+errString(herr))
 		text, rerr := readCapped(io.MultiReader(bytes.NewReader(rest), br), maxTextBytes)
 		p.Text, p.Truncated = text, rerr == errCapped
-		return p, ioError(rerr)
+		return p, p.ioError(rerr)
 	}
 	if herr != nil && !message.IsUnknownCharset(herr) && !message.IsUnknownEncoding(herr) {
 		p.Problems = append(p.Problems, "header: "+errString(herr))
@@ -172,19 +203,6 @@ func errString(err error) string {
 	return shortReason(err)
 }
 
-// ioError keeps read errors of the underlying stream (a dropped connection)
-// and drops parse errors, which were already degraded into Problems.
-func ioError(err error) error {
-	if err == nil || err == io.EOF || err == errCapped {
-		return nil
-	}
-	var netish interface{ Timeout() bool }
-	if errors.As(err, &netish) || errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "closed") {
-		return err
-	}
-	return nil
-}
-
 func (p *Parsed) readHeader(h gomail.Header) {
 	p.Subject = decodeHeaderText(h.Get("Subject"))
 	p.From, p.FromName = addressesOf(h, "From")
@@ -200,10 +218,18 @@ func (p *Parsed) readHeader(h gomail.Header) {
 }
 
 func messageIDOf(h gomail.Header) string {
-	if id, err := h.MessageID(); err == nil && id != "" {
-		return id
+	if id, err := h.MessageID(); err == nil && cleanMessageID(id) != "" {
+		return cleanMessageID(id)
 	}
-	return strings.Trim(strings.TrimSpace(bestEffortUTF8([]byte(h.Get("Message-Id")))), "<>")
+	return cleanMessageID(h.Get("Message-Id"))
+}
+
+// cleanMessageID trims brackets and blanks and makes the id valid UTF-8;
+// "" means the message has no usable Message-ID.
+func cleanMessageID(id string) string {
+	id = strings.TrimSpace(bestEffortUTF8([]byte(id)))
+	id = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(id, "<"), ">"))
+	return truncateRunes(id, 400)
 }
 
 // leninentHeader parses the header at the start of raw (which may be cut
@@ -288,7 +314,7 @@ func (p *Parsed) readBody(entity *message.Entity) error {
 		}
 		if part == nil {
 			p.Problems = append(p.Problems, "MIME structure: "+errString(err))
-			if ioErr := ioError(err); ioErr != nil {
+			if ioErr := p.ioError(err); ioErr != nil {
 				return ioErr
 			}
 			break
@@ -317,7 +343,7 @@ func (p *Parsed) readPart(part *gomail.Part, index int, html *string) error {
 			text, err := readCapped(part.Body, maxTextBytes)
 			if err == errCapped {
 				p.Truncated = true
-			} else if ioErr := ioError(err); ioErr != nil {
+			} else if ioErr := p.ioError(err); ioErr != nil {
 				return ioErr
 			} else if err != nil && err != io.EOF {
 				p.Problems = append(p.Problems, fmt.Sprintf("part %d: %s", index, errString(err)))
@@ -341,7 +367,7 @@ func (p *Parsed) readPart(part *gomail.Part, index int, html *string) error {
 		return p.countAttachment(part, index, name, ctype, false, h.Get("Content-Id"))
 	}
 	_, err := io.Copy(io.Discard, part.Body)
-	return ioError(err)
+	return p.ioError(err)
 }
 
 func mimeType(h gomail.PartHeader) (string, map[string]string, error) {
@@ -361,7 +387,7 @@ func mimeType(h gomail.PartHeader) (string, map[string]string, error) {
 
 func (p *Parsed) countAttachment(part *gomail.Part, index int, name, ctype string, inline bool, cid string) error {
 	n, err := io.Copy(io.Discard, part.Body)
-	if ioErr := ioError(err); ioErr != nil {
+	if ioErr := p.ioError(err); ioErr != nil {
 		return ioErr
 	}
 	if err != nil {

@@ -337,7 +337,7 @@ func summarize(buf *imapclient.FetchMessageBuffer) (Summary, bool) {
 			}
 		}
 	}
-	sm.MessageID = env.MessageID
+	sm.MessageID = cleanMessageID(env.MessageID)
 	if sm.MessageID == "" {
 		sm.MessageID = syntheticMessageID(env.Date.UTC().Format(time.RFC3339), env.Subject, strings.Join(sm.Addrs, ","))
 	}

@@ -104,7 +104,7 @@ func assertInert(t *testing.T, s string) {
 			case strings.Contains(val, "javascript:") || strings.Contains(val, "vbscript:"):
 				t.Errorf("script URL in %s=%q", key, a.Val)
 			case key == "href" && tok.Data == "a":
-				if !regexp.MustCompile(`^(https?://|mailto:|cid:)`).MatchString(val) {
+				if !regexp.MustCompile(`^(https?:|mailto:|cid:)`).MatchString(val) {
 					t.Errorf("link href %q is not http(s)/mailto", a.Val)
 				}
 			case key == "srcset" || key == "background" || key == "poster" || key == "ping" || key == "formaction" || key == "xlink:href":
