@@ -44,9 +44,12 @@
 // record's own transaction can never be stale or half-written after a crash.
 // The index is a plain inverted index of lower-cased words (stop words
 // dropped); queries AND their words and the words of three letters or more
-// match as prefixes, which is what a search-as-you-type box needs. Ranking is
-// deliberately simple: exact word matches beat prefix matches, newer beats
-// older. BenchmarkSearch measures it over 100k records.
+// match as prefixes, which is what a search-as-you-type box needs. The words'
+// posting lists are intersected by leapfrogging cursors (cursor.go), newest
+// documents first, stopping once enough are found to rank, so a query costs
+// what its rarest word costs. Ranking is deliberately simple: exact word
+// matches beat prefix matches, newer beats older. BenchmarkSearch100k
+// measures it.
 //
 // # Outbox
 //

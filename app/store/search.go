@@ -16,9 +16,6 @@ import (
 // maxTermLen caps indexed words; longer tokens (base64, URLs) are cut.
 const maxTermLen = 32
 
-// maxPostingsPerWord bounds the work one very common prefix can cause.
-const maxPostingsPerWord = 20000
-
 var stopWords = map[string]bool{}
 
 func init() {
@@ -116,85 +113,69 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]Hit, error) 
 	}
 	var hits []Hit
 	err := s.db.View(func(txn *badger.Txn) error {
-		scores := matchAll(txn, words)
-		refs := make([]docRef, 0, len(scores))
-		for r := range scores {
-			refs = append(refs, r)
-		}
-		sort.Slice(refs, func(i, j int) bool {
-			if scores[refs[i]] != scores[refs[j]] {
-				return scores[refs[i]] > scores[refs[j]]
-			}
-			return refs[i].id > refs[j].id // UUIDv7: newer first
-		})
-		for _, r := range refs {
-			if len(hits) == limit {
-				break
-			}
+		for r, score := range matchAll(txn, words, 2*limit) {
 			rec := notebook.NewRecord(r.t)
 			if rec == nil || getInto(txn, r.t, r.id, rec) != nil {
 				continue
 			}
-			hits = append(hits, Hit{Type: r.t, ID: r.id, Title: titleOf(rec), Snippet: snippet(searchText(rec), words), Score: scores[r]})
+			title := titleOf(rec)
+			hits = append(hits, Hit{Type: r.t, ID: r.id, Title: title, Snippet: snippet(searchText(rec), words), Score: score + titleBonus(title, words) + typeBonus[r.t]})
 		}
 		return nil
 	})
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].Score != hits[j].Score {
+			return hits[i].Score > hits[j].Score
+		}
+		return hits[i].ID > hits[j].ID // UUIDv7: newer first
+	})
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
 	return hits, internal(err, "searching")
 }
 
-// matchAll scores the records that match every word: 2 per exact word, 1 per
-// prefix match.
-func matchAll(txn *badger.Txn, words []string) map[docRef]float64 {
-	var scores map[docRef]float64
+// matchAll scores the newest records of each type that contain every word
+// (2 per exact word, 1 per prefix match), at most perType of each, so many
+// matching notes never crowd out the one matching account.
+func matchAll(txn *badger.Txn, words []string, perType int) map[docRef]float64 {
+	cursors := make([]postingCursor, len(words))
 	for i, w := range words {
-		found := matchWord(txn, w, len([]rune(w)) >= 3)
-		if i == 0 {
-			scores = found
-			continue
-		}
-		for r, sc := range scores {
-			if f, ok := found[r]; ok {
-				scores[r] = sc + f
-			} else {
-				delete(scores, r)
-			}
-		}
-		if len(scores) == 0 {
-			break
-		}
+		cursors[i] = cursorFor(txn, w)
+		defer cursors[i].close()
+	}
+	scores := map[docRef]float64{}
+	for _, t := range notebook.Types {
+		found := 0
+		leapfrog(cursors, string(t)+"\x00", func(doc string, score float64) bool {
+			scores[docRef{t, doc[len(t)+1:]}] = score
+			found++
+			return found < perType
+		})
 	}
 	return scores
 }
 
-func matchWord(txn *badger.Txn, word string, prefix bool) map[docRef]float64 {
-	seek := []byte(prefixText + word)
-	if !prefix {
-		seek = append(seek, 0)
+// titleBonus ranks a record whose name matches above one that merely
+// mentions the words: searching "umbrel" should find Umbrella Freight first,
+// not the latest of many notes about umbrellas.
+func titleBonus(title string, words []string) float64 {
+	bonus := 0.0
+	titleWords := tokenize(title)
+	for _, w := range words {
+		for _, tw := range titleWords {
+			if strings.HasPrefix(tw, w) {
+				bonus += 1.5
+				break
+			}
+		}
 	}
-	opts := badger.DefaultIteratorOptions
-	opts.PrefetchValues = false
-	opts.Prefix = seek
-	it := txn.NewIterator(opts)
-	defer it.Close()
-	found := map[docRef]float64{}
-	n := 0
-	for it.Seek(seek); it.ValidForPrefix(seek) && n < maxPostingsPerWord; it.Next() {
-		term, t, id, ok := splitPosting(it.Item().Key())
-		if !ok {
-			continue
-		}
-		score := 1.0
-		if term == word {
-			score = 2
-		}
-		ref := docRef{t, id}
-		if score > found[ref] {
-			found[ref] = score
-		}
-		n++
-	}
-	return found
+	return bonus
 }
+
+// typeBonus ranks the records people navigate to (a company, a person, a
+// hypothesis) above the many notes that mention them.
+var typeBonus = map[notebook.Type]float64{notebook.TypeAccount: 1, notebook.TypeContact: 1, notebook.TypeHypothesis: 1, notebook.TypeStudy: 1}
 
 // titleOf is how a record is named in lists and search results.
 func titleOf(rec notebook.Record) string {

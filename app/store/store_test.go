@@ -393,3 +393,22 @@ func TestUnknownFieldsAreKept(t *testing.T) {
 		t.Fatalf("unknown field lost: %s", env.Data)
 	}
 }
+
+func TestSearchKeepsEveryTypeInTheResults(t *testing.T) {
+	s := must(Open(Options{InMemory: true, Key: testKey}))
+	defer s.Close()
+	a := notebook.Account{ID: notebook.NewID(), Name: "Umbrella Freight"}
+	must(s.Save(ctx, &a))
+	for i := 0; i < 300; i++ {
+		e := notebook.Evidence{ID: notebook.NewID(), HypothesisID: "h", Signal: notebook.SignalMixed, Quote: "umbrella pricing is fine"}
+		must(s.Save(ctx, &e))
+	}
+	hits := must(s.Search(ctx, "umbrel", 20))
+	found := false
+	for _, h := range hits {
+		found = found || h.ID == a.ID
+	}
+	if !found || len(hits) != 20 {
+		t.Fatalf("the account must not be crowded out by 300 notes: %d hits, account found %v", len(hits), found)
+	}
+}
