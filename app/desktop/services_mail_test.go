@@ -1,0 +1,191 @@
+package desktop
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapserver"
+	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+
+	"fieldnotes/app/bridge"
+	"fieldnotes/app/imapsync"
+	"fieldnotes/app/notebook"
+	"fieldnotes/app/secrets"
+	"fieldnotes/app/store"
+)
+
+var quiet = slog.New(slog.DiscardHandler)
+
+type events struct {
+	mu    sync.Mutex
+	names []string
+}
+
+func (e *events) Emit(name string, _ any) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.names = append(e.names, name)
+}
+
+func (e *events) count(name string) int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n := 0
+	for _, x := range e.names {
+		if x == name {
+			n++
+		}
+	}
+	return n
+}
+
+func TestSupervisorRestartsWithBackoffAndStops(t *testing.T) {
+	sup := newSupervisor(context.Background(), quiet)
+	sup.minBackoff, sup.maxBackoff = 5*time.Millisecond, 20*time.Millisecond
+	var runs atomic.Int32
+	sup.run("flaky", func(ctx context.Context) error {
+		if runs.Add(1) == 2 {
+			panic("boom")
+		}
+		if runs.Load() < 5 {
+			return errors.New("failed")
+		}
+		<-ctx.Done()
+		return nil
+	})
+	waitFor(t, func() bool { return runs.Load() >= 5 })
+	sup.stop(time.Second)
+	n := runs.Load()
+	time.Sleep(50 * time.Millisecond)
+	if runs.Load() != n {
+		t.Fatal("a service ran again after stop")
+	}
+}
+
+func waitFor(t *testing.T, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func startIMAP(t *testing.T, raws ...string) (string, int) {
+	t.Helper()
+	mem := imapmemserver.New()
+	user := imapmemserver.NewUser("rep@myco.example", "pw")
+	if err := user.Create("INBOX", nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, raw := range raws {
+		if _, err := user.Append("INBOX", bytes.NewReader([]byte(raw)), &imap.AppendOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mem.AddUser(user)
+	srv := imapserver.New(&imapserver.Options{
+		NewSession:   func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) { return mem.NewSession(), nil, nil },
+		InsecureAuth: true,
+		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	h, p, _ := net.SplitHostPort(ln.Addr().String())
+	port, _ := strconv.Atoi(p)
+	return h, port
+}
+
+func raw(from, id string) string {
+	return fmt.Sprintf("From: %s\r\nTo: rep@myco.example\r\nSubject: hi %s\r\nMessage-ID: <%s>\r\nDate: Fri, 20 Nov 2026 10:00:00 +0000\r\n\r\nHello.\r\n", from, id, id)
+}
+
+// TestMailRunnerLifecycle runs the window's mail service against
+// imapmemserver: idle as "not configured", pull after Apply, pause on
+// Cancel, resume on SyncNow, and fetch mail that became relevant when an
+// account was added (through the store's change feed).
+func TestMailRunnerLifecycle(t *testing.T) {
+	t.Setenv("FIELDNOTES_NO_KEYRING", "1")
+	st, err := store.Open(store.Options{InMemory: true, Author: "rep"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	st.Save(ctx, &notebook.Account{ID: notebook.NewID(), Name: "Acme", Domains: []string{"acme.com"}})
+	host, port := startIMAP(t, raw("ana@acme.com", "a1@acme.com"), raw("zoe@globex.example", "g1@globex.example"))
+
+	ev := &events{}
+	svc := newServices(st, t.TempDir(), quiet, ev, nil)
+	if svc.ai == nil {
+		t.Fatal("no AI queue")
+	}
+	svc.start(ctx)
+	defer svc.stop()
+	waitFor(t, func() bool { return svc.tracker.Status().State == bridge.MailNotConfigured })
+	if s := svc.ai.Status(); s.State != "waiting" {
+		t.Fatalf("AI without settings: %+v", s)
+	}
+
+	settings := imapsync.Settings{Host: host, Port: port, Security: imapsync.SecurityNone, Username: "rep@myco.example", Password: "pw"}
+	svc.mail.Apply(settings, true)
+	waitFor(t, func() bool { s := svc.tracker.Status(); return s.State == bridge.MailIdle && s.Last.Fetched == 1 })
+	if ev.count("mail:fetched") != 1 || ev.count("mail:progress") == 0 {
+		t.Fatalf("events: fetched %d, progress %d", ev.count("mail:fetched"), ev.count("mail:progress"))
+	}
+
+	svc.mail.Cancel()
+	waitFor(t, func() bool { return svc.tracker.Status().State == bridge.MailCancelled })
+	svc.mail.SyncNow()
+	waitFor(t, func() bool { return svc.tracker.Status().State == bridge.MailIdle })
+
+	st.Save(ctx, &notebook.Account{ID: notebook.NewID(), Name: "Globex", Domains: []string{"globex.example"}})
+	waitFor(t, func() bool {
+		emails, _ := store.List[notebook.Email](ctx, st, store.Query{})
+		return len(emails) == 2
+	})
+}
+
+// TestMailRunnerReadsSavedSettings: at start the runner uses what the
+// Settings screen saved, with the password from the vault.
+func TestMailRunnerReadsSavedSettings(t *testing.T) {
+	t.Setenv("FIELDNOTES_NO_KEYRING", "1")
+	st, err := store.Open(store.Options{InMemory: true, Author: "rep"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	st.Save(ctx, &notebook.Account{ID: notebook.NewID(), Name: "Acme", Domains: []string{"acme.com"}})
+	host, port := startIMAP(t, raw("ana@acme.com", "a1@acme.com"))
+	dir := t.TempDir()
+	d := &bridge.Deps{Store: bridge.StoreBackend(st), Log: quiet}
+	svc := newServices(st, dir, quiet, &events{}, nil)
+	d.Mail = svc.mailDeps()
+	if _, err := bridge.NewMail(d).SaveSettings(bridge.MailSettingsInput{Host: host, Port: port, Security: "none", Username: "rep@myco.example", Password: "pw"}); err != nil {
+		t.Fatal(err)
+	}
+	if pw, _ := (secrets.Vault{Scope: dir, Fallback: st}).Get(ctx, bridge.MailPasswordName); pw != "pw" {
+		t.Fatalf("password not in the vault: %q", pw)
+	}
+	fresh := newServices(st, dir, quiet, &events{}, nil) // a new window on the same notebook
+	fresh.start(ctx)
+	defer fresh.stop()
+	waitFor(t, func() bool { return fresh.tracker.Status().Last.Fetched == 1 })
+}
