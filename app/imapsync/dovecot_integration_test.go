@@ -1,13 +1,13 @@
 package imapsync
 
 import (
+	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
-
-	"fieldnotes/app/notebook"
 )
 
 func TestDovecotConnection(t *testing.T) {
@@ -136,4 +136,51 @@ func assertOneLocationEach(t *testing.T, mb *MemMailbox, folder string, uidValid
 	}
 }
 
-var _ = notebook.Internal
+// TestDovecotServeIdle: the Service idles on a real Dovecot and pulls as
+// soon as a message is appended by another client.
+func TestDovecotServeIdle(t *testing.T) {
+	d := needDovecot(t)
+	user := d.newUser(t, "idle")
+	mb := NewMemMailbox()
+	svc := NewService(d.settings(user), testDirectory, mb, nil, nil)
+	svc.PollEvery = time.Minute
+	pulled := make(chan Counts, 10)
+	svc.OnPulled = func(c Counts, err error) {
+		if err != nil {
+			t.Errorf("pull: %v", err)
+		}
+		pulled <- c
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- svc.Serve(ctx) }()
+	<-pulled
+	time.Sleep(200 * time.Millisecond) // let it enter IDLE
+	other, err := imapclient.DialInsecure(d.addr(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := other.Login(user, dovePass).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	raw := msg([]string{"From: ana@acme.com", "To: rep@myco.example", "Subject: pushed", "Message-ID: <push1@acme.com>"}, "pushed by IDLE")
+	app := other.Append("INBOX", int64(len(raw)), nil)
+	app.Write(raw)
+	app.Close()
+	if _, err := app.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	select {
+	case c := <-pulled:
+		if c.Fetched != 1 {
+			t.Errorf("IDLE pull: %+v", c)
+		}
+		t.Logf("IDLE wake-up to stored email: %v", time.Since(start))
+	case <-time.After(15 * time.Second):
+		t.Fatal("Dovecot's IDLE notification did not wake the service")
+	}
+	cancel()
+	<-done
+}

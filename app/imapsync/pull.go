@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -109,9 +110,15 @@ func (p *Puller) Pull(ctx context.Context) (Counts, error) {
 	}
 	stop := context.AfterFunc(ctx, func() { p.sess.c.Close() }) // cancellation unblocks any command
 	defer stop()
+	var missing []string
 	for _, folder := range p.folders {
 		c, err := p.pullFolder(ctx, folder, matcher)
 		total.add(c)
+		if isNonExistent(err) {
+			p.log().Warn("imap folder does not exist; skipped", "folder", folder)
+			missing = append(missing, folder)
+			continue
+		}
 		if err != nil {
 			p.Close()
 			if ctx.Err() != nil {
@@ -124,7 +131,17 @@ func (p *Puller) Pull(ctx context.Context) (Counts, error) {
 		p.Close()
 		return total, notebook.Wrap(notebook.Internal, ctx.Err(), "mail sync was cancelled; the next sync resumes where this one stopped")
 	}
+	p.log().Info("imap pull done", "server", p.Settings.String(), "scanned", total.Scanned, "relevant", total.Relevant,
+		"fetched", total.Fetched, "skipped", total.Skipped, "expunged", total.Expunged, "flag_changes", total.FlagChanges)
+	if len(missing) > 0 {
+		return total, notebook.Errorf(notebook.NotFound, "the mail server has no folder named %s; the other folders were synced — check the folder list in the mail settings", strings.Join(missing, ", "))
+	}
 	return total, nil
+}
+
+func isNonExistent(err error) bool {
+	var imapErr *imap.Error
+	return errors.As(err, &imapErr) && imapErr.Code == imap.ResponseCodeNonExistent
 }
 
 func (p *Puller) ensureSession(ctx context.Context) error {

@@ -330,3 +330,15 @@ func memCorpus() []corpusMessage {
 	}
 	return out
 }
+
+func TestMissingFolderIsNamedAndOthersStillSync(t *testing.T) {
+	srv := startMemServer(t, nil)
+	srv.appendRaw(t, "INBOX", msg([]string{"From: ana@acme.com", "Subject: hi", "Message-ID: <m1@acme.com>"}, "hi"))
+	s := srv.settings()
+	s.Folders = []string{"Archive", "INBOX"}
+	mb := NewMemMailbox()
+	c, err := PullOnce(t.Context(), s, testDirectory, mb, nil)
+	if !notebook.IsCode(err, notebook.NotFound) || !strings.Contains(err.Error(), "Archive") || c.Fetched != 1 {
+		t.Errorf("missing folder: %+v %v", c, err)
+	}
+}
