@@ -49,5 +49,43 @@
 //     sandboxed iframe whose srcdoc carries a strict CSP (SrcDoc), a second
 //     wall in case the first one leaks.
 //
+// # What the app wires
+//
+// app/desktop adapts the store: SaveEmail is
+// store.Save(ctx, &e, store.LocalOnly()), the Local* methods are the
+// store's. SaveEmail is called once per Message-ID (when no local state
+// exists for it yet), so a rep's later edits to the record (links, account)
+// are never overwritten by a pull. The reading view uses GetBody + SrcDoc
+// (or TextSrcDoc), GetMessageState for read/unread, MarkNotRelevant to hide,
+// FetchAttachment to open an attachment. The CLI calls PullOnce and prints
+// Counts; the app runs a Service (Serve/ScheduleSync, IDLE on INBOX, poll
+// fallback, backoff).
+//
+// # Tests
+//
+// Unit tests run against go-imap's imapmemserver on 127.0.0.1:0. The
+// integration tests start a throwaway Dovecot (Debian dovecot-imapd,
+// /usr/sbin/dovecot; they must run as root so mail processes can use uid 8)
+// with its own config in a temp dir on a free loopback port, and skip loudly
+// when it is missing. Faults covered: a TCP proxy cutting the connection in
+// the middle of the body FETCH, a server restart, a UIDVALIDITY change.
+// testdata/xss/vectors.json holds the HTML attack corpus; `go test -run
+// TestXSSCorpus -update` rewrites testdata/xss/out/*.html, the sanitised
+// srcdoc documents the Chromium e2e suite renders.
+//
+// Benchmarks (`go test -run '^$' -bench . -benchtime 3x ./app/imapsync/`,
+// needs dovecot-imapd and isync) on this project's 2-core machines, one run,
+// same Dovecot, 10,000-message INBOX with 2,000 from customers:
+//
+//	initial pull, parsed and stored          0.69 s   (mbsync defaults: 26.9 s here)
+//	no-change resync (connect+STATUS+logout) 20 ms at 1,000 and at 10,000 messages
+//	no-change resync, connection kept        0.6 ms
+//	mbsync no-change resync                  353 ms (1,000) / 699 ms (10,000)
+//
+// Found on the way: Dovecot's Maildir index hashes file base names, and
+// too-regular names (1.M1P1.host, 2.M2P1.host …) collide so badly that every
+// SELECT/STATUS of a 10,000-file folder costs 100–500 ms of CPU; the test
+// fill uses names shaped like a real delivery agent's.
+//
 // Passwords and tokens are never logged; neither are message bodies.
 package imapsync
