@@ -85,6 +85,7 @@ type Deps struct {
 	Sync      func() SyncState  // nil until a sync engine runs
 	Mail      *MailDeps         // nil: the Mail area answers "not available" (mail.go)
 	Assist    *AssistDeps       // nil: the Assist area answers "not available" (assist.go)
+	SyncArea  *SyncDeps         // nil: the Sync area answers "not available" (sync.go)
 }
 
 func (d *Deps) now() time.Time {

@@ -1,0 +1,252 @@
+package bridge
+
+import (
+	"context"
+	"slices"
+
+	"fieldnotes/app/notebook"
+	"fieldnotes/app/store"
+	"fieldnotes/sync/syncclient"
+)
+
+// SyncEngine is the running sync engine as the Sync area sees it
+// (*syncclient.Engine). Every method returns at once.
+type SyncEngine interface {
+	Status() syncclient.Status
+	ScheduleSync()
+	Configure(hubURL, token string)
+}
+
+// SyncSettings reads and writes the hub address (store local state) and the
+// token (OS keyring): replica.Settings in the app.
+type SyncSettings interface {
+	HubURL(ctx context.Context) (string, error)
+	SetHubURL(ctx context.Context, url string) error
+	Token(ctx context.Context) (string, error)
+	SetToken(ctx context.Context, token string) error
+}
+
+// SyncDeps is what the Sync area needs besides Deps; app/desktop fills it.
+type SyncDeps struct {
+	Engine   SyncEngine
+	Settings SyncSettings
+	Store    *store.Store // the outbox and the hub's refusals
+}
+
+// Sync is the sync area: the badge, "sync now", hub settings, and the
+// pending-changes view with what the hub refused.
+type Sync struct{ d *Deps }
+
+// NewSync binds the sync area.
+func NewSync(d *Deps) *Sync { return &Sync{d} }
+
+func (s *Sync) deps() (*SyncDeps, error) {
+	if s.d.SyncArea == nil || s.d.SyncArea.Engine == nil {
+		return nil, notebook.Errorf(notebook.Conflict, "sync is not available in this build")
+	}
+	return s.d.SyncArea, nil
+}
+
+// SyncStatus is the sync badge and the payload of `sync:status`.
+type SyncStatus struct {
+	State        string `json:"state"`   // not_configured, offline, syncing, idle, error (as SyncState)
+	Message      string `json:"message"` // in words
+	Phase        string `json:"phase"`   // the engine's own phase: pushing, pulling, waiting, backoff, stopped …
+	Online       bool   `json:"online"`
+	Pending      int    `json:"pending"`
+	LastSyncedAt string `json:"last_synced_at"`
+	LastError    string `json:"last_error"`
+	ErrorKind    string `json:"error_kind"` // offline, unauthorized, wrong_user, outdated, hub_error …
+	RetryAt      string `json:"retry_at"`
+	HubURL       string `json:"hub_url"`
+}
+
+// SyncStatusOf words an engine status for the UI.
+func SyncStatusOf(st syncclient.Status) SyncStatus {
+	out := SyncStatus{Phase: string(st.Phase), Online: st.Online, Pending: st.Pending, LastSyncedAt: ts(st.LastSyncedAt),
+		LastError: st.LastError, ErrorKind: string(st.ErrorKind), RetryAt: ts(st.RetryAt), HubURL: st.HubURL}
+	out.State, out.Message = syncWords(st)
+	return out
+}
+
+func syncWords(st syncclient.Status) (state, message string) {
+	switch {
+	case !st.Configured || st.Phase == syncclient.PhaseUnconfigured:
+		return "not_configured", "Sync is not configured; everything stays on this laptop."
+	case st.ErrorKind == syncclient.KindOffline:
+		return "offline", "Offline: changes are kept here and sent when the hub can be reached."
+	case st.LastError != "":
+		return "error", st.LastError
+	case st.Phase == syncclient.PhasePushing || st.Phase == syncclient.PhasePulling:
+		return "syncing", "Syncing…"
+	}
+	return "idle", "Up to date."
+}
+
+// SyncStateOf is the short form Home and Settings show (Deps.Sync).
+func SyncStateOf(st syncclient.Status) SyncState {
+	s := SyncStatusOf(st)
+	return SyncState{State: s.State, Message: s.Message, LastAt: s.LastSyncedAt}
+}
+
+// Status returns the sync badge.
+func (s *Sync) Status() (out SyncStatus, err error) {
+	defer guard(s.d.Log, "Sync.Status", &err)
+	sd, err := s.deps()
+	if err != nil {
+		return SyncStatus{State: "not_configured", Message: "Sync is not available in this build."}, nil
+	}
+	return SyncStatusOf(sd.Engine.Status()), nil
+}
+
+// SyncNow asks the engine to push and pull at once.
+func (s *Sync) SyncNow() (out SyncStatus, err error) {
+	defer guard(s.d.Log, "Sync.SyncNow", &err)
+	sd, err := s.deps()
+	if err != nil {
+		return out, err
+	}
+	sd.Engine.ScheduleSync()
+	return SyncStatusOf(sd.Engine.Status()), nil
+}
+
+// SyncSettingsDTO is the hub form; the token never comes back.
+type SyncSettingsDTO struct {
+	HubURL   string `json:"hub_url"`
+	HasToken bool   `json:"has_token"`
+}
+
+// SyncSettingsInput is what the form sends: Token "" keeps the stored one.
+type SyncSettingsInput struct {
+	HubURL     string `json:"hub_url"`
+	Token      string `json:"token"`
+	ClearToken bool   `json:"clear_token"`
+}
+
+// Settings returns the hub address and whether a token is stored.
+func (s *Sync) Settings() (out SyncSettingsDTO, err error) {
+	defer guard(s.d.Log, "Sync.Settings", &err)
+	sd, err := s.deps()
+	if err != nil {
+		return out, err
+	}
+	ctx := context.Background()
+	url, token, err := syncTarget(ctx, sd)
+	return SyncSettingsDTO{HubURL: url, HasToken: token != ""}, err
+}
+
+func syncTarget(ctx context.Context, sd *SyncDeps) (url, token string, err error) {
+	if url, err = sd.Settings.HubURL(ctx); err != nil {
+		return "", "", err
+	}
+	token, err = sd.Settings.Token(ctx)
+	return url, token, err
+}
+
+// SaveSettings stores the hub address and token (in the OS keyring) and
+// points the engine at them at once.
+func (s *Sync) SaveSettings(in SyncSettingsInput) (out SyncSettingsDTO, err error) {
+	defer guard(s.d.Log, "Sync.SaveSettings", &err)
+	sd, err := s.deps()
+	if err != nil || sd.Settings == nil {
+		return out, notebook.Errorf(notebook.Conflict, "sync settings cannot be changed in this build")
+	}
+	ctx := context.Background()
+	if err := sd.Settings.SetHubURL(ctx, in.HubURL); err != nil {
+		return out, err
+	}
+	if in.Token != "" || in.ClearToken {
+		if err := sd.Settings.SetToken(ctx, in.Token); err != nil {
+			return out, err
+		}
+	}
+	url, token, err := syncTarget(ctx, sd)
+	if err != nil {
+		return out, err
+	}
+	sd.Engine.Configure(url, token)
+	logger(s.d.Log).Info("sync settings saved", "hub", url)
+	return SyncSettingsDTO{HubURL: url, HasToken: token != ""}, nil
+}
+
+// PendingChange is one local change waiting for the hub.
+type PendingChange struct {
+	MutationID uint64   `json:"mutation_id"`
+	Op         string   `json:"op"` // upsert, delete
+	Type       string   `json:"type"`
+	ID         string   `json:"id"`
+	Fields     []string `json:"fields"`
+}
+
+// Pending lists local changes not yet acknowledged by the hub (oldest
+// first, up to limit, default 200). Listing hands them to the outbox's
+// sealed part, so later edits of the same record queue as new changes
+// instead of folding into these; that costs a few extra mutations, never a
+// lost edit.
+func (s *Sync) Pending(limit int) (out []PendingChange, err error) {
+	defer guard(s.d.Log, "Sync.Pending", &err)
+	sd, err := s.deps()
+	if err != nil || sd.Store == nil {
+		return nil, notebook.Errorf(notebook.Conflict, "sync is not available in this build")
+	}
+	if limit <= 0 || limit > 1000 {
+		limit = 200
+	}
+	muts, err := sd.Store.Outbox(context.Background(), limit)
+	if err != nil {
+		return nil, err
+	}
+	out = make([]PendingChange, 0, len(muts))
+	for _, m := range muts {
+		fields := make([]string, 0, len(m.Fields))
+		for f := range m.Fields {
+			fields = append(fields, f)
+		}
+		slices.Sort(fields)
+		out = append(out, PendingChange{MutationID: m.MutationID, Op: m.Op, Type: string(m.Type), ID: m.ID, Fields: fields})
+	}
+	return out, nil
+}
+
+// SyncRejection is a change the hub refused, kept so the rep sees it.
+type SyncRejection struct {
+	MutationID uint64 `json:"mutation_id"`
+	Op         string `json:"op"`
+	Type       string `json:"type"`
+	ID         string `json:"id"`
+	Code       string `json:"code"`
+	Message    string `json:"message"`
+	At         string `json:"at"`
+}
+
+// Rejections lists the changes the hub refused (newest last).
+func (s *Sync) Rejections() (out []SyncRejection, err error) {
+	defer guard(s.d.Log, "Sync.Rejections", &err)
+	sd, err := s.deps()
+	if err != nil || sd.Store == nil {
+		return nil, notebook.Errorf(notebook.Conflict, "sync is not available in this build")
+	}
+	rs, err := sd.Store.Rejections(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	out = make([]SyncRejection, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, SyncRejection{MutationID: r.Mutation.MutationID, Op: r.Mutation.Op, Type: string(r.Mutation.Type),
+			ID: r.Mutation.ID, Code: r.Code, Message: r.Message, At: ts(r.At)})
+	}
+	return out, nil
+}
+
+// SyncEvents turns engine status changes into `sync:status` events and
+// tells the AI queue when the laptop is offline.
+func SyncEvents(e Emitter, online func(bool)) func(syncclient.Status) {
+	return func(st syncclient.Status) {
+		if e != nil {
+			e.Emit("sync:status", SyncStatusOf(st))
+		}
+		if online != nil && st.Configured {
+			online(st.ErrorKind != syncclient.KindOffline)
+		}
+	}
+}
