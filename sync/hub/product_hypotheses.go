@@ -142,7 +142,7 @@ func decodeHypothesis(n *yaml.Node, p *problems) (*notebook.Hypothesis, map[stri
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		key, val := n.Content[i], n.Content[i+1]
 		if _, dup := lines[key.Value]; dup {
-			p.add(key.Line, key.Value, "is given twice")
+			p.add(key.Line, fieldLabel(key.Value), "is given twice")
 			continue
 		}
 		lines[key.Value] = key.Line
@@ -189,7 +189,7 @@ func decodeHypothesisField(h *notebook.Hypothesis, key, val *yaml.Node, p *probl
 	case "questions":
 		h.Questions = decodeQuestions(val, p)
 	default:
-		p.add(key.Line, f, "unknown field (want one of %s)", strings.Join(hypothesisKeys, ", "))
+		p.add(key.Line, fieldLabel(f), "unknown field (want one of %s)", strings.Join(hypothesisKeys, ", "))
 		return
 	}
 	if err != nil {
@@ -279,7 +279,7 @@ func decodeQuestions(n *yaml.Node, p *problems) []notebook.Question {
 			case "kind":
 				err = decodeScalar(v, (*string)(&q.Kind))
 			default:
-				p.add(k.Line, field+"."+k.Value, "unknown field (want one of %s)", strings.Join(questionKeys, ", "))
+				p.add(k.Line, field+"."+fieldLabel(k.Value), "unknown field (want one of %s)", strings.Join(questionKeys, ", "))
 				continue
 			}
 			if err != nil {
@@ -298,6 +298,20 @@ func decodeQuestions(n *yaml.Node, p *problems) []notebook.Question {
 		out = append(out, q)
 	}
 	return out
+}
+
+var safeField = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// fieldLabel shows an unknown key in a problem line; anything that could
+// break the "file:line: field: problem" shape is masked.
+func fieldLabel(k string) string {
+	if safeField.MatchString(k) {
+		return k
+	}
+	if k == "" {
+		return "(empty key)"
+	}
+	return "(unreadable key)"
 }
 
 func kindName(n *yaml.Node) string {

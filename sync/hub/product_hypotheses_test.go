@@ -1,0 +1,93 @@
+package hub_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"fieldnotes/app/notebook"
+	"fieldnotes/sync/hub"
+)
+
+func TestDecodeHypotheses(t *testing.T) {
+	tests := []struct {
+		name, doc string
+		n         int
+		errs      []string // substrings of the message, each "name:line: field: …"
+	}{
+		{name: "list", doc: "- id: a\n  statement: A\n", n: 1},
+		{name: "mapping", doc: "hypotheses:\n  - id: a\n    statement: A\n  - id: b\n    statement: B\n", n: 2},
+		{name: "json", doc: `{"hypotheses":[{"id":"a","statement":"A","questions":[{"id":"q","text":"Q?","kind":"wtp"}],"segments":["smb"],"stages":["customer"],"published_at":"2026-11-01T00:00:00Z"}]}`, n: 1},
+		{name: "empty", doc: "", errs: []string{"x:1: file: is empty"}},
+		{name: "not a list", doc: "hypotheses: 3\n", errs: []string{"x:1: hypotheses: want a list"}},
+		{name: "bad yaml", doc: "- id: a\n  statement: [unclosed\n", errs: []string{"x:", "file: not valid YAML or JSON"}},
+		{name: "duplicate id", doc: "- id: a\n  statement: A\n- id: a\n  statement: B\n", errs: []string{"x:3: id: \"a\" is also used at line 1"}},
+		{name: "duplicate key", doc: "- id: a\n  statement: A\n  statement: B\n", errs: []string{"x:3: statement: is given twice"}},
+		{name: "wrong kinds", doc: "- id: a\n  statement: [x]\n  segments: smb\n  questions: {a: b}\n", errs: []string{
+			"x:2: statement: want text, got a list", "x:3: segments: want a list", "x:4: questions: want a list"}},
+		{name: "bad time", doc: "- id: a\n  statement: A\n  published_at: yesterday\n", errs: []string{"x:3: published_at: want an RFC 3339 time"}},
+		{name: "item not a mapping", doc: "- just text\n", errs: []string{"x:1: hypothesis: want a mapping"}},
+		{name: "question problems", doc: "- id: a\n  statement: A\n  questions:\n    - id: q\n    - text: B\n      kind: [x]\n", errs: []string{
+			"x:4: questions[1].text: is required", "x:6: questions[2].kind: want text"}},
+		{name: "alias", doc: "- &x {id: a, statement: A}\n- *x\n", errs: []string{"x:2: hypothesis: want a mapping"}},
+		{name: "long statement", doc: "- id: a\n  statement: " + strings.Repeat("s", 600) + "\n", errs: []string{"x:2: statement: is 600 bytes long"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hyps, err := hub.DecodeHypotheses("x", []byte(tt.doc))
+			if tt.errs == nil {
+				if err != nil || len(hyps) != tt.n {
+					t.Fatalf("got %d, %v", len(hyps), err)
+				}
+				for _, h := range hyps {
+					if h.Status != notebook.StatusActive || h.Validate() != nil {
+						t.Fatalf("%+v", h)
+					}
+				}
+				return
+			}
+			if !notebook.IsCode(err, notebook.Invalid) {
+				t.Fatalf("want invalid, got %v", err)
+			}
+			for _, want := range tt.errs {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("missing %q in %q", want, err)
+				}
+			}
+		})
+	}
+}
+
+var problemLine = regexp.MustCompile(`^f:\d+: [^:]+: .+`)
+
+// FuzzDecodeHypotheses: any input gives either valid hypotheses or an
+// Invalid error made only of "f:line: field: problem" lines — never a panic.
+func FuzzDecodeHypotheses(f *testing.F) {
+	for _, seed := range []string{
+		"hypotheses:\n  - id: a\n    statement: A\n    questions:\n      - text: q\n",
+		`[{"id":"a","statement":"A","rank":2,"stages":["prospect"]}]`,
+		"- &a [*a]\n", "{", "- id: a\n  statement: \"\\u00e9\"\n", "!!binary AAAA", "- {id: a, statement: A, rank: 99999999999999999999}",
+		"---\n- id: a\n...\n---\n- id: b\n",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		hyps, err := hub.DecodeHypotheses("f", data)
+		if err == nil {
+			for _, h := range hyps {
+				if verr := h.Validate(); verr != nil {
+					t.Fatalf("accepted an invalid hypothesis: %v", verr)
+				}
+			}
+			return
+		}
+		if !notebook.IsCode(err, notebook.Invalid) {
+			t.Fatalf("code %s: %v", notebook.ErrorCode(err), err)
+		}
+		for _, line := range strings.Split(err.Error(), "\n") {
+			if !problemLine.MatchString(line) {
+				t.Fatalf("problem line %q is not file:line: field: problem", line)
+			}
+		}
+	})
+}
