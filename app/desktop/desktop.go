@@ -60,8 +60,9 @@ func Run(ctx context.Context, cfg Config) error {
 	a := newApp(ctx, st, log)
 	deps := &bridge.Deps{Store: bridge.StoreBackend(st), Emit: a, Dialogs: pickDialogs(a), Transfer: newTransfer(st, log),
 		Log: log, Author: author, Role: notebook.Audience(os.Getenv("FIELDNOTES_ROLE")), KeySource: source}
-	svc := newServices(st, cfg.DataDir, log, a, a) // mail, AI queue (services.go)
+	svc := newServices(st, cfg.DataDir, log, a, a) // mail, AI queue, sync engine (services.go)
 	deps.Mail, deps.Assist = svc.mailDeps(), svc.assistDeps()
+	deps.SyncArea, deps.Sync = svc.syncDeps(), svc.syncState
 	assets, err := frontendFS(cfg.Assets)
 	if err != nil {
 		return err

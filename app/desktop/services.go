@@ -12,8 +12,10 @@ import (
 
 	"fieldnotes/app/assist"
 	"fieldnotes/app/bridge"
+	"fieldnotes/app/replica"
 	"fieldnotes/app/secrets"
 	"fieldnotes/app/store"
+	"fieldnotes/sync/syncclient"
 )
 
 // supervisor runs the long-lived services (mail, AI queue, sync) for as long
@@ -103,6 +105,8 @@ type services struct {
 	ai      *assist.Assistant
 	sup     *supervisor
 	browser bridge.Browser
+	sync    *syncclient.Engine // nil only if the engine could not be built
+	hub     replica.Settings
 }
 
 func newServices(st *store.Store, dataDir string, log *slog.Logger, emit bridge.Emitter, browser bridge.Browser) *services {
@@ -110,7 +114,21 @@ func newServices(st *store.Store, dataDir string, log *slog.Logger, emit bridge.
 		mailbox: bridge.NewMailStore(st), tracker: bridge.NewMailTracker(emit), browser: browser}
 	s.mail = newMailRunner(s.mailbox, s.vault, s.tracker, log)
 	s.ai = newAssistant(st, log, emit)
+	s.hub = replica.NewSettings(st, dataDir, log)
+	eng, err := syncclient.New(syncclient.Config{Replica: replica.New(st), Logger: log, OnStatus: bridge.SyncEvents(emit, s.setOnline)})
+	if err != nil {
+		log.Error("sync engine unavailable; everything stays on this laptop", "err", err)
+	}
+	s.sync = eng
 	return s
+}
+
+// setOnline tells the AI queue what the sync engine learnt about the
+// network: requests wait while the laptop is offline.
+func (s *services) setOnline(online bool) {
+	if s.ai != nil {
+		s.ai.SetOnline(online)
+	}
 }
 
 // newAssistant builds the AI queue from the saved settings without the key
@@ -146,6 +164,21 @@ func (s *services) assistDeps() *bridge.AssistDeps {
 	return &bridge.AssistDeps{Assistant: s.ai, Local: s.st, Secrets: s.vault, Mail: s.mailbox}
 }
 
+func (s *services) syncDeps() *bridge.SyncDeps {
+	if s.sync == nil {
+		return nil
+	}
+	return &bridge.SyncDeps{Engine: s.sync, Settings: s.hub, Store: s.st}
+}
+
+// syncState is Deps.Sync: the badge Home and Settings show.
+func (s *services) syncState() bridge.SyncState {
+	if s.sync == nil {
+		return bridge.SyncState{State: "not_configured", Message: "Sync is not available in this build."}
+	}
+	return bridge.SyncStateOf(s.sync.Status())
+}
+
 // start runs every service under a supervisor bound to ctx.
 func (s *services) start(ctx context.Context) {
 	s.sup = newSupervisor(ctx, s.log)
@@ -154,6 +187,25 @@ func (s *services) start(ctx context.Context) {
 	if s.ai != nil {
 		s.sup.run("assist", s.serveAssist)
 	}
+	if s.sync != nil {
+		s.sup.run("sync", s.serveSync)
+		s.sup.run("sync-wake", func(ctx context.Context) error { replica.WakeOnEdits(ctx, s.st, s.sync); return nil })
+	}
+}
+
+// serveSync points the engine at the saved hub (the token comes from the
+// keyring, which may be slow: hence here and not at start-up) and runs it.
+func (s *services) serveSync(ctx context.Context) error {
+	url, err := s.hub.HubURL(ctx)
+	if err != nil {
+		return err
+	}
+	token, err := s.hub.Token(ctx)
+	if err != nil {
+		return err
+	}
+	s.sync.Configure(url, token)
+	return s.sync.Serve(ctx)
 }
 
 // serveAssist hands the key from the keyring to the queue, then runs it.
