@@ -1,6 +1,7 @@
 package imapsync
 
 import (
+	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -93,42 +94,43 @@ func TestDovecotDropMidFetch(t *testing.T) {
 	s := d.settings(user)
 	s.Port = proxy.port()
 	s.Folders = []string{"INBOX"}
-	// Measure a whole pull, then cut the next one at 80% of it: envelopes
-	// come first (~40%), so the cut lands among the bodies.
+	// Measure a whole pull, then cut later ones at fractions of it:
+	// envelopes come first (~40% of the bytes), then the bodies.
 	if _, err := PullOnce(t.Context(), s, testDirectory, NewMemMailbox(), nil); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(50 * time.Millisecond)
 	whole := proxy.lastConn.Load()
-	proxy.cutAfter.Store(whole * 8 / 10)
-	mb := NewMemMailbox()
-	c, err := PullOnce(t.Context(), s, testDirectory, mb, nil)
-	if err == nil || proxy.cuts.Load() == 0 {
-		t.Fatalf("the cut did not happen: %+v %v", c, err)
-	}
-	t.Logf("first pull cut after %d bodies: %v", c.Fetched, err)
-	if c.Fetched == 0 || c.Fetched >= countRelevantBulk(n) {
-		t.Logf("note: cut landed outside the body fetch (fetched %d)", c.Fetched)
-	}
+	for _, percent := range []int64{20, 60, 90} {
+		t.Run(fmt.Sprintf("cut at %d%%", percent), func(t *testing.T) {
+			proxy.cutAfter.Store(whole * percent / 100)
+			mb := NewMemMailbox()
+			c, err := PullOnce(t.Context(), s, testDirectory, mb, nil)
+			if err == nil || !errorsIs(err, ErrUnreachable) {
+				t.Fatalf("the cut did not surface as a lost connection: %+v %v", c, err)
+			}
+			t.Logf("first pull stored %d bodies before the cut: %v", c.Fetched, err)
 
-	proxy.cutAfter.Store(0)
-	c, err = PullOnce(t.Context(), s, testDirectory, mb, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := len(mb.Emails()); got != countRelevantBulk(n) {
-		t.Errorf("%d emails after resume, want %d (%+v)", got, countRelevantBulk(n), c)
-	}
-	assertOneLocationEach(t, mb, "INBOX", 0)
-	for _, e := range mb.Emails() { // no half message stored from the cut FETCH
-		body, err := GetBody(t.Context(), mb, e.ID)
-		if err != nil || strings.Count(body.Text, "Line ") != 20 {
-			t.Errorf("body of %q incomplete: %d lines, %v", e.Subject, strings.Count(body.Text, "Line "), err)
-		}
-	}
-	c, err = PullOnce(t.Context(), s, testDirectory, mb, nil)
-	if err != nil || c.Scanned != 0 || c.Fetched != 0 {
-		t.Errorf("third pull should be a no-op: %+v %v", c, err)
+			proxy.cutAfter.Store(0)
+			c, err = PullOnce(t.Context(), s, testDirectory, mb, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(mb.Emails()); got != countRelevantBulk(n) {
+				t.Errorf("%d emails after resume, want %d (%+v)", got, countRelevantBulk(n), c)
+			}
+			assertOneLocationEach(t, mb, "INBOX", 0)
+			for _, e := range mb.Emails() { // no half message stored from the cut FETCH
+				body, err := GetBody(t.Context(), mb, e.ID)
+				if err != nil || strings.Count(body.Text, "Line ") != 20 {
+					t.Errorf("body of %q incomplete: %d lines, %v", e.Subject, strings.Count(body.Text, "Line "), err)
+				}
+			}
+			c, err = PullOnce(t.Context(), s, testDirectory, mb, nil)
+			if err != nil || c.Scanned != 0 || c.Fetched != 0 {
+				t.Errorf("third pull should be a no-op: %+v %v", c, err)
+			}
+		})
 	}
 }
 

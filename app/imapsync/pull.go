@@ -100,6 +100,20 @@ func (p *Puller) report(pr Progress) {
 // (email id from Message-ID, summaries by folder+UIDVALIDITY+UID), so a
 // repeated pull neither duplicates nor loses anything.
 func (p *Puller) Pull(ctx context.Context) (Counts, error) {
+	reused := p.sess != nil
+	c, err := p.pull(ctx)
+	if err != nil && reused && ctx.Err() == nil && errors.Is(err, ErrUnreachable) {
+		// A kept connection can die quietly (NAT timeout, server restart):
+		// reconnect once before reporting a failure.
+		p.log().Info("imap connection went stale; reconnecting", "server", p.Settings.String())
+		retry, err := p.pull(ctx)
+		retry.Fetched += c.Fetched
+		return retry, err
+	}
+	return c, err
+}
+
+func (p *Puller) pull(ctx context.Context) (Counts, error) {
 	var total Counts
 	matcher, err := NewMatcher(ctx, p.Directory)
 	if err != nil {

@@ -342,3 +342,19 @@ func TestMissingFolderIsNamedAndOthersStillSync(t *testing.T) {
 		t.Errorf("missing folder: %+v %v", c, err)
 	}
 }
+
+func TestPullerReconnectsAfterServerDropsIdleConnection(t *testing.T) {
+	srv := startMemServer(t, nil)
+	srv.appendCorpus(t)
+	p := &Puller{Settings: srv.settings(), Directory: testDirectory, Mailbox: NewMemMailbox()}
+	defer p.Close()
+	if _, err := p.Pull(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	p.sess.c.Close() // as if a NAT box forgot the connection
+	srv.appendRaw(t, "INBOX", msg([]string{"From: ana@acme.com", "Subject: later", "Message-ID: <later@acme.com>"}, "later"))
+	c, err := p.Pull(t.Context())
+	if err != nil || c.Fetched != 1 {
+		t.Errorf("pull on a dead kept connection: %+v %v", c, err)
+	}
+}
