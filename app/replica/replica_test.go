@@ -12,8 +12,8 @@ import (
 	"fieldnotes/app/store"
 	"fieldnotes/sync/hub/hubdb"
 	"fieldnotes/sync/syncclient"
-	"fieldnotes/sync/synctest"
 	"fieldnotes/sync/syncproto"
+	"fieldnotes/sync/synctest"
 )
 
 func TestMain(m *testing.M) {
@@ -192,7 +192,9 @@ func TestWakeOnEditsPushesAtOnce(t *testing.T) {
 		go eng.Serve(runCtx)
 		go WakeOnEdits(runCtx, d.st, eng)
 	}
-	waitUntil(t, func() bool { return a.eng.Status().Phase == syncclient.PhaseWaiting && b.eng.Status().Phase == syncclient.PhaseWaiting })
+	waitUntil(t, func() bool {
+		return a.eng.Status().Phase == syncclient.PhaseWaiting && b.eng.Status().Phase == syncclient.PhaseWaiting
+	})
 	acc := notebook.Account{ID: notebook.NewID(), Name: "Live edit"}
 	start := time.Now()
 	if _, err := a.st.Save(ctx, acc); err != nil {
