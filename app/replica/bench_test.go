@@ -15,8 +15,8 @@ import (
 	"fieldnotes/sync/hub"
 	"fieldnotes/sync/hub/hubdb"
 	"fieldnotes/sync/syncclient"
-	"fieldnotes/sync/synctest"
 	"fieldnotes/sync/syncproto"
+	"fieldnotes/sync/synctest"
 )
 
 // seedHub pushes n accounts of about 1 KB each to a fresh hub.

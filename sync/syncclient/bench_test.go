@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"fieldnotes/sync/hub/hubdb"
-	"fieldnotes/sync/synctest"
 	"fieldnotes/sync/syncproto"
+	"fieldnotes/sync/synctest"
 )
 
 // BenchmarkIdleLongPoll500: 500 engines (50 reps × 10 devices) parked in
@@ -98,7 +98,9 @@ func report(b *testing.B, name string, lat []time.Duration) {
 		return
 	}
 	slices.Sort(lat)
-	p := func(q float64) float64 { return float64(lat[min(len(lat)-1, int(q*float64(len(lat))))].Microseconds()) / 1000 }
+	p := func(q float64) float64 {
+		return float64(lat[min(len(lat)-1, int(q*float64(len(lat))))].Microseconds()) / 1000
+	}
 	b.ReportMetric(p(0.5), name+"-p50-ms")
 	b.ReportMetric(p(0.99), name+"-p99-ms")
 }
