@@ -57,7 +57,10 @@ func TestOnlyLinkedEmailReachesTheHub(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool { s := svc.sync.Status(); return s.Pending == 0 && s.LastSyncedAt.After(time.Time{}) && d.Sync().State == "idle" })
+	waitFor(t, func() bool {
+		s := svc.sync.Status()
+		return s.Pending == 0 && s.LastSyncedAt.After(time.Time{}) && d.Sync().State == "idle"
+	})
 	waitFor(t, func() bool { return len(hubRecords(t, h.URL, rep.Token, "evidence")) == 1 })
 	emails := hubRecords(t, h.URL, rep.Token, "email")
 	if len(emails) != 1 || emails[0].ID != linked {
