@@ -41,7 +41,9 @@ func runSync(e *env, args []string) error {
 		}
 		before, _ := s.Rejections(e.ctx)
 		rep, err := eng.SyncOnce(e.ctx)
-		printReport(e, url, rep)
+		if err == nil || rep != (syncclient.Report{}) {
+			printReport(e, url, rep)
+		}
 		printRefused(e, s, len(before))
 		return err
 	})

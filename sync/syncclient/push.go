@@ -77,7 +77,7 @@ func (e *Engine) resolve(ctx context.Context, results []syncproto.Result, rep *R
 			rep.Duplicates++
 		case syncproto.StatusRejected:
 			rep.Rejected++
-			e.log.Warn("sync: the hub refused a change", "mutation", r.MutationID, "code", r.Code, "message", r.Message)
+			e.log.Info("sync: the hub refused a change", "mutation", r.MutationID, "code", r.Code, "message", r.Message)
 		}
 	}
 	return nil
