@@ -72,7 +72,7 @@ build: deps
 	@find frontend/wailsjs -type f -exec chmod 0644 {} +
 	@touch frontend/dist/.gitkeep
 
-dev-build: build
+dev-build: npm
 	go build -tags dev -o $(DEV_APP) .
 
 frontend: npm
@@ -88,11 +88,19 @@ run: build
 
 # ---------------------------------------------------------------- test
 
+# Every suite runs even when an earlier one fails, so one run shows all
+# failures; the target fails at the end if any did.
+TEST_STEPS := bindings-fresh vet gotest unit check dev-build e2e native-smoke
+
 test: build
-	@start=$$(date +%s); \
-	$(MAKE) bindings-fresh vet gotest unit check; \
-	$(MAKE) dev-build e2e native-smoke; \
-	echo "make test: everything passed in $$(( $$(date +%s) - start ))s after the build"
+	@start=$$(date +%s); failed=; \
+	for step in $(TEST_STEPS); do \
+	  echo "=== $$step ($$(date +%T))"; \
+	  $(MAKE) $$step || failed="$$failed $$step"; \
+	done; \
+	echo "make test: $$(( $$(date +%s) - start ))s after the build"; \
+	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed"; exit 1; fi; \
+	echo "make test: all passed"
 
 # Committed bindings must match the Go code (file modes ignored).
 bindings-fresh:

@@ -53,4 +53,6 @@ key Return
 shot call-capture 1.5
 
 click 55 222          # Recruiting in the sidebar
+sleep 1
+click 360 170         # the study with people in its pipeline
 shot recruiting 1.5

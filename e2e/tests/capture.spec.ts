@@ -92,9 +92,17 @@ test('a whole call with the keyboard survives a reload', async ({ page }) => {
   await expect(q2.getByLabel('Quote')).toHaveText(`“${QUOTE}”`);
   await expect(q2.getByLabel('Willingness to pay')).toContainText('40');
 
+  // End the call and leave, still from the keyboard.
+  await notes.focus();
+  await page.keyboard.press('Alt+e');
+  await expect(page.getByText('Ended', { exact: true })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('g');
+  await page.keyboard.press('h');
+  await expect(page).toHaveURL(/#\/home$/);
+  await expect(page.getByRole('heading', { name: 'What product wants to learn now' })).toBeVisible();
+
   // Search (Ctrl+K) finds the quote and opens the call.
-  await page.goto('/#/home');
-  await page.waitForFunction(() => (window as any).go?.bridge?.Home?.View !== undefined);
   await page.keyboard.press('Control+k');
   const search = page.getByRole('dialog', { name: 'Search' }).getByRole('searchbox', { name: 'Search' });
   await expect(search).toBeFocused();
@@ -112,4 +120,20 @@ test('errors reach the UI as {code, message}', async ({ page }) => {
   expect(r).toMatchObject({ err: { code: 'not_found' } });
   const bad = await goCall(page, 'Evidence', 'Save', { hypothesis_id: '', signal: 'yes' });
   expect(bad).toMatchObject({ err: { code: 'invalid' } });
+});
+
+test('the ? overlay lists the shortcuts and g-keys move between screens', async ({ page }) => {
+  await open(page, '#/home');
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(help).toBeVisible();
+  await expect(help).toContainText('Selected notes become the quote');
+  await page.keyboard.press('Escape');
+  await expect(help).toBeHidden();
+  for (const [key, hash] of [['r', 'recruiting'], ['y', 'hypotheses'], ['s', 'settings'], ['a', 'accounts']]) {
+    await page.locator('body').press('g');
+    await page.locator('body').press(key);
+    await expect(page).toHaveURL(new RegExp(`#/${hash}`));
+    if (key === 'a') await expect(page.getByRole('searchbox', { name: 'Filter accounts' })).toBeFocused();
+  }
 });

@@ -14,7 +14,7 @@ export const shortcuts: Shortcut[] = [
   { keys: 'g y', what: 'Go to hypotheses', where: 'Everywhere' },
   { keys: 'g r', what: 'Go to recruiting', where: 'Everywhere' },
   { keys: 'g s', what: 'Go to settings', where: 'Everywhere' },
-  { keys: 'Esc', what: 'Close a panel, back to the notes', where: 'Everywhere' },
+  { keys: 'Esc', what: 'Close a panel; in the notes: leave them (then g h …)', where: 'Everywhere' },
   { keys: '/', what: 'Focus the filter', where: 'Lists' },
   { keys: '↑ ↓  Enter', what: 'Move and open', where: 'Lists' },
   { keys: 'c', what: 'Start a call with this account', where: 'Account brief' },
