@@ -3,6 +3,7 @@ package bridge
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -16,6 +17,10 @@ const (
 	AssistSettingsKey = "settings/assist"
 	AssistKeyName     = "ai-key"
 	keyDecision       = "assist-ui/decision/" // + job id + "/" + suggestion id → assistDecision
+	// EnvAIDisabled, when set, switches AI off for this installation
+	// whatever the settings say: the organisation's switch, for IT to set
+	// by environment or managed configuration.
+	EnvAIDisabled = "FIELDNOTES_AI_DISABLED"
 )
 
 // AssistDeps is what the Assist area needs besides Deps; app/desktop fills
@@ -77,6 +82,9 @@ func LoadAssistConfig(ctx context.Context, kv LocalKV, sec Secrets) (assist.Conf
 			return c, notebook.Wrap(notebook.Internal, err, "the saved AI settings cannot be read; save them again")
 		}
 	}
+	if os.Getenv(EnvAIDisabled) != "" {
+		c.OrgDisabled = true // IT's switch wins over anything saved
+	}
 	if sec != nil && c.BaseURL != "" {
 		if c.APIKey, err = sec.Get(ctx, AssistKeyName); err != nil {
 			return c, err
@@ -116,7 +124,7 @@ func (a *Assist) SaveSettings(in AssistSettingsInput) (out AssistSettingsDTO, er
 	}
 	c := saved
 	c.BaseURL, c.Model, c.AzureAPIVersion = strings.TrimSpace(in.BaseURL), strings.TrimSpace(in.Model), strings.TrimSpace(in.AzureAPIVersion)
-	c.DisableRedaction, c.OrgDisabled, c.UseTools, c.NoStream = !in.Redaction, in.OrgDisabled, in.UseTools, in.NoStream
+	c.DisableRedaction, c.OrgDisabled, c.UseTools, c.NoStream = !in.Redaction, in.OrgDisabled || os.Getenv(EnvAIDisabled) != "", in.UseTools, in.NoStream
 	if in.APIKey != "" || in.ClearKey {
 		c.APIKey = strings.TrimSpace(in.APIKey)
 	}

@@ -311,3 +311,20 @@ func TestAssistEventsThrottleProgress(t *testing.T) {
 		t.Fatalf("done = %+v", done)
 	}
 }
+
+func TestAssistOrgSwitchFromEnvironment(t *testing.T) {
+	w := newAssistWorld(t)
+	w.configure(t)
+	t.Setenv(EnvAIDisabled, "1")
+	in := AssistSettingsInput{AssistSettingsDTO: AssistSettingsDTO{BaseURL: w.ai.srv.URL + "/v1", Model: "test-model", Redaction: true}}
+	out, err := w.a.SaveSettings(in)
+	if err != nil || !out.OrgDisabled {
+		t.Fatalf("settings under the org switch = %+v %v", out, err)
+	}
+	if s, _ := w.a.Status(); s.State != "disabled" {
+		t.Fatalf("status = %+v", s)
+	}
+	if _, err := w.a.SuggestEvidence(w.call.ID); codeOf(err) != notebook.Forbidden {
+		t.Fatalf("AI request with AI switched off: %v", err)
+	}
+}
