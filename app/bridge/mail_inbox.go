@@ -48,8 +48,9 @@ type MailAttachment struct {
 }
 
 // EmailView is the reading pane. SrcDoc is a complete, sanitised document
-// for <iframe sandbox="allow-popups allow-popups-to-escape-sandbox" srcdoc>;
-// it carries the strict CSP (also in CSP) so nothing in it runs or loads.
+// for <iframe sandbox="allow-same-origin" srcdoc> (never allow-scripts: the
+// parent intercepts link clicks and calls Mail.OpenLink); it carries the
+// strict CSP (also in CSP) so nothing in it runs or loads.
 type EmailView struct {
 	Email       EmailRow         `json:"email"`
 	SrcDoc      string           `json:"srcdoc"`
