@@ -57,7 +57,7 @@ func BenchmarkInitialPull10k(b *testing.B) {
 	s := benchSettings(d, user)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		mb := NewMemMailbox()
+		mb := &batchMem{MemMailbox: NewMemMailbox()} // the app's path: one commit per body batch
 		c, err := PullOnce(b.Context(), s, testDirectory, mb, nil)
 		if err != nil {
 			b.Fatal(err)

@@ -3,6 +3,7 @@ package imapsync
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -101,7 +102,7 @@ func (s state) getJSON(ctx context.Context, key string, v any) (bool, error) {
 		return false, nil
 	}
 	if err != nil {
-		return false, err
+		return false, storeErr(err)
 	}
 	if err := json.Unmarshal(b, v); err != nil {
 		return false, notebook.Wrap(notebook.Internal, err, "the saved mail state under %s is damaged", key)
@@ -114,7 +115,20 @@ func (s state) putJSON(ctx context.Context, key string, v any) error {
 	if err != nil {
 		return err
 	}
-	return s.mb.LocalPut(ctx, key, b)
+	return storeErr(s.mb.LocalPut(ctx, key, b))
+}
+
+// storeErr labels a failure of the local store, so it is never mistaken
+// for (or reported as) a mail server problem.
+func storeErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var nb *notebook.Error
+	if errors.As(err, &nb) {
+		return err
+	}
+	return notebook.Wrap(notebook.Internal, err, "could not save mail on this computer: %s", shortReason(err))
 }
 
 func (s state) folder(ctx context.Context, name string) (FolderState, error) {

@@ -19,8 +19,14 @@ const fetchBatch = 500 // UIDs per body FETCH: keeps command lines short on any 
 // fetched, streamed and parsed.
 func (r *folderRun) storeRelevant(ctx context.Context, relevant []Summary) error {
 	var need []Summary
+	inNeed := map[string]bool{}
+	var sameBatch []Summary // a second copy of a message already being fetched
 	for _, sm := range relevant {
 		id := EmailID(sm.MessageID)
+		if inNeed[id] {
+			sameBatch = append(sameBatch, sm)
+			continue
+		}
 		ms, ok, err := r.st.message(ctx, id)
 		if err != nil {
 			return err
@@ -36,6 +42,7 @@ func (r *folderRun) storeRelevant(ctx context.Context, relevant []Summary) error
 			r.counts.Skipped++
 		default:
 			need = append(need, sm)
+			inNeed[id] = true
 			continue
 		}
 		sm.EmailID = id
@@ -47,7 +54,48 @@ func (r *folderRun) storeRelevant(ctx context.Context, relevant []Summary) error
 			return err
 		}
 	}
+	return r.addCopies(ctx, sameBatch)
+}
+
+// addCopies records further copies (same Message-ID) of messages fetched in
+// this pull as extra locations.
+func (r *folderRun) addCopies(ctx context.Context, copies []Summary) error {
+	for _, sm := range copies {
+		id := EmailID(sm.MessageID)
+		ms, ok, err := r.st.message(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue // the first copy was not stored (not relevant after all)
+		}
+		ms.Locations = addLocation(ms.Locations, r.location(sm.UID))
+		if err := r.st.putMessage(ctx, ms); err != nil {
+			return err
+		}
+		sm.EmailID = id
+		r.changed[sm.UID] = sm
+		r.counts.Skipped++
+	}
 	return nil
+}
+
+// BatchMailbox is optionally implemented by a Mailbox that can commit many
+// writes with one fsync (a Badger WriteBatch or transaction). Each body
+// FETCH batch (up to 500 messages) is then stored in one Batch call instead
+// of three fsynced writes per email. imapsync only writes through tx (it
+// never needs to read its own writes), and treats an error from Batch as
+// "nothing in it was stored".
+type BatchMailbox interface {
+	Mailbox
+	Batch(ctx context.Context, fn func(tx Mailbox) error) error
+}
+
+// saved is one email stored by fetchBodies, applied to the run's counts and
+// summaries once its batch is committed.
+type saved struct {
+	sm     Summary
+	stored bool // false: judged not relevant from the raw header
 }
 
 func (r *folderRun) location(uid uint32) Location {
@@ -73,28 +121,57 @@ func (r *folderRun) fetchBodies(ctx context.Context, batch []Summary, done, tota
 		byUID[sm.UID] = sm
 		set.AddNum(imap.UID(sm.UID))
 	}
-	section := &imap.FetchItemBodySection{Peek: true}
-	cmd := r.c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
-	var firstErr error
-	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
-		uid, parsed, got, err := readBodyMessage(r.c, msg)
-		if err != nil && firstErr == nil {
-			firstErr = err
+	var results []saved
+	run := func(mb Mailbox) error {
+		section := &imap.FetchItemBodySection{Peek: true}
+		cmd := r.c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
+		var firstErr error
+		for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+			uid, parsed, got, err := readBodyMessage(r.c, msg)
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+			sm, ok := byUID[uid]
+			if !ok || !got || firstErr != nil {
+				continue
+			}
+			res, err := r.save(ctx, mb, sm, parsed)
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+			if err == nil {
+				results = append(results, res)
+			}
+			done++
+			r.p.report(Progress{Folder: r.name, Stage: "fetching", Done: done, Total: total})
 		}
-		sm, ok := byUID[uid]
-		if !ok || !got || firstErr != nil {
-			continue
+		if err := cmd.Close(); err != nil {
+			return err
 		}
-		if err := r.save(ctx, sm, parsed); err != nil && firstErr == nil {
-			firstErr = err
-		}
-		done++
-		r.p.report(Progress{Folder: r.name, Stage: "fetching", Done: done, Total: total})
+		return firstErr
 	}
-	if err := cmd.Close(); err != nil {
-		return err
+	var err error
+	if b, ok := r.p.Mailbox.(BatchMailbox); ok {
+		if err = b.Batch(ctx, run); err != nil {
+			return storeErr(err) // nothing of this batch is stored; the next pull fetches it again
+		}
+	} else {
+		err = run(r.p.Mailbox) // every completed save is durable, error or not
 	}
-	return firstErr
+	r.apply(results)
+	return err
+}
+
+func (r *folderRun) apply(results []saved) {
+	for _, res := range results {
+		r.changed[res.sm.UID] = res.sm
+		if res.stored {
+			r.counts.Fetched++
+		} else {
+			r.counts.Relevant--
+			r.counts.Skipped++
+		}
+	}
 }
 
 // readBodyMessage walks one FETCH response; item order is the server's
@@ -122,40 +199,32 @@ func readBodyMessage(c *imapclient.Client, msg *imapclient.FetchMessageData) (ui
 
 // save writes the body, the local state and then the record, so the UI
 // never sees an email whose content is missing.
-func (r *folderRun) save(ctx context.Context, sm Summary, parsed Parsed) error {
+func (r *folderRun) save(ctx context.Context, mb Mailbox, sm Summary, parsed Parsed) (saved, error) {
 	if own := parsed.addresses(); len(parsed.From) > 0 {
 		if _, ok := r.m.Relevant(own); !ok {
 			// The server read the header differently (Dovecot takes the
 			// address out of `ana@acme.com via Desk <desk@relay.example>`);
 			// our own reading of the raw header wins.
 			sm.Relevant, sm.Addrs = false, own
-			r.changed[sm.UID] = sm
-			r.counts.Relevant--
-			r.counts.Skipped++
-			return nil
+			return saved{sm: sm}, nil
 		}
 	}
+	st := state{mb}
 	email := toEmail(sm, parsed, r.m)
 	body := Body{EmailID: email.ID, Text: parsed.Text, HTML: parsed.HTML, Attachments: parsed.Attachments, Problems: parsed.Problems, Truncated: parsed.Truncated}
-	if err := r.st.putJSON(ctx, keyBody+email.ID, body); err != nil {
-		return err
+	if err := st.putJSON(ctx, keyBody+email.ID, body); err != nil {
+		return saved{}, err
 	}
-	ms, _, err := r.st.message(ctx, email.ID)
-	if err != nil {
-		return err
+	// Only messages with no local state are fetched, so the state is new.
+	ms := MessageState{EmailID: email.ID, MessageID: email.MessageID, Seen: sm.Seen, Locations: []Location{r.location(sm.UID)}}
+	if err := st.putMessage(ctx, ms); err != nil {
+		return saved{}, err
 	}
-	ms.EmailID, ms.MessageID, ms.Seen = email.ID, email.MessageID, sm.Seen
-	ms.Locations = addLocation(ms.Locations, r.location(sm.UID))
-	if err := r.st.putMessage(ctx, ms); err != nil {
-		return err
-	}
-	if err := r.p.Mailbox.SaveEmail(ctx, email); err != nil {
-		return err
+	if err := mb.SaveEmail(ctx, email); err != nil {
+		return saved{}, storeErr(err)
 	}
 	sm.EmailID = email.ID
-	r.changed[sm.UID] = sm
-	r.counts.Fetched++
-	return nil
+	return saved{sm: sm, stored: true}, nil
 }
 
 // toEmail builds the notebook record: metadata and the excerpt only.
