@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fieldnotes/app/notebook"
+	"fieldnotes/sync/syncclient"
 )
 
 // TestMailAndAssistNeverPanic calls every bound method of both areas with
@@ -21,11 +22,11 @@ func TestMailAndAssistNeverPanic(t *testing.T) {
 	deps := []*Deps{
 		{},
 		{Mail: &MailDeps{}, Assist: &AssistDeps{}},
-		{Store: w.d.Store, Mail: &halfMail, Assist: &halfAssist},
+		{Store: w.d.Store, Mail: &halfMail, Assist: &halfAssist, SyncArea: &SyncDeps{Engine: stubEngine{}}},
 		w.d,
 	}
 	for i, d := range deps {
-		for _, area := range []any{NewMail(d), NewAssist(d)} {
+		for _, area := range []any{NewMail(d), NewAssist(d), NewSync(d)} {
 			v := reflect.ValueOf(area)
 			for m := range v.NumMethod() {
 				method, name := v.Method(m), v.Type().Method(m).Name
@@ -49,5 +50,38 @@ func TestMailAndAssistNeverPanic(t *testing.T) {
 				}()
 			}
 		}
+	}
+}
+
+type stubEngine struct{ st syncclient.Status }
+
+func (s stubEngine) Status() syncclient.Status { return s.st }
+func (stubEngine) ScheduleSync()               {}
+func (stubEngine) Configure(string, string)    {}
+
+func TestSyncStatusInWords(t *testing.T) {
+	for _, c := range []struct {
+		st    syncclient.Status
+		state string
+	}{
+		{syncclient.Status{Phase: syncclient.PhaseUnconfigured}, "not_configured"},
+		{syncclient.Status{Configured: true, Phase: syncclient.PhaseBackoff, ErrorKind: syncclient.KindOffline, LastError: "cannot reach the hub"}, "offline"},
+		{syncclient.Status{Configured: true, Phase: syncclient.PhaseStopped, ErrorKind: syncclient.KindUnauthorized, LastError: "the hub refused the token"}, "error"},
+		{syncclient.Status{Configured: true, Online: true, Phase: syncclient.PhasePushing}, "syncing"},
+		{syncclient.Status{Configured: true, Online: true, Phase: syncclient.PhaseWaiting}, "idle"},
+	} {
+		got := SyncStatusOf(c.st)
+		if got.State != c.state || got.Message == "" {
+			t.Errorf("%+v → %+v, want %s", c.st, got, c.state)
+		}
+	}
+	var online []bool
+	ev := &eventLog{}
+	on := SyncEvents(ev, func(b bool) { online = append(online, b) })
+	on(syncclient.Status{Phase: syncclient.PhaseUnconfigured})
+	on(syncclient.Status{Configured: true, ErrorKind: syncclient.KindOffline})
+	on(syncclient.Status{Configured: true, Online: true})
+	if len(ev.named("sync:status")) != 3 || len(online) != 2 || online[0] || !online[1] {
+		t.Fatalf("events %d, online %v", len(ev.named("sync:status")), online)
 	}
 }
