@@ -127,11 +127,10 @@ type SyncSettingsInput struct {
 func (s *Sync) Settings() (out SyncSettingsDTO, err error) {
 	defer guard(s.d.Log, "Sync.Settings", &err)
 	sd, err := s.deps()
-	if err != nil {
-		return out, err
+	if err != nil || sd.Settings == nil {
+		return out, notebook.Errorf(notebook.Conflict, "sync settings are not available in this build")
 	}
-	ctx := context.Background()
-	url, token, err := syncTarget(ctx, sd)
+	url, token, err := syncTarget(context.Background(), sd)
 	return SyncSettingsDTO{HubURL: url, HasToken: token != ""}, err
 }
 
