@@ -1,8 +1,11 @@
 package bridge
 
 import (
+	"bytes"
 	"errors"
+	"log/slog"
 	"reflect"
+	"strings"
 	"testing"
 
 	"fieldnotes/app/notebook"
@@ -25,6 +28,15 @@ func TestMailAndAssistNeverPanic(t *testing.T) {
 		{Store: w.d.Store, Mail: &halfMail, Assist: &halfAssist, SyncArea: &SyncDeps{Engine: stubEngine{}}},
 		w.d,
 	}
+	var logs bytes.Buffer
+	for _, d := range deps {
+		d.Log = slog.New(slog.NewTextHandler(&logs, nil))
+	}
+	defer func() {
+		if strings.Contains(logs.String(), "bridge panic") {
+			t.Errorf("a bound method panicked (recovered by guard):\n%s", logs.String())
+		}
+	}()
 	for i, d := range deps {
 		for _, area := range []any{NewMail(d), NewAssist(d), NewSync(d)} {
 			v := reflect.ValueOf(area)
