@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"time"
 
 	"fieldnotes/sync/syncproto"
 )
@@ -13,6 +14,9 @@ import (
 // maxGapRounds bounds consecutive 409 answers without progress, so a hub
 // that keeps moving its expectation cannot spin the engine forever.
 const maxGapRounds = 3
+
+// pushTimeout bounds one push (1 MiB on a slow link, plus the hub's fsync).
+const pushTimeout = 2 * time.Minute
 
 // pushAll drains the outbox in order, one request in flight.
 func (e *Engine) pushAll(ctx context.Context, h *hubClient, rep *Report) error {
@@ -28,7 +32,9 @@ func (e *Engine) pushAll(ctx context.Context, h *hubClient, rep *Report) error {
 		e.update(func(s *Status) { s.Phase = PhasePushing; s.Pending = max(s.Pending, len(muts)) })
 		body, n := encodeBatch(e.replica.ClientID(), muts, e.maxBody)
 		muts = muts[:n]
-		reply, err := h.push(ctx, body, muts)
+		rctx, cancel := context.WithTimeout(ctx, pushTimeout)
+		reply, err := h.push(rctx, body, muts)
+		cancel()
 		if err != nil {
 			return err
 		}

@@ -58,7 +58,7 @@ func (c *hubClient) request(ctx context.Context, method, path string, body []byt
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		if ctx.Err() != nil {
+		if errors.Is(ctx.Err(), context.Canceled) {
 			return nil, ctx.Err()
 		}
 		return nil, newErr(KindOffline, 0, err, "cannot reach the hub at %s (%s)", c.base, netReason(err))
@@ -115,7 +115,7 @@ func (c *hubClient) pullPage(ctx context.Context, clientID, cursor string, limit
 		return syncproto.PullResponse{}, statusErr(resp, raw)
 	}
 	page, err := decodePull(io.LimitReader(resp.Body, maxPullBody))
-	if err != nil && ctx.Err() != nil {
+	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
 		return page, ctx.Err()
 	}
 	return page, err
