@@ -48,7 +48,6 @@ type Engine struct {
 	mu      sync.Mutex
 	hubURL  string
 	token   string
-	gen     uint64        // bumped by Configure
 	changed chan struct{} // closed and replaced by Configure
 	status  Status
 	pubMu   sync.Mutex // serialises OnStatus calls
@@ -109,11 +108,11 @@ func CheckHubURL(s string) error {
 }
 
 // Configure points the engine at another hub or token (Settings). It wakes
-// a stopped engine: a refused token is retried once it has been changed.
+// a stopped engine: a refused token is retried once it has been changed
+// (calling it with the same values is the "try again" of a stopped badge).
 func (e *Engine) Configure(hubURL, token string) {
 	e.mu.Lock()
 	e.hubURL, e.token = normalizeURL(hubURL), strings.TrimSpace(token)
-	e.gen++
 	close(e.changed)
 	e.changed = make(chan struct{})
 	e.mu.Unlock()
@@ -129,15 +128,15 @@ func (e *Engine) ScheduleSync() {
 	}
 }
 
-// hub returns the current endpoint, nil when not configured, and the
-// configuration generation with its change channel.
-func (e *Engine) hub() (*hubClient, uint64, <-chan struct{}) {
+// hub returns the current endpoint (nil when not configured) and the
+// channel Configure closes when it changes.
+func (e *Engine) hub() (*hubClient, <-chan struct{}) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.hubURL == "" || e.token == "" || CheckHubURL(e.hubURL) != nil {
-		return nil, e.gen, e.changed
+		return nil, e.changed
 	}
-	return &hubClient{base: e.hubURL, token: e.token, version: e.version, http: e.client}, e.gen, e.changed
+	return &hubClient{base: e.hubURL, token: e.token, version: e.version, http: e.client}, e.changed
 }
 
 // Report counts what one sync did.
@@ -160,7 +159,7 @@ func (e *Engine) SyncOnce(ctx context.Context) (Report, error) {
 		return rep, newErr(KindIncomplete, 0, nil, "a sync is already running in this app")
 	}
 	defer e.running.Unlock()
-	h, _, _ := e.hub()
+	h, _ := e.hub()
 	if h == nil {
 		return rep, e.notConfigured()
 	}

@@ -365,7 +365,7 @@ func TestResetWithPendingBeforePush(t *testing.T) {
 	m.cursor = syncproto.EncodeCursor(syncproto.Cursor{Epoch: "gone", Seqs: map[string]uint64{"org": 9}})
 	e := engine(t, g.hub.URL, g.rep.Token, m)
 	var rep Report
-	h, _, _ := e.hub()
+	h, _ := e.hub()
 	if err := e.longPoll(ctxT(t), h, nil, &rep); err != nil || rep.Resets != 1 {
 		t.Fatalf("%+v %v", rep, err)
 	}
@@ -458,5 +458,25 @@ func TestCheckHubURL(t *testing.T) {
 		if err := CheckHubURL(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+}
+
+func TestServeUnconfiguredThenConfigured(t *testing.T) {
+	g := newRig(t)
+	m := newMem("dev-later")
+	id := newID()
+	m.upsert("account", id, account("Queued before setup"))
+	e := engine(t, "", "", m)
+	ctx, cancel := context.WithCancel(ctxT(t))
+	defer cancel()
+	go e.Serve(ctx)
+	waitFor(t, func() bool { st := e.Status(); return st.Phase == PhaseUnconfigured && !st.Configured && st.Pending == 1 })
+	e.Configure(g.hub.URL+"/", g.rep.Token)
+	waitFor(t, func() bool { st := e.Status(); return st.Phase == PhaseWaiting && st.Pending == 0 && st.Configured })
+	if _, ok := g.hubRecords(t)[id]; !ok || e.Status().HubURL != g.hub.URL {
+		t.Fatalf("not pushed after Configure: %+v", e.Status())
+	}
+	if err := e.Serve(ctx); err == nil || !strings.Contains(err.Error(), "already running") {
+		t.Fatalf("second Serve: %v", err)
 	}
 }

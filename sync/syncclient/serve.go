@@ -20,7 +20,7 @@ func (e *Engine) Serve(ctx context.Context) error {
 	e.refreshPending(ctx)
 	attempt := 0
 	for ctx.Err() == nil {
-		h, _, changed := e.hub()
+		h, changed := e.hub()
 		if h == nil {
 			e.notConfigured()
 			e.waitChange(ctx, changed)
