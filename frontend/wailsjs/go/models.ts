@@ -1343,6 +1343,26 @@ export namespace bridge {
 	        this.folders = source["folders"];
 	    }
 	}
+	export class PendingChange {
+	    mutation_id: number;
+	    op: string;
+	    type: string;
+	    id: string;
+	    fields: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new PendingChange(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mutation_id = source["mutation_id"];
+	        this.op = source["op"];
+	        this.type = source["type"];
+	        this.id = source["id"];
+	        this.fields = source["fields"];
+	    }
+	}
 	
 	export class SaveResult {
 	    id: string;
@@ -1502,7 +1522,91 @@ export namespace bridge {
 		    return a;
 		}
 	}
+	export class SyncRejection {
+	    mutation_id: number;
+	    op: string;
+	    type: string;
+	    id: string;
+	    code: string;
+	    message: string;
+	    at: string;
 	
+	    static createFrom(source: any = {}) {
+	        return new SyncRejection(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mutation_id = source["mutation_id"];
+	        this.op = source["op"];
+	        this.type = source["type"];
+	        this.id = source["id"];
+	        this.code = source["code"];
+	        this.message = source["message"];
+	        this.at = source["at"];
+	    }
+	}
+	export class SyncSettingsDTO {
+	    hub_url: string;
+	    has_token: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new SyncSettingsDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.hub_url = source["hub_url"];
+	        this.has_token = source["has_token"];
+	    }
+	}
+	export class SyncSettingsInput {
+	    hub_url: string;
+	    token: string;
+	    clear_token: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new SyncSettingsInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.hub_url = source["hub_url"];
+	        this.token = source["token"];
+	        this.clear_token = source["clear_token"];
+	    }
+	}
+	
+	export class SyncStatus {
+	    state: string;
+	    message: string;
+	    phase: string;
+	    online: boolean;
+	    pending: number;
+	    last_synced_at: string;
+	    last_error: string;
+	    error_kind: string;
+	    retry_at: string;
+	    hub_url: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SyncStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.state = source["state"];
+	        this.message = source["message"];
+	        this.phase = source["phase"];
+	        this.online = source["online"];
+	        this.pending = source["pending"];
+	        this.last_synced_at = source["last_synced_at"];
+	        this.last_error = source["last_error"];
+	        this.error_kind = source["error_kind"];
+	        this.retry_at = source["retry_at"];
+	        this.hub_url = source["hub_url"];
+	    }
+	}
 	
 
 }
