@@ -189,5 +189,10 @@ func TestMailRunnerReadsSavedSettings(t *testing.T) {
 	fresh := newServices(st, dir, quiet, &events{}, nil) // a new window on the same notebook
 	fresh.start(ctx)
 	defer fresh.stop()
-	waitFor(t, func() bool { return fresh.tracker.Status().Last.Fetched == 1 })
+	waitFor(t, func() bool { return storedEmails(st) == 1 })
+}
+
+func storedEmails(st *store.Store) int {
+	emails, _ := store.List[notebook.Email](context.Background(), st, store.Query{})
+	return len(emails)
 }
