@@ -2,6 +2,7 @@ package imapsync
 
 import (
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"os/exec"
@@ -67,6 +68,7 @@ func skipWithoutDovecot(t testing.TB) {
 }
 
 func TestMain(m *testing.M) {
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	code := m.Run()
 	if sharedDovecot != nil {
 		sharedDovecot.destroy()
