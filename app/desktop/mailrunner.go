@@ -88,12 +88,20 @@ func (r *mailRunner) Serve(ctx context.Context) error {
 // password from the keyring) the first time.
 func (r *mailRunner) current(ctx context.Context) (mailConfig, error) {
 	r.mu.Lock()
+	p := r.pending
+	r.mu.Unlock()
+	if p != nil {
+		return *p, nil
+	}
+	// Loaded without the lock: the keyring may take seconds, and Apply
+	// (a click) must never wait for it.
+	s, configured, err := bridge.LoadMailSettings(ctx, r.mb, r.secrets)
+	if err != nil {
+		return mailConfig{}, err
+	}
+	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.pending == nil {
-		s, configured, err := bridge.LoadMailSettings(ctx, r.mb, r.secrets)
-		if err != nil {
-			return mailConfig{}, err
-		}
+	if r.pending == nil { // an Apply in the meantime wins
 		r.pending = &mailConfig{s: s, configured: configured}
 	}
 	return *r.pending, nil
