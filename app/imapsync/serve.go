@@ -101,11 +101,15 @@ func (s *Service) waitForChange(ctx context.Context, wait time.Duration, healthy
 }
 
 func (s *Service) idle(ctx context.Context, sess *session, timeout <-chan time.Time) error {
-	if _, err := sess.c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
+	sel, err := sess.c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait()
+	if err != nil {
 		s.Puller.Close()
 		return nil
 	}
-	drain(sess.updates) // SELECT's own EXISTS is not news
+	drain(sess.updates) // SELECT's own EXISTS is not news…
+	if fs, err := (state{s.Puller.Mailbox}).folder(ctx, "INBOX"); err == nil && fs.UIDNext != 0 && uint32(sel.UIDNext) != fs.UIDNext {
+		return nil // …but mail that arrived during the pull is: pull again now
+	}
 	cmd, err := sess.c.Idle()
 	if err != nil {
 		s.Puller.Close()
