@@ -14,7 +14,8 @@ out=${2:-build/bin/native-smoke.png}
 runs=${NATIVE_RUNS:-3}
 work=$(mktemp -d /tmp/fieldnotes-native.XXXXXX)
 export FIELDNOTES_NO_KEYRING=1
-"$bin" --data "$work/data" demo >/dev/null
+data=${NATIVE_DATA:-$work/data}   # NATIVE_DATA: time an existing notebook (e.g. 100k records)
+[ -n "${NATIVE_DATA:-}" ] || "$bin" --data "$data" demo >/dev/null
 
 pid=
 cleanup() {
@@ -29,7 +30,7 @@ pixel() { import -window "$1" -crop "1x1+$2+$3" -depth 8 txt:- 2>/dev/null | sed
 
 launch() {
   t0=$(date +%s%N)
-  "$bin" --data "$work/data" >"$work/app.log" 2>&1 &
+  "$bin" --data "$data" >"$work/app.log" 2>&1 &
   pid=$!
   win=
   for _ in $(seq 1 1500); do
