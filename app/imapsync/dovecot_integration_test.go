@@ -3,6 +3,7 @@ package imapsync
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,10 +26,29 @@ func TestDovecotConnection(t *testing.T) {
 	if _, err := TestConnection(t.Context(), bad); !errors.Is(err, ErrAuth) {
 		t.Errorf("wrong password against Dovecot: %v", err)
 	}
-	starttls := d.settings(user)
-	starttls.Security = SecurityStartTLS
-	if _, err := TestConnection(t.Context(), starttls); !errors.Is(err, ErrTLS) {
-		t.Errorf("STARTTLS against a server without TLS: %v", err)
+	for _, sec := range []Security{SecurityTLS, SecurityStartTLS} {
+		trusted := d.tlsSettings(user, sec)
+		if folders, err := TestConnection(t.Context(), trusted); err != nil || len(folders) != 2 {
+			t.Errorf("%s with a trusted certificate: %v %v", sec, folders, err)
+		}
+		if _, err := PullOnce(t.Context(), trusted, testDirectory, NewMemMailbox(), nil); err != nil {
+			t.Errorf("pull over %s: %v", sec, err)
+		}
+		untrusted := trusted
+		untrusted.TLSConfig = nil // the system roots do not know the test certificate
+		untrusted.Host = "localhost"
+		if _, err := TestConnection(t.Context(), untrusted); !errors.Is(err, ErrTLS) || !strings.Contains(err.Error(), "certificate") {
+			t.Errorf("%s with an untrusted certificate: %v", sec, err)
+		}
+	}
+	plainToTLSPort := d.settings(user)
+	plainToTLSPort.Security = SecurityStartTLS
+	plainToTLSPort.Port = d.tlsPort
+	start := time.Now()
+	_, err = TestConnection(t.Context(), plainToTLSPort)
+	t.Logf("plain connection to the TLS port: %v after %v", err, time.Since(start))
+	if !errors.Is(err, ErrTLS) && !errors.Is(err, ErrProtocol) && !errors.Is(err, ErrUnreachable) {
+		t.Errorf("STARTTLS against the implicit-TLS port: %v", err)
 	}
 }
 

@@ -1,8 +1,16 @@
 package imapsync
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
 	"log/slog"
+	"math/big"
 	"net"
 	"os"
 	"os/exec"
@@ -33,6 +41,8 @@ const (
 type dovecot struct {
 	dir, conf string
 	port      int
+	tlsPort   int    // implicit TLS (imaps) with a self-signed certificate
+	certPEM   []byte // trust this to verify the server
 	mu        sync.Mutex
 	users     int
 }
@@ -94,8 +104,12 @@ func startDovecot() (*dovecot, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &dovecot{dir: dir, conf: filepath.Join(dir, "dovecot.conf"), port: port}
-	for _, sub := range []string{"run", "state", "log", "home"} {
+	tlsPort, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	d := &dovecot{dir: dir, conf: filepath.Join(dir, "dovecot.conf"), port: port, tlsPort: tlsPort}
+	for _, sub := range []string{"run", "state", "log", "home", "tls"} {
 		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
 			return nil, err
 		}
@@ -113,6 +127,17 @@ func startDovecot() (*dovecot, error) {
 	}
 	if out, err := exec.Command("chown", "root:dovecot", passwd).CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("chown passwd-file: %v: %s", err, out)
+	}
+	certPEM, keyPEM, err := selfSignedPEM()
+	if err != nil {
+		return nil, err
+	}
+	d.certPEM = certPEM
+	if err := os.WriteFile(filepath.Join(dir, "tls", "cert.pem"), certPEM, 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "tls", "key.pem"), keyPEM, 0o600); err != nil {
+		return nil, err
 	}
 	if err := os.WriteFile(d.conf, []byte(d.config()), 0o644); err != nil {
 		return nil, err
@@ -132,7 +157,10 @@ log_path = %[1]s/log/dovecot.log
 info_log_path = %[1]s/log/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <%[1]s/tls/cert.pem
+ssl_key = <%[1]s/tls/key.pem
+ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:~/Maildir
@@ -158,7 +186,9 @@ service imap-login {
     port = %[2]d
   }
   inet_listener imaps {
-    port = 0
+    address = 127.0.0.1
+    port = %[4]d
+    ssl = yes
   }
 }
 service anvil {
@@ -174,7 +204,7 @@ namespace inbox {
     special_use = \Trash
   }
 }
-`, d.dir, d.port, mailUID)
+`, d.dir, d.port, mailUID, d.tlsPort)
 }
 
 // start runs the master with stdio detached (it daemonises) and waits for
@@ -297,4 +327,41 @@ func (d *dovecot) doveadm(t testing.TB, args ...string) string {
 
 func (d *dovecot) settings(user string) Settings {
 	return Settings{Host: "127.0.0.1", Port: d.port, Security: SecurityNone, Username: user, Password: dovePass, Timeout: 10 * time.Second}
+}
+
+// selfSignedPEM makes a certificate for localhost / 127.0.0.1.
+func selfSignedPEM() (certPEM, keyPEM []byte, err error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: "localhost"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return nil, nil, err
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), nil
+}
+
+// tlsSettings trusts the test certificate.
+func (d *dovecot) tlsSettings(user string, sec Security) Settings {
+	s := d.settings(user)
+	s.Security = sec
+	if sec == SecurityTLS {
+		s.Port = d.tlsPort
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(d.certPEM)
+	s.TLSConfig = &tls.Config{RootCAs: pool}
+	return s
 }
