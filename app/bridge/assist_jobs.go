@@ -265,12 +265,14 @@ func (a *Assist) forEachDecision(ctx context.Context, ad *AssistDeps, jobID stri
 
 func (a *Assist) jobDTO(ctx context.Context, ad *AssistDeps, job assist.Job) (AssistJobDTO, error) {
 	decided := map[string]string{}
-	err := a.forEachDecision(ctx, ad, job.ID, func(key string, d assistDecision) error {
-		decided[strings.TrimPrefix(key, keyDecision+job.ID+"/")] = d.State
-		return nil
-	})
-	if err != nil {
-		return AssistJobDTO{}, err
+	for _, s := range jobSuggestions(job) {
+		d, ok, err := decision(ctx, ad.Local, job, s)
+		if err != nil {
+			return AssistJobDTO{}, err
+		}
+		if ok {
+			decided[s.ID] = d.State
+		}
 	}
 	j := AssistJobDTO{ID: job.ID, Kind: string(job.Kind), State: string(job.State), Waiting: sentence(job.Waiting),
 		CreatedAt: ts(job.CreatedAt), UpdatedAt: ts(job.UpdatedAt), NextAttemptAt: ts(job.NextAttemptAt), Attempts: job.Attempts,
@@ -307,6 +309,16 @@ func fillResult(j *AssistJobDTO, job assist.Job, decided map[string]string) {
 			j.Suggestions = append(j.Suggestions, suggestionDTO(s, hs))
 		}
 	}
+}
+
+func jobSuggestions(job assist.Job) []assist.Suggestion {
+	switch {
+	case job.Evidence != nil:
+		return job.Evidence.Suggestions
+	case job.Triage != nil:
+		return job.Triage.Links
+	}
+	return nil
 }
 
 func requestHypotheses(r assist.JobRequest) []notebook.Hypothesis {

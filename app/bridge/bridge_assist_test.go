@@ -202,6 +202,13 @@ func TestAssistOnlyAcceptedSuggestionsBecomeEvidence(t *testing.T) {
 	if q := w.outboxIDs(t, notebook.TypeEvidence); len(q) != 1 || q[ev.ID] == nil {
 		t.Fatalf("outbox evidence = %v", q)
 	}
+	again, err := w.a.SuggestEvidence(w.call.ID) // asking again about the same notes
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j2 := w.waitDone(t, again.ID); j2.ID == j.ID || len(j2.Suggestions) != 0 || j2.Accepted != 1 || j2.Rejected != 1 {
+		t.Fatalf("decided proposals shown again: %+v", j2)
+	}
 	w.assertPrivate(t)
 	if len(w.events.named("assist:done")) == 0 || len(w.events.named("assist:progress")) == 0 {
 		t.Fatalf("events: done %d, progress %d", len(w.events.named("assist:done")), len(w.events.named("assist:progress")))
