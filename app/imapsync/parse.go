@@ -46,6 +46,7 @@ type Parsed struct {
 	FromName    string       `json:"from_name"` // display name of the first sender, for the inbox list
 	To          []string     `json:"to"`
 	Cc          []string     `json:"cc"`
+	Bcc         []string     `json:"bcc"` // only in the rep's own sent copies
 	Date        time.Time    `json:"date"`
 	Text        string       `json:"text"`        // plain text (or text derived from HTML)
 	HTML        string       `json:"html"`        // sanitised HTML; "" when the message had none
@@ -82,7 +83,7 @@ func (p *Parsed) ioError(error) error {
 
 // addresses is every sender and recipient address of the message.
 func (p Parsed) addresses() []string {
-	return append(append(append([]string{}, p.From...), p.To...), p.Cc...)
+	return append(append(append(append([]string{}, p.From...), p.To...), p.Cc...), p.Bcc...)
 }
 
 // Excerpt is the start of the message's own words (quoted replies and
@@ -208,6 +209,7 @@ func (p *Parsed) readHeader(h gomail.Header) {
 	p.From, p.FromName = addressesOf(h, "From")
 	p.To, _ = addressesOf(h, "To")
 	p.Cc, _ = addressesOf(h, "Cc")
+	p.Bcc, _ = addressesOf(h, "Bcc")
 	if d, err := h.Date(); err == nil {
 		p.Date = d
 	} else if raw := h.Get("Date"); raw != "" {

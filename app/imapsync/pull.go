@@ -363,10 +363,16 @@ func summarize(buf *imapclient.FetchMessageBuffer) (Summary, bool) {
 	}
 	for _, list := range [][]imap.Address{env.To, env.Cc, env.Bcc} {
 		for _, a := range list {
-			if goodAddress(a) {
+			switch {
+			case goodAddress(a):
 				sm.Addrs = appendUnique(sm.Addrs, strings.ToLower(a.Addr()))
+			case !a.IsGroupStart() && !a.IsGroupEnd():
+				usable = false // a recipient the server could not parse: read the raw header
 			}
 		}
+	}
+	if len(env.To)+len(env.Cc)+len(env.Bcc) == 0 {
+		usable = false // no recipient at all, or none the server could parse
 	}
 	sm.MessageID = cleanMessageID(env.MessageID)
 	if sm.MessageID == "" {
@@ -422,7 +428,7 @@ func (r *folderRun) rawFrom(sums []Summary, uids []uint32) error {
 			raw = append(raw, bs.Bytes...)
 		}
 		h := leninentHeader(raw)
-		for _, key := range []string{"From", "To", "Cc"} {
+		for _, key := range []string{"From", "To", "Cc", "Bcc"} {
 			addrs, _ := addressesOf(h, key)
 			for _, a := range addrs {
 				sums[i].Addrs = appendUnique(sums[i].Addrs, a)
