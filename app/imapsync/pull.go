@@ -122,7 +122,8 @@ func (p *Puller) pull(ctx context.Context) (Counts, error) {
 	if err := p.ensureSession(ctx); err != nil {
 		return total, err
 	}
-	stop := context.AfterFunc(ctx, func() { p.sess.c.Close() }) // cancellation unblocks any command
+	client := p.sess.c
+	stop := context.AfterFunc(ctx, func() { client.Close() }) // cancellation unblocks any command
 	defer stop()
 	var missing []string
 	for _, folder := range p.folders {
