@@ -191,7 +191,7 @@ func (s *Sync) Pending(limit int) (out []PendingChange, err error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
-	muts, err := sd.Store.Outbox(context.Background(), limit)
+	muts, err := sd.Store.PeekOutbox(context.Background(), limit)
 	if err != nil {
 		return nil, err
 	}

@@ -49,6 +49,22 @@ func (s *Store) Outbox(ctx context.Context, limit int) ([]Mutation, error) {
 	return out, nil
 }
 
+// PeekOutbox returns up to limit pending mutations without sealing them,
+// for showing the user what is waiting to sync.
+func (s *Store) PeekOutbox(ctx context.Context, limit int) ([]Mutation, error) {
+	if err := ctxErr(ctx); err != nil {
+		return nil, err
+	}
+	var out []Mutation
+	err := s.db.View(func(txn *badger.Txn) error {
+		return scanOutbox(txn, func(m Mutation) bool {
+			out = append(out, m)
+			return limit <= 0 || len(out) < limit
+		})
+	})
+	return out, internal(err, "reading the outbox")
+}
+
 func scanOutbox(txn *badger.Txn, fn func(Mutation) bool) error {
 	opts := badger.DefaultIteratorOptions
 	opts.Prefix = []byte(prefixOut)
