@@ -101,7 +101,7 @@ func nastyCorpus() []corpusMessage {
 			raw: msg([]string{"From: partner@else.example", "To: Ana Lopez ana@acme.com", "Subject: to", "Date: " + date(16), "Message-ID: <c16@else.example>"}, "unbracketed recipient")},
 		{name: "same message in sent and inbox", folder: "Sent", relevant: true,
 			raw: msg([]string{"From: ana@acme.com", "To: rep@myco.example", "Subject: Pricing question", "Date: " + date(1), "Message-ID: <c1@acme.com>", "Content-Type: text/plain; charset=utf-8"}, "dup")},
-		{name: "broken multipart", folder: "INBOX", relevant: true, wantText: "",
+		{name: "broken multipart", folder: "INBOX", relevant: true, wantText: "text without a closing boundary",
 			raw: msg([]string{"From: ana@acme.com", "To: rep@myco.example", "Subject: broken", "Date: " + date(14), "Message-ID: <c14@acme.com>", `Content-Type: multipart/mixed; boundary="never"`},
 				"--nope\nContent-Type: text/plain\n\ntext without a closing boundary")},
 	}

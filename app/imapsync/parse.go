@@ -54,7 +54,25 @@ type Parsed struct {
 	Problems    []string     `json:"problems"`    // what was malformed and degraded, for support
 	Truncated   bool         `json:"truncated"`   // text or HTML was longer than we keep
 
-	src *source // the stream being parsed, to tell its failures from malformed MIME
+	src     *source       // the stream being parsed, to tell its failures from malformed MIME
+	rawBody *cappedBuffer // the start of the raw body, shown when the MIME structure yields nothing
+}
+
+// maxRawFallback is how much raw body is kept for a message whose MIME
+// structure is too broken to yield any text.
+const maxRawFallback = 256 << 10
+
+// cappedBuffer keeps the first max bytes written to it and drops the rest.
+type cappedBuffer struct {
+	buf bytes.Buffer
+	max int
+}
+
+func (c *cappedBuffer) Write(b []byte) (int, error) {
+	if room := c.max - c.buf.Len(); room > 0 {
+		c.buf.Write(b[:min(room, len(b))])
+	}
+	return len(b), nil
 }
 
 // source remembers the first failure of the underlying stream (a dropped
@@ -105,7 +123,7 @@ func ParseMessage(r io.Reader) (p Parsed, err error) {
 		if p.src != nil && p.src.err != nil {
 			err = p.src.err
 		}
-		p.src = nil
+		p.src, p.rawBody = nil, nil
 	}()
 	p.src = &source{r: r}
 	br := bufio.NewReaderSize(p.src, 32<<10)
@@ -114,7 +132,9 @@ func ParseMessage(r io.Reader) (p Parsed, err error) {
 	if rerr != nil {
 		return p, p.ioError(rerr)
 	}
-	entity, herr := message.Read(io.MultiReader(bytes.NewReader(header), bytes.NewReader(rest), br))
+	p.rawBody = &cappedBuffer{max: maxRawFallback}
+	body := io.TeeReader(io.MultiReader(bytes.NewReader(rest), br), p.rawBody)
+	entity, herr := message.Read(io.MultiReader(bytes.NewReader(header), body))
 	if entity == nil {
 		p.Problems = append(p.Problems, "unreadable header: "+errString(herr))
 		text, rerr := readCapped(io.MultiReader(bytes.NewReader(rest), br), maxTextBytes)
@@ -332,6 +352,17 @@ func (p *Parsed) readBody(entity *message.Entity) error {
 		p.HTML = SanitizeHTML(html)
 		if strings.TrimSpace(p.Text) == "" {
 			p.Text = HTMLToText(p.HTML)
+		}
+	}
+	if strings.TrimSpace(p.Text) == "" && html == "" && len(p.Attachments) == 0 && p.rawBody != nil {
+		if _, err := io.Copy(io.Discard, entity.Body); p.ioError(err) != nil { // whatever the MIME reader left
+			return p.ioError(err)
+		}
+		// Nothing came out of the MIME structure: show the raw text rather
+		// than an empty message.
+		p.Text = strings.TrimSpace(bestEffortUTF8(p.rawBody.buf.Bytes()))
+		if p.Text != "" {
+			p.Problems = append(p.Problems, "MIME structure unreadable; showing the raw message text")
 		}
 	}
 	return nil

@@ -167,3 +167,15 @@ func FuzzParseMessage(f *testing.F) {
 		}
 	})
 }
+
+func TestBrokenMultipartKeepsTheText(t *testing.T) {
+	for _, raw := range []string{
+		"From: a@b.co\r\nContent-Type: multipart/mixed; boundary=\"never\"\r\n\r\n--nope\r\n\r\nthe words matter",
+		"From: a@b.co\r\nContent-Type: multipart/mixed\r\n\r\nthe words matter",
+	} {
+		p, err := ParseMessage(strings.NewReader(raw))
+		if err != nil || !strings.Contains(p.Text, "the words matter") || len(p.Problems) == 0 {
+			t.Errorf("broken multipart dropped its text: %q %v %v", p.Text, p.Problems, err)
+		}
+	}
+}
