@@ -81,43 +81,90 @@ type SignalRollup struct {
 // disagree; product wants to see both). accounts supplies segment and ARR;
 // an unknown account counts with ARR 0 and no segment.
 func RollupSignals(items []Observation, accounts map[string]Account) SignalRollup {
-	r := SignalRollup{Overall: newBreakdown(), BySegment: map[string]SignalBreakdown{},
-		ByRole: map[string]SignalBreakdown{}, Unattributed: map[Signal]int{}, Items: len(items)}
+	return WeighSignals(LatestPerAccount(items), accounts)
+}
+
+// LatestSignals is the once-per-account half of RollupSignals: the
+// winning signal of every account, overall and per author role. It
+// depends only on the items, so a hub can keep it while accounts' ARR and
+// segments change and only re-weigh (WeighSignals).
+// Slices rather than maps: re-weighing walks them once per request for
+// every hypothesis, and a slice walk is several times cheaper.
+type LatestSignals struct {
+	Overall      []AccountSignal // each account's latest signal, by account id
+	ByRole       []AccountSignal // each (role, account)'s latest signal
+	Unattributed map[Signal]int
+	Items        int
+}
+
+// AccountSignal is the winning signal of one account (within one role for
+// LatestSignals.ByRole).
+type AccountSignal struct {
+	Account string
+	Role    Audience
+	Signal  Signal
+}
+
+// RoleAccount keys the per-role winners while they are found.
+type RoleAccount struct {
+	Role    Audience
+	Account string
+}
+
+// LatestPerAccount finds each account's latest item (captured_at, then id).
+func LatestPerAccount(items []Observation) LatestSignals {
 	latest := map[string]*Evidence{}
-	latestByRole := map[[2]string]*Evidence{}
+	byRole := map[RoleAccount]*Evidence{}
+	l := LatestSignals{Unattributed: map[Signal]int{}, Items: len(items)}
 	for i := range items {
 		e := &items[i].Evidence
 		if e.AccountID == "" {
-			r.Unattributed[e.Signal]++
+			l.Unattributed[e.Signal]++
 			continue
 		}
 		if cur := latest[e.AccountID]; cur == nil || later(e, cur) {
 			latest[e.AccountID] = e
 		}
-		k := [2]string{e.AccountID, string(e.AuthorRole)}
-		if cur := latestByRole[k]; cur == nil || later(e, cur) {
-			latestByRole[k] = e
+		k := RoleAccount{e.AuthorRole, e.AccountID}
+		if cur := byRole[k]; cur == nil || later(e, cur) {
+			byRole[k] = e
 		}
 	}
+	l.Overall = make([]AccountSignal, 0, len(latest))
 	for id, e := range latest {
-		a := accounts[id]
-		r.Overall.add(e.Signal, a.ARR)
+		l.Overall = append(l.Overall, AccountSignal{Account: id, Role: e.AuthorRole, Signal: e.Signal})
+	}
+	l.ByRole = make([]AccountSignal, 0, len(byRole))
+	for k, e := range byRole {
+		l.ByRole = append(l.ByRole, AccountSignal{Account: k.Account, Role: k.Role, Signal: e.Signal})
+	}
+	return l
+}
+
+// WeighSignals counts each account once under its winning signal with its
+// ARR, overall, by segment and by role.
+func WeighSignals(l LatestSignals, accounts map[string]Account) SignalRollup {
+	r := SignalRollup{Overall: newBreakdown(), BySegment: map[string]SignalBreakdown{},
+		ByRole: map[string]SignalBreakdown{}, Unattributed: l.Unattributed, Items: l.Items}
+	for _, w := range l.Overall {
+		a := accounts[w.Account]
+		r.Overall.add(w.Signal, a.ARR)
 		seg := r.BySegment[a.Segment]
 		if seg == nil {
 			seg = newBreakdown()
 			r.BySegment[a.Segment] = seg
 		}
-		seg.add(e.Signal, a.ARR)
+		seg.add(w.Signal, a.ARR)
 		r.Accounts++
 		r.ARR += a.ARR
 	}
-	for k, e := range latestByRole {
-		role := r.ByRole[k[1]]
+	for _, w := range l.ByRole {
+		role := r.ByRole[string(w.Role)]
 		if role == nil {
 			role = newBreakdown()
-			r.ByRole[k[1]] = role
+			r.ByRole[string(w.Role)] = role
 		}
-		role.add(e.Signal, accounts[k[0]].ARR)
+		role.add(w.Signal, accounts[w.Account].ARR)
 	}
 	return r
 }
@@ -432,7 +479,12 @@ func DelayOf(d []float64) Delay {
 // (a draft tested early) still count; their seconds are negative.
 func ComputeTimeToSignal(h Hypothesis, items []Observation) TimeToSignal {
 	t := TimeToSignal{PublishedAt: utcPtr(h.PublishedAt), AccountsGoalCount: DistinctAccountsGoal}
-	order := make([]*Observation, 0, len(items))
+	type arrival struct {
+		at      int64 // received_at, Unix ns: sorting ints, not time.Time, keeps this fast at 10k items
+		id, acc string
+		when    time.Time
+	}
+	order := make([]arrival, 0, len(items))
 	edge := make([]float64, 0, len(items))
 	var seenDelays []float64
 	var firstSeen time.Time
@@ -441,7 +493,7 @@ func ComputeTimeToSignal(h Hypothesis, items []Observation) TimeToSignal {
 		if o.ReceivedAt.IsZero() {
 			continue
 		}
-		order = append(order, o)
+		order = append(order, arrival{at: o.ReceivedAt.UnixNano(), id: o.ID, acc: o.AccountID, when: o.ReceivedAt})
 		if !o.CapturedAt.IsZero() {
 			edge = append(edge, o.ReceivedAt.Sub(o.CapturedAt).Seconds())
 		}
@@ -456,22 +508,22 @@ func ComputeTimeToSignal(h Hypothesis, items []Observation) TimeToSignal {
 		}
 	}
 	sort.Slice(order, func(i, j int) bool {
-		if !order[i].ReceivedAt.Equal(order[j].ReceivedAt) {
-			return order[i].ReceivedAt.Before(order[j].ReceivedAt)
+		if order[i].at != order[j].at {
+			return order[i].at < order[j].at
 		}
-		return order[i].ID < order[j].ID
+		return order[i].id < order[j].id
 	})
 	if len(order) > 0 {
-		t.FirstEvidence = milestone(h.PublishedAt, order[0].ReceivedAt)
+		t.FirstEvidence = milestone(h.PublishedAt, order[0].when)
 	}
 	distinct := map[string]bool{}
 	for _, o := range order {
-		if o.AccountID == "" || distinct[o.AccountID] {
+		if o.acc == "" || distinct[o.acc] {
 			continue
 		}
-		distinct[o.AccountID] = true
+		distinct[o.acc] = true
 		if len(distinct) == DistinctAccountsGoal {
-			t.DistinctAccounts = milestone(h.PublishedAt, o.ReceivedAt)
+			t.DistinctAccounts = milestone(h.PublishedAt, o.when)
 		}
 	}
 	t.AccountsSoFar = len(distinct)
@@ -519,6 +571,18 @@ type RollupLimits struct {
 // Rollup computes one hypothesis's insight from its evidence, the
 // accounts (segment, ARR, name) and its studies' pipelines.
 func Rollup(h Hypothesis, items []Observation, accounts map[string]Account, studies []StudyPipeline, lim RollupLimits) HypothesisInsight {
+	in := RollupItems(h, items, accounts, lim)
+	in.Signals = RollupSignals(items, accounts)
+	if studies != nil {
+		in.Studies = studies
+	}
+	return in
+}
+
+// RollupItems is Rollup without the signal counts (Signals is zero): the
+// parts that depend on the items and the hypothesis only, except the
+// account name and segment on quotes (FillQuoteAccounts refreshes them).
+func RollupItems(h Hypothesis, items []Observation, accounts map[string]Account, lim RollupLimits) HypothesisInsight {
 	if lim.Mentions <= 0 {
 		lim.Mentions = 10
 	}
@@ -526,12 +590,17 @@ func Rollup(h Hypothesis, items []Observation, accounts map[string]Account, stud
 		lim.Quotes = 20
 	}
 	in := HypothesisInsight{HypothesisID: h.ID, Statement: h.Statement, Status: h.Status, Rank: h.Rank,
-		Signals: RollupSignals(items, accounts), WTP: RollupWTP(items),
-		Capabilities: TopMentions(items, Capability, lim.Mentions), Blockers: TopMentions(items, Blocker, lim.Mentions),
-		Studies: studies, TimeToSignal: ComputeTimeToSignal(h, items)}
+		WTP: RollupWTP(items), Capabilities: TopMentions(items, Capability, lim.Mentions),
+		Blockers: TopMentions(items, Blocker, lim.Mentions), Studies: []StudyPipeline{}, TimeToSignal: ComputeTimeToSignal(h, items)}
 	in.Quotes, in.QuotesTotal = Quotes(items, accounts, lim.Quotes)
-	if in.Studies == nil {
-		in.Studies = []StudyPipeline{}
-	}
 	return in
+}
+
+// FillQuoteAccounts sets each quote's account name and segment from
+// accounts (after a rename, without recomputing the roll-up).
+func FillQuoteAccounts(quotes []Quote, accounts map[string]Account) {
+	for i := range quotes {
+		a := accounts[quotes[i].AccountID]
+		quotes[i].AccountName, quotes[i].Segment = a.Name, a.Segment
+	}
 }

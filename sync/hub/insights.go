@@ -83,13 +83,15 @@ func (x *index) report(q InsightsQuery, emails map[string]string) InsightsReport
 	defer x.mu.Unlock()
 	x.applySeenLocked()
 	if x.allDirty { // an account changed: every roll-up weighs ARR anew
-		clear(x.cache)
+		for _, c := range x.cache {
+			c.signals = nil
+		}
 		x.allDirty = false
 	}
 	pipes := x.pipelinesLocked()
 	rep := InsightsReport{Hypotheses: []notebook.HypothesisInsight{}, Studies: pipes, Evidence: len(x.where), Accounts: len(x.accounts)}
 	for _, h := range x.orderedHypsLocked(q) {
-		in := *x.insightLocked(h)
+		in := x.insightLocked(h)
 		in.Studies = studiesOf(pipes, h.ID)
 		in.Quotes = withEmails(in.Quotes, emails)
 		rep.Hypotheses = append(rep.Hypotheses, in)
@@ -133,19 +135,32 @@ func timeOr(t *time.Time) time.Time {
 	return *t
 }
 
-// insightLocked returns the cached roll-up of h, recomputing it when its
-// evidence, the hypothesis itself or any account changed.
-func (x *index) insightLocked(h notebook.Hypothesis) *notebook.HypothesisInsight {
-	if c := x.cache[h.ID]; c != nil {
-		return c
+// insightLocked assembles h's insight from its cached parts, recomputing
+// only what its evidence, the hypothesis or the accounts invalidated.
+func (x *index) insightLocked(h notebook.Hypothesis) notebook.HypothesisInsight {
+	c := x.cache[h.ID]
+	if c == nil {
+		c = &hypCache{}
+		x.cache[h.ID] = c
 	}
 	var obs []notebook.Observation
 	if items := x.byHyp[h.ID]; items != nil {
 		obs = items.obs
 	}
-	in := notebook.Rollup(h, obs, x.accounts, nil, notebook.RollupLimits{})
-	x.cache[h.ID] = &in
-	return &in
+	if c.items == nil {
+		in := notebook.RollupItems(h, obs, x.accounts, notebook.RollupLimits{})
+		latest := notebook.LatestPerAccount(obs)
+		c.items, c.latest, c.signals = &in, &latest, nil
+	}
+	if c.signals == nil {
+		sig := notebook.WeighSignals(*c.latest, x.accounts)
+		c.signals = &sig
+	}
+	in := *c.items
+	in.Signals = *c.signals
+	in.Quotes = slices.Clone(in.Quotes)
+	notebook.FillQuoteAccounts(in.Quotes, x.accounts)
+	return in
 }
 
 func (x *index) pipelinesLocked() []notebook.StudyPipeline {

@@ -41,8 +41,9 @@ type index struct {
 	where    map[string]string // evidence id → hypothesis id
 	byHyp    map[string]*hypItems
 	unseen   map[string]map[string]string // scope → evidence id → hypothesis id, items product has not seen
-	cache    map[string]*notebook.HypothesisInsight
-	allDirty bool // accounts changed: every cached roll-up is stale
+	cache    map[string]*hypCache
+	allDirty bool              // accounts changed: every cached weighing is stale
+	strs     map[string]string // interned low-cardinality strings (see intern)
 	pipes    []notebook.StudyPipeline
 	pipesOK  bool
 }
@@ -79,7 +80,7 @@ func newIndex(store hubdb.Store, seen *seenSteps, log *slog.Logger) *index {
 		hyps: map[string]notebook.Hypothesis{}, studies: map[string]notebook.Study{},
 		accounts: map[string]notebook.Account{}, contacts: map[string]notebook.Contact{},
 		where: map[string]string{}, byHyp: map[string]*hypItems{}, unseen: map[string]map[string]string{},
-		cache: map[string]*notebook.HypothesisInsight{}}
+		cache: map[string]*hypCache{}, strs: map[string]string{}}
 }
 
 // pullPage is how many records one catch-up read takes from the store.
@@ -141,13 +142,13 @@ func (x *index) applyLocked(raw []byte, batch *arrivalBatch) {
 		err = x.applyEvidence(env, batch)
 	case "hypothesis":
 		err = applyRecord(env, x.hyps, func(h *notebook.Hypothesis) { h.ID = env.ID })
-		x.cache[env.ID] = nil
+		delete(x.cache, env.ID)
 		x.pipesOK = false
 	case "study":
 		err = applyRecord(env, x.studies, func(s *notebook.Study) { s.ID = env.ID })
 		x.pipesOK = false
 	case "account":
-		err = applyRecord(env, x.accounts, func(a *notebook.Account) { a.ID = env.ID })
+		err = applyRecord(env, x.accounts, func(a *notebook.Account) { a.ID, a.Segment = env.ID, x.intern(a.Segment) })
 		x.allDirty = true
 	case "contact":
 		err = applyRecord(env, x.contacts, func(c *notebook.Contact) { c.ID = env.ID })
@@ -196,6 +197,7 @@ func (x *index) applyEvidence(env envLite, batch *arrivalBatch) error {
 	if d.Author == "" {
 		d.Author = owner
 	}
+	x.internEvidence(&d.Evidence)
 	o := notebook.Observation{Evidence: d.Evidence}
 	o.ReceivedAt, _ = time.Parse(time.RFC3339Nano, d.ReceivedAt)
 	if !had {
@@ -226,7 +228,7 @@ func (x *index) addEvidence(o notebook.Observation, m itemMeta) {
 	h.obs = append(h.obs, o)
 	h.meta = append(h.meta, m)
 	x.where[o.ID] = o.HypothesisID
-	x.cache[o.HypothesisID] = nil
+	delete(x.cache, o.HypothesisID)
 	if o.FirstSeenAt.IsZero() {
 		if x.unseen[m.scope] == nil {
 			x.unseen[m.scope] = map[string]string{}
@@ -247,7 +249,7 @@ func (x *index) removeEvidence(id, hypID string) {
 	h.obs, h.meta = h.obs[:last], h.meta[:last]
 	delete(h.pos, id)
 	delete(x.where, id)
-	x.cache[hypID] = nil
+	delete(x.cache, hypID)
 	if len(h.obs) == 0 {
 		delete(x.byHyp, hypID)
 	}
@@ -265,7 +267,7 @@ func (x *index) applySeenLocked() {
 			}
 			h.obs[i].FirstSeenAt = st.At
 			delete(x.unseen[st.Scope], id)
-			x.cache[hypID] = nil
+			delete(x.cache, hypID)
 		}
 	}
 }
@@ -284,4 +286,42 @@ func (s *seenSteps) firstSeen(scope string, seq uint64) time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.firstSeenLocked(scope, seq)
+}
+
+// hypCache is one hypothesis's cached roll-up in three parts, so that a
+// change of an account's ARR or segment (frequent: reps edit accounts)
+// only re-weighs the once-per-account winners instead of re-reading every
+// item: items (everything but signals) and latest depend on the evidence
+// and the hypothesis; signals also on the accounts.
+type hypCache struct {
+	items   *notebook.HypothesisInsight
+	latest  *notebook.LatestSignals
+	signals *notebook.SignalRollup
+}
+
+// internEvidence makes the item's low-cardinality strings (account,
+// hypothesis, author, signal, role, currency …) share one copy each. The
+// roll-ups hash these strings for every item; decoded from JSON, each
+// would sit in its own allocation and cost a cache miss — interned, the
+// few thousand distinct values stay hot. It halves a full recompute.
+func (x *index) internEvidence(e *notebook.Evidence) {
+	e.AccountID = x.intern(e.AccountID)
+	e.HypothesisID = x.intern(e.HypothesisID)
+	e.Author = x.intern(e.Author)
+	e.Signal = notebook.Signal(x.intern(string(e.Signal)))
+	e.AuthorRole = notebook.Audience(x.intern(string(e.AuthorRole)))
+	if e.WTP != nil {
+		e.WTP.Currency, e.WTP.Period = x.intern(e.WTP.Currency), x.intern(e.WTP.Period)
+	}
+}
+
+func (x *index) intern(s string) string {
+	if s == "" || len(s) > 64 {
+		return s
+	}
+	if v, ok := x.strs[s]; ok {
+		return v
+	}
+	x.strs[s] = s
+	return s
 }
