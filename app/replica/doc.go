@@ -12,6 +12,10 @@
 // and not in sync/synctest: it needs real app/store stores (real Badger,
 // in memory) on every simulated device, with the real hub and the
 // fault-injecting proxy of sync/synctest over real HTTP on 127.0.0.1.
+// It runs 100 seeds by default; more with
+//
+//	go test ./app/replica -run TestHarness -sync.seeds=2000
+//	go test ./app/replica -run TestHarness -sync.seed=17 -v   # replay one seed
 //
 // Libraries: app/store (the only Badger importer), app/secrets (the only
 // keyring importer), sync/syncclient and sync/syncproto, app/notebook for

@@ -58,7 +58,25 @@ type world struct {
 	tolerated     int                         // records skipped for a refused write (see forbid)
 }
 
-func openDevice(t *testing.T, name string, u hub.NewUser, url string) *device {
+// seedScope runs a seed's clean-ups when the seed ends rather than when
+// the whole test ends: testing keeps every finished subtest (and so its
+// clean-up closures) until its parent ends, which would keep a hundred
+// seeds' in-memory Badgers alive.
+type seedScope struct {
+	testing.TB
+	cleanups []func()
+}
+
+func (s *seedScope) Cleanup(f func()) { s.cleanups = append(s.cleanups, f) }
+
+func (s *seedScope) close() {
+	for i := len(s.cleanups) - 1; i >= 0; i-- {
+		s.cleanups[i]()
+	}
+	s.cleanups = nil
+}
+
+func openDevice(t testing.TB, name string, u hub.NewUser, url string) *device {
 	t.Helper()
 	st, err := store.Open(store.Options{InMemory: true, Logger: quiet, Author: u.ID})
 	if err != nil {
@@ -73,16 +91,16 @@ func openDevice(t *testing.T, name string, u hub.NewUser, url string) *device {
 	return &device{name: name, user: u, st: st, eng: eng}
 }
 
-func newWorld(t *testing.T, seed uint64) *world {
-	h := synctest.StartHub(t, synctest.HubOptions{})
+func newWorld(t *testing.T, tb testing.TB, seed uint64) *world {
+	h := synctest.StartHub(tb, synctest.HubOptions{})
 	p := synctest.NewProxy(h.URL)
 	p.ReorderHold = 20 * time.Millisecond
-	t.Cleanup(p.Close)
-	rep, pm := h.AddUser(t, hubdb.RoleField), h.AddUser(t, hubdb.RoleProduct)
+	tb.Cleanup(p.Close)
+	rep, pm := h.AddUser(tb, hubdb.RoleField), h.AddUser(tb, hubdb.RoleProduct)
 	w := &world{t: t, rng: rand.New(rand.NewPCG(seed, seed*7919+1)), hub: h, proxy: p,
 		ids: map[notebook.Type][]string{}, created: map[string]*device{}, deleted: map[string]*device{},
 		refusedByRule: map[string]map[*device]bool{}}
-	w.devs = []*device{openDevice(t, "rep-laptop", rep, p.URL), openDevice(t, "rep-tablet", rep, p.URL), openDevice(t, "pm", pm, p.URL)}
+	w.devs = []*device{openDevice(tb, "rep-laptop", rep, p.URL), openDevice(tb, "rep-tablet", rep, p.URL), openDevice(tb, "pm", pm, p.URL)}
 	return w
 }
 
@@ -150,17 +168,17 @@ func TestHarness(t *testing.T) {
 	var mu sync.Mutex
 	summary, tolerated := map[string]int{}, 0
 	t.Run("seeds", func(t *testing.T) {
-		sem := make(chan struct{}, 4) // seeds mostly wait on injected delays: overlap them
+		sem := make(chan struct{}, 2) // overlap injected delays; each seed holds four in-memory Badgers
 		for seed := first; seed < first+n; seed++ {
 			t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 				t.Parallel()
 				sem <- struct{}{}
 				defer func() { <-sem }()
-				w := runSeed(t, uint64(seed))
+				counts, tol := runSeed(t, uint64(seed))
 				mu.Lock()
 				defer mu.Unlock()
-				tolerated += w.tolerated
-				for k, v := range w.proxy.Counts() {
+				tolerated += tol
+				for k, v := range counts {
 					summary[k.String()] += v
 				}
 			})
@@ -169,10 +187,13 @@ func TestHarness(t *testing.T) {
 	t.Logf("requests by fault over %d seeds: %v; records skipped for a refused write whose verdict may be lost: %d", n, summary, tolerated)
 }
 
-func runSeed(t *testing.T, seed uint64) *world {
+// runSeed plays one seed and returns its fault counts and tolerated records.
+func runSeed(t *testing.T, seed uint64) (map[synctest.FaultKind]int, int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	w := newWorld(t, seed)
+	scope := &seedScope{TB: t}
+	defer scope.close()
+	w := newWorld(t, scope, seed)
 	w.setupSharedCall(ctx)
 	w.proxy.SetPolicy(synctest.RandomPolicy(seed, 0.35))
 	for step := 0; step < *flagSteps; step++ {
@@ -181,7 +202,7 @@ func runSeed(t *testing.T, seed uint64) *world {
 	w.concurrentNotes(ctx)
 	w.heal(ctx)
 	w.verify(ctx)
-	return w
+	return w.proxy.Counts(), w.tolerated
 }
 
 // setupSharedCall: the laptop creates a call, both rep devices sync it.
