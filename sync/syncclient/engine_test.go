@@ -470,7 +470,10 @@ func TestServeUnconfiguredThenConfigured(t *testing.T) {
 	ctx, cancel := context.WithCancel(ctxT(t))
 	defer cancel()
 	go e.Serve(ctx)
-	waitFor(t, func() bool { st := e.Status(); return st.Phase == PhaseUnconfigured && !st.Configured && st.Pending == 1 })
+	waitFor(t, func() bool {
+		st := e.Status()
+		return st.Phase == PhaseUnconfigured && !st.Configured && st.Pending == 1
+	})
 	e.Configure(g.hub.URL+"/", g.rep.Token)
 	waitFor(t, func() bool { st := e.Status(); return st.Phase == PhaseWaiting && st.Pending == 0 && st.Configured })
 	if _, ok := g.hubRecords(t)[id]; !ok || e.Status().HubURL != g.hub.URL {
