@@ -63,12 +63,17 @@ func benchStore(b *testing.B, onDisk bool, author string) *store.Store {
 func BenchmarkInitialPull100k(b *testing.B) {
 	const n = 100_000
 	h, pm := seedHub(b, n)
-	for _, disk := range []bool{false, true} {
-		b.Run(map[bool]string{false: "memory", true: "disk-encrypted"}[disk], func(b *testing.B) {
+	for _, c := range []struct {
+		name  string
+		disk  bool
+		limit int
+	}{{"memory/page1000", false, 1000}, {"memory/page5000", false, 5000}, {"disk-encrypted/page5000", true, 5000}} {
+		disk := c.disk
+		b.Run(c.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
 				st := benchStore(b, disk, pm.ID)
-				eng, _ := syncclient.New(syncclient.Config{Replica: New(st), HubURL: h.URL, Token: pm.Token, Logger: quiet})
+				eng, _ := syncclient.New(syncclient.Config{Replica: New(st), HubURL: h.URL, Token: pm.Token, Logger: quiet, PullLimit: c.limit})
 				b.StartTimer()
 				rep, err := eng.SyncOnce(context.Background())
 				b.StopTimer()

@@ -64,3 +64,26 @@ func (s Settings) Token(ctx context.Context) (string, error) {
 func (s Settings) SetToken(ctx context.Context, token string) error {
 	return s.Vault.Set(ctx, SecretToken, strings.TrimSpace(token))
 }
+
+// Apply saves a new hub address and token (Settings screen) and points a
+// running engine at them; an empty token keeps the saved one.
+func (s Settings) Apply(ctx context.Context, eng *syncclient.Engine, hubURL, token string) error {
+	if err := s.SetHubURL(ctx, hubURL); err != nil {
+		return err
+	}
+	if token != "" {
+		if err := s.SetToken(ctx, token); err != nil {
+			return err
+		}
+	}
+	url, err := s.HubURL(ctx)
+	if err != nil {
+		return err
+	}
+	tok, err := s.Token(ctx)
+	if err != nil {
+		return err
+	}
+	eng.Configure(url, tok)
+	return nil
+}
