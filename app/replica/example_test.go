@@ -29,7 +29,7 @@ func Example() {
 	}
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
-	go func() { _ = eng.Serve(runCtx) }()     // one owner: push, pull, long-poll, back off
+	go func() { _ = eng.Serve(runCtx) }()   // one owner: push, pull, long-poll, back off
 	go replica.WakeOnEdits(runCtx, st, eng) // a local edit leaves at once
 	// Settings screen, "Save": store the address and token, wake the engine.
 	_ = settings.Apply(ctx, eng, "https://hub.example.com", "fh_…")
