@@ -1,6 +1,7 @@
 package store
 
 import (
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -73,11 +74,13 @@ func fill(b *testing.B, s *Store, n int) {
 	}
 }
 
+var searchRecords = flag.Int("store.search-records", 100_000, "records BenchmarkSearch100k searches")
+
 // BenchmarkSearch100k searches 100k ~1 KB records with two-word queries,
 // one exact word and one prefix; it reports p95 (goal ≤ 20 ms).
 func BenchmarkSearch100k(b *testing.B) {
 	s := openDisk(b, b.TempDir())
-	fill(b, s, 100_000)
+	fill(b, s, *searchRecords)
 	queries := []string{"xero w42", "auditor consol", "w4999 bank", "slack approval w12", "w1234"}
 	lat := make([]time.Duration, 0, b.N)
 	b.ResetTimer()

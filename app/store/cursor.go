@@ -16,8 +16,9 @@ import (
 const maxPrefixTerms = 64
 
 type postingCursor interface {
-	seek(doc string) bool // move to the largest document ≤ doc; false when exhausted
-	next() bool           // move to the next smaller document
+	reset(doc string) bool // position at the largest document ≤ doc, from anywhere; false when none
+	seek(doc string) bool  // move down to the largest document ≤ doc (doc ≤ the current one); false when exhausted
+	next() bool            // move to the next smaller document
 	doc() string
 	score() float64 // 2 for an exact word match, 1 for a prefix match
 	close()
@@ -39,6 +40,8 @@ func newTermCursor(txn *badger.Txn, term string, exact bool) *termCursor {
 	opts.Prefix = prefix
 	return &termCursor{it: txn.NewIterator(opts), prefix: prefix, exact: exact}
 }
+
+func (c *termCursor) reset(doc string) bool { return c.seek(doc) }
 
 func (c *termCursor) seek(doc string) bool {
 	c.it.Seek(append(append([]byte{}, c.prefix...), doc...))
@@ -73,13 +76,26 @@ type unionCursor struct {
 	cur  string
 }
 
-func (u *unionCursor) seek(doc string) bool {
+func (u *unionCursor) reset(doc string) bool {
 	u.live = u.live[:0]
 	for _, s := range u.subs {
-		if s.seek(doc) {
+		if s.reset(doc) {
 			u.live = append(u.live, s)
 		}
 	}
+	return u.settle()
+}
+
+// seek moves only the words still above doc: the others are already there,
+// so a prefix that expands to many words costs little per step.
+func (u *unionCursor) seek(doc string) bool {
+	live := u.live[:0]
+	for _, s := range u.live {
+		if s.doc() <= doc || s.seek(doc) {
+			live = append(live, s)
+		}
+	}
+	u.live = live
 	return u.settle()
 }
 
@@ -162,7 +178,7 @@ func termsWithPrefix(txn *badger.Txn, p string, max int) []string {
 // emit returns false.
 func leapfrog(cursors []postingCursor, within string, emit func(doc string, score float64) bool) {
 	for _, c := range cursors {
-		if !c.seek(within + "\xff") {
+		if !c.reset(within + "\xff") {
 			return
 		}
 	}
