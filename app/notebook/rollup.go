@@ -81,7 +81,24 @@ type SignalRollup struct {
 // disagree; product wants to see both). accounts supplies segment and ARR;
 // an unknown account counts with ARR 0 and no segment.
 func RollupSignals(items []Observation, accounts map[string]Account) SignalRollup {
-	return WeighSignals(LatestPerAccount(items), accounts)
+	return WeighSignals(LatestPerAccount(items), Weights(accounts))
+}
+
+// AccountWeight is what weighing needs of an account: 24 bytes instead of
+// the whole record, so the weights of thousands of accounts stay in cache
+// while every hypothesis is re-weighed.
+type AccountWeight struct {
+	Segment string
+	ARR     float64
+}
+
+// Weights extracts the weights of accounts.
+func Weights(accounts map[string]Account) map[string]AccountWeight {
+	w := make(map[string]AccountWeight, len(accounts))
+	for id, a := range accounts {
+		w[id] = AccountWeight{Segment: a.Segment, ARR: a.ARR}
+	}
+	return w
 }
 
 // LatestSignals is the once-per-account half of RollupSignals: the
@@ -143,7 +160,7 @@ func LatestPerAccount(items []Observation) LatestSignals {
 
 // WeighSignals counts each account once under its winning signal with its
 // ARR, overall, by segment and by role.
-func WeighSignals(l LatestSignals, accounts map[string]Account) SignalRollup {
+func WeighSignals(l LatestSignals, accounts map[string]AccountWeight) SignalRollup {
 	r := SignalRollup{Overall: newBreakdown(), BySegment: map[string]SignalBreakdown{},
 		ByRole: map[string]SignalBreakdown{}, Unattributed: l.Unattributed, Items: l.Items}
 	for _, w := range l.Overall {

@@ -153,7 +153,7 @@ func (x *index) insightLocked(h notebook.Hypothesis) notebook.HypothesisInsight 
 		c.items, c.latest, c.signals = &in, &latest, nil
 	}
 	if c.signals == nil {
-		sig := notebook.WeighSignals(*c.latest, x.accounts)
+		sig := notebook.WeighSignals(*c.latest, x.weights)
 		c.signals = &sig
 	}
 	in := *c.items

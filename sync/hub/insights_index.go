@@ -37,6 +37,7 @@ type index struct {
 	hyps     map[string]notebook.Hypothesis
 	studies  map[string]notebook.Study
 	accounts map[string]notebook.Account
+	weights  map[string]notebook.AccountWeight // accounts' segment and ARR, kept beside them
 	contacts map[string]notebook.Contact
 	where    map[string]string // evidence id → hypothesis id
 	byHyp    map[string]*hypItems
@@ -78,7 +79,7 @@ type arrivalBatch struct {
 func newIndex(store hubdb.Store, seen *seenSteps, log *slog.Logger) *index {
 	return &index{store: store, seen: seen, log: log, after: map[string]uint64{},
 		hyps: map[string]notebook.Hypothesis{}, studies: map[string]notebook.Study{},
-		accounts: map[string]notebook.Account{}, contacts: map[string]notebook.Contact{},
+		accounts: map[string]notebook.Account{}, weights: map[string]notebook.AccountWeight{}, contacts: map[string]notebook.Contact{},
 		where: map[string]string{}, byHyp: map[string]*hypItems{}, unseen: map[string]map[string]string{},
 		cache: map[string]*hypCache{}, strs: map[string]string{}}
 }
@@ -149,6 +150,11 @@ func (x *index) applyLocked(raw []byte, batch *arrivalBatch) {
 		x.pipesOK = false
 	case "account":
 		err = applyRecord(env, x.accounts, func(a *notebook.Account) { a.ID, a.Segment = env.ID, x.intern(a.Segment) })
+		if a, ok := x.accounts[env.ID]; ok {
+			x.weights[env.ID] = notebook.AccountWeight{Segment: a.Segment, ARR: a.ARR}
+		} else {
+			delete(x.weights, env.ID)
+		}
 		x.allDirty = true
 	case "contact":
 		err = applyRecord(env, x.contacts, func(c *notebook.Contact) { c.ID = env.ID })
