@@ -14,8 +14,13 @@ type Accounts struct{ d *Deps }
 // NewAccounts binds the accounts area.
 func NewAccounts(d *Deps) *Accounts { return &Accounts{d} }
 
+// MaxAccountRows caps List: nobody scrolls 10k rows, and sending them over
+// the IPC and rendering them costs seconds; the filter narrows instead.
+const MaxAccountRows = 300
+
 // List returns accounts whose name, domain or segment contains filter
-// (case-insensitive), most recently called first, then by name.
+// (case-insensitive), most recently called first, then by name; at most
+// MaxAccountRows.
 func (a *Accounts) List(filter string) (rows []AccountRow, err error) {
 	defer guard(a.d.Log, "Accounts.List", &err)
 	ctx := context.Background()
@@ -23,7 +28,10 @@ func (a *Accounts) List(filter string) (rows []AccountRow, err error) {
 	if err != nil {
 		return nil, err
 	}
-	calls, err := listOf[notebook.Call](ctx, a.d.Store, notebook.TypeCall, Query{})
+	// Last-call dates come from the newest calls only: reading every call
+	// of a big notebook costs seconds, and an account not called among the
+	// last 2000 calls sorts by name anyway.
+	calls, err := listOf[notebook.Call](ctx, a.d.Store, notebook.TypeCall, Query{Newest: true, Limit: 2000})
 	if err != nil {
 		return nil, err
 	}
@@ -48,6 +56,9 @@ func (a *Accounts) List(filter string) (rows []AccountRow, err error) {
 		}
 		return strings.ToLower(rows[i].Name) < strings.ToLower(rows[j].Name)
 	})
+	if len(rows) > MaxAccountRows {
+		rows = rows[:MaxAccountRows]
+	}
 	return rows, nil
 }
 
@@ -137,7 +148,33 @@ func contactsOf(ctx context.Context, d *Deps, acct notebook.Account) ([]ContactD
 	return out, nil
 }
 
-// accountNames maps account ids to names for lists that show them.
+// nameCache resolves account names one Get at a time, for lists that show
+// a few accounts out of many (a notebook may hold 10k accounts).
+type nameCache struct {
+	ctx   context.Context
+	d     *Deps
+	names map[string]string
+}
+
+func newNameCache(ctx context.Context, d *Deps) *nameCache {
+	return &nameCache{ctx: ctx, d: d, names: map[string]string{}}
+}
+
+func (n *nameCache) name(id string) string {
+	if id == "" {
+		return ""
+	}
+	name, ok := n.names[id]
+	if !ok {
+		var a notebook.Account
+		_ = n.d.Store.Get(n.ctx, id, &a) // a deleted account just shows no name
+		name = a.Name
+		n.names[id] = name
+	}
+	return name
+}
+
+// accountNames maps every account id to its name (lists over all accounts).
 func accountNames(ctx context.Context, d *Deps) (map[string]string, error) {
 	accts, err := listOf[notebook.Account](ctx, d.Store, notebook.TypeAccount, Query{})
 	if err != nil {

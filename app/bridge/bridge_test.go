@@ -106,6 +106,10 @@ func TestCallCaptureRoundTrip(t *testing.T) {
 	if err != nil || det.Tally.Supports != 1 || det.Evidence[0].AccountName != "Acme Freight" {
 		t.Fatalf("detail = %+v %v", det, err)
 	}
+	tallies, err := NewHypotheses(w.d).Tallies([]string{w.hyp.ID, "unknown"})
+	if err != nil || tallies[w.hyp.ID].Supports != 1 || tallies["unknown"].Items != 0 {
+		t.Fatalf("tallies = %+v %v", tallies, err)
+	}
 	home, err := NewHome(w.d).View()
 	if err != nil || len(home.Today) != 1 || home.Pending == 0 || home.Sync.State != "not_configured" {
 		t.Fatalf("home = %+v %v", home, err)

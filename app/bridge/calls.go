@@ -161,18 +161,13 @@ func callRows(ctx context.Context, d *Deps, q Query, limit int) ([]CallRow, erro
 		calls = calls[:limit]
 	}
 	rows := make([]CallRow, 0, len(calls))
-	names := map[string]string{}
+	names := newNameCache(ctx, d)
 	for _, c := range calls {
-		if _, ok := names[c.AccountID]; !ok {
-			var a notebook.Account
-			_ = d.Store.Get(ctx, c.AccountID, &a) // a deleted account shows no name
-			names[c.AccountID] = a.Name
-		}
 		ev, err := d.Store.List(ctx, notebook.TypeEvidence, Query{CallID: c.ID})
 		if err != nil {
 			return nil, err
 		}
-		rows = append(rows, CallRow{ID: c.ID, AccountID: c.AccountID, AccountName: names[c.AccountID], Title: c.Title,
+		rows = append(rows, CallRow{ID: c.ID, AccountID: c.AccountID, AccountName: names.name(c.AccountID), Title: c.Title,
 			Kind: string(c.Kind), StartedAt: ts(c.StartedAt), EndedAt: tsp(c.EndedAt), Evidence: len(ev)})
 	}
 	return rows, nil

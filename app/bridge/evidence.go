@@ -83,10 +83,7 @@ func evidenceRows(ctx context.Context, d *Deps, q Query) ([]EvidenceRow, error) 
 		return nil, err
 	}
 	sort.SliceStable(ev, func(i, j int) bool { return ev[i].CapturedAt.After(ev[j].CapturedAt) })
-	names, err := accountNames(ctx, d)
-	if err != nil {
-		return nil, err
-	}
+	names := newNameCache(ctx, d)
 	hyps := map[string]notebook.Hypothesis{}
 	rows := make([]EvidenceRow, 0, len(ev))
 	for _, e := range ev {
@@ -96,7 +93,7 @@ func evidenceRows(ctx context.Context, d *Deps, q Query) ([]EvidenceRow, error) 
 			hyps[e.HypothesisID] = h
 		}
 		q, _ := h.Question(e.QuestionID)
-		rows = append(rows, EvidenceRow{EvidenceDTO: evidenceDTO(e), AccountName: names[e.AccountID], Statement: h.Statement, Question: q.Text})
+		rows = append(rows, EvidenceRow{EvidenceDTO: evidenceDTO(e), AccountName: names.name(e.AccountID), Statement: h.Statement, Question: q.Text})
 	}
 	return rows, nil
 }

@@ -30,7 +30,7 @@ func (h *Home) View() (v HomeView, err error) {
 			v.RecentCalls = append(v.RecentCalls, c)
 		}
 	}
-	if v.LearnNow, err = hypothesisRows(ctx, h.d, true, 5); err != nil {
+	if v.LearnNow, err = hypothesisRows(ctx, h.d, true, 5, false); err != nil { // tallies: Hypotheses.Tallies
 		return v, err
 	}
 	if v.Pending, err = h.d.Store.PendingCount(ctx); err != nil {

@@ -67,6 +67,7 @@ export const api = {
   saveEvidence: (e: T.Evidence) => call<T.Evidence>(() => Evidence.Save(e as any)),
   deleteEvidence: (id: string) => call<void>(() => Evidence.Delete(id)),
   hypotheses: () => call<T.HypothesisRow[]>(() => Hypotheses.List()),
+  tallies: (ids: string[]) => call<Record<string, T.Tally>>(() => Hypotheses.Tallies(ids)),
   hypothesis: (id: string) => call<T.HypothesisDetail>(() => Hypotheses.Get(id)),
   studies: () => call<T.StudyView[]>(() => Recruiting.Studies()),
   contacts: (filter: string) => call<T.Contact[]>(() => Recruiting.Contacts(filter)),

@@ -1,13 +1,24 @@
 // One store per screen area; views use these, never lib/api directly.
-import { api, type RecordChange } from '../api';
+import { api, type HomeView, type HypothesisRow, type RecordChange } from '../api';
 import { resource } from './resource';
+
+/** withTallies fills in the rows' tallies, which Go counts separately
+ * because counting reads every evidence item. */
+export async function withTallies<R extends { id: string; tally: HypothesisRow['tally'] }>(rows: R[]): Promise<R[]> {
+  if (!rows.length) return rows;
+  const t = await api.tallies(rows.map((r) => r.id));
+  return rows.map((r) => ({ ...r, tally: t[r.id] ?? r.tally }));
+}
 
 const is = (...types: string[]) => (c: RecordChange) => types.includes(c.type);
 
 export const homeStore = () => resource(() => api.home());
+/** homeTallies loads the tallies of Home's hypotheses after Home itself. */
+export const homeTallies = (home: HomeView) => withTallies(home.learn_now);
 export const accountsStore = (filter: () => string) => resource(() => api.accounts(filter()), { relevant: is('account', 'call') });
 export const briefStore = (id: string) => resource(() => api.brief(id));
 export const hypothesesStore = () => resource(() => api.hypotheses(), { relevant: is('hypothesis', 'evidence') });
+export const hypothesesTallies = (rows: HypothesisRow[]) => withTallies(rows);
 export const hypothesisStore = (id: string) => resource(() => api.hypothesis(id), { relevant: is('hypothesis', 'evidence') });
 export const studiesStore = () => resource(() => api.studies(), { relevant: is('study', 'contact') });
 export const settingsStore = () => resource(() => api.settings());

@@ -5,3 +5,5 @@ import {bridge} from '../models';
 export function Get(arg1:string):Promise<bridge.HypothesisDetail>;
 
 export function List():Promise<Array<bridge.HypothesisRow>>;
+
+export function Tallies(arg1:Array<string>):Promise<Record<string, bridge.Tally>>;

@@ -9,3 +9,7 @@ export function Get(arg1) {
 export function List() {
   return window['go']['bridge']['Hypotheses']['List']();
 }
+
+export function Tallies(arg1) {
+  return window['go']['bridge']['Hypotheses']['Tallies'](arg1);
+}
