@@ -103,6 +103,7 @@ func (e *Engine) apply(ctx context.Context, page syncproto.PullResponse, rep *Re
 	if err := e.replica.ApplyPulled(ctx, page.Records, page.Cursor, page.LastMutationID); err != nil {
 		return localErr(err, "saving changes from the hub")
 	}
+	e.reachable()
 	rep.Pages++
 	rep.Pulled += len(page.Records)
 	e.log.Debug("sync: applied a page", "records", len(page.Records), "has_more", page.HasMore)

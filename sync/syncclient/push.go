@@ -38,6 +38,7 @@ func (e *Engine) pushAll(ctx context.Context, h *hubClient, rep *Report) error {
 		if err != nil {
 			return err
 		}
+		e.reachable()
 		switch reply.status {
 		case http.StatusOK:
 			gaps = 0

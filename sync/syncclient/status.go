@@ -67,6 +67,12 @@ func (e *Engine) succeeded(ctx context.Context) {
 	})
 }
 
+// reachable marks the hub as answering (the badge turns online during a
+// long first download, not only at its end).
+func (e *Engine) reachable() {
+	e.update(func(s *Status) { s.Online = true })
+}
+
 // failed records err in words. Offline and hub errors mark the engine offline.
 func (e *Engine) failed(err error) {
 	se := asSyncErr(err)
