@@ -87,6 +87,9 @@ func (e *Engine) fetch(ctx context.Context, h *hubClient, cursor string, out cha
 		rctx, cancel := context.WithTimeout(ctx, pullTimeout)
 		page, err := h.pullPage(rctx, e.replica.ClientID(), cursor, e.cfg.PullLimit, 0)
 		cancel()
+		if err == nil && page.HasMore && page.Cursor == cursor { // would loop forever
+			err = newErr(KindProtocol, 200, nil, "the hub keeps sending the same page; trying again later")
+		}
 		select {
 		case out <- fetched{page, err}:
 		case <-ctx.Done():
