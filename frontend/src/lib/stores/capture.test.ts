@@ -46,6 +46,9 @@ describe('capture store', () => {
     expect(questionsOf(view().hypotheses).map((q) => q.key)).toEqual(['h1/q1', 'h1/q2']);
     expect(selectionOf('abc def', 4, 7)).toBe('def');
     expect(selectionOf('abc', 2, 2)).toBe('');
+    const line = 'x "Our approvers live in Teams." y';
+    expect(selectionOf(line, 2, line.length - 2)).toBe('Our approvers live in Teams.');
+    expect(selectionOf('“It’s slow”', 0, 11)).toBe('It’s slow');
   });
 
   it('marks, quotes and saves one evidence item per question, never two', async () => {

@@ -55,10 +55,13 @@ export function defaultForm(kind: string): FormKind | null {
   return kind === 'wtp' || kind === 'capability' || kind === 'blocker' || kind === 'usage' ? kind : null;
 }
 
-/** selectionOf returns the trimmed selected text of a textarea, or "". */
+/** selectionOf returns the selected text of a textarea, trimmed of spaces
+ * and of the quote marks the rep typed around it (the UI adds its own). */
 export function selectionOf(text: string, start: number, end: number): string {
   if (start === end) return '';
-  return text.slice(Math.min(start, end), Math.max(start, end)).trim();
+  const s = text.slice(Math.min(start, end), Math.max(start, end)).trim();
+  const m = /^["“”'‘’«»]+(.*?)["“”'‘’«»]+$/s.exec(s);
+  return (m ? m[1] : s).trim();
 }
 
 export function createCapture(callId: string, api: Api = realApi) {
