@@ -98,6 +98,9 @@ func (x *index) catchUp(ctx context.Context) error {
 func (x *index) catchUpLocked(ctx context.Context) error {
 	x.applySeenLocked()
 	for {
+		if err := ctx.Err(); err != nil { // the hub is closing (or the reader left)
+			return err
+		}
 		page, err := x.store.Pull(ctx, hubdb.PullQuery{After: x.after, Limit: pullPage})
 		if err != nil {
 			return err

@@ -51,6 +51,7 @@ type product struct {
 	hooks *webhooks
 
 	followOnce sync.Once
+	running    sync.WaitGroup // the follower: Close waits for it, as it reads the store
 }
 
 // newProduct loads the product state from dir (creating it).
@@ -125,14 +126,28 @@ func (p *product) adminOnly(next http.HandlerFunc) http.HandlerFunc {
 // webhooks fire within moments and insights stay warm. The notifier never
 // blocks a publisher (1-buffered channel, dropped when already woken).
 func (p *product) startFollowing() {
-	p.followOnce.Do(func() { go p.follow() })
+	p.followOnce.Do(func() {
+		p.running.Add(1)
+		go p.follow()
+	})
 }
 
+// wait returns when the follower has stopped (after the server closed),
+// so the caller may close the store.
+func (p *product) wait() { p.running.Wait() }
+
 func (p *product) follow() {
+	defer p.running.Done()
 	woke, unsubscribe := p.srv.notify.subscribe([]string{allScopes})
 	defer unsubscribe()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-p.srv.closing
+		cancel()
+	}()
 	for {
-		if err := p.idx.catchUp(context.Background()); err != nil {
+		if err := p.idx.catchUp(ctx); err != nil && ctx.Err() == nil {
 			p.log.Error("product index: catch up", "err", err)
 		}
 		select {

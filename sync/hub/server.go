@@ -107,7 +107,7 @@ func (s *Server) Handler() http.Handler { return s.metrics.instrument(s.mux) }
 
 // Close releases every waiting long-poll at once (call it before
 // http.Server.Shutdown so shutdown does not wait for them).
-func (s *Server) Close() { s.closeOnce.Do(func() { close(s.closing) }) }
+func (s *Server) Close() { s.closeOnce.Do(func() { close(s.closing) }); s.product.wait() }
 
 // Maintain purges expired tombstones now and every interval until ctx ends.
 func (s *Server) Maintain(ctx context.Context, interval time.Duration) {

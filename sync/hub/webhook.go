@@ -161,6 +161,12 @@ func openWebhooks(p *product, dir string) (*webhooks, error) {
 	return w, nil
 }
 
+// newWebhookClient does not follow redirects: a receiver that moved must
+// be re-registered by an admin, not silently followed elsewhere.
+func newWebhookClient(timeout time.Duration) *http.Client {
+	return &http.Client{Timeout: timeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
 func (w *webhooks) queueDir() string { return filepath.Join(w.dir, "webhook-queue") }
 func (w *webhooks) deadDir() string  { return filepath.Join(w.dir, "webhook-dead") }
 
@@ -357,7 +363,7 @@ func (w *webhooks) startDue() time.Time {
 			continue
 		}
 		h.inFlight = true
-		go w.attempt(h.Webhook, d)
+		go w.attempt(h.Webhook, d, w.client)
 	}
 	return next
 }
@@ -370,8 +376,8 @@ func minTime(a, b time.Time) time.Time {
 }
 
 // attempt sends one delivery and records the outcome.
-func (w *webhooks) attempt(hook Webhook, d *delivery) {
-	err := w.post(hook, d)
+func (w *webhooks) attempt(hook Webhook, d *delivery, client *http.Client) {
+	err := w.post(client, hook, d)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	defer w.nudge()
@@ -411,8 +417,8 @@ func (w *webhooks) backoff(attempts int) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-func (w *webhooks) post(hook Webhook, d *delivery) error {
-	ctx, cancel := context.WithTimeout(context.Background(), w.client.Timeout)
+func (w *webhooks) post(client *http.Client, hook Webhook, d *delivery) error {
+	ctx, cancel := context.WithTimeout(context.Background(), client.Timeout)
 	defer cancel()
 	go func() { // the hub closing abandons the attempt; it stays queued
 		select {
@@ -430,7 +436,7 @@ func (w *webhooks) post(hook Webhook, d *delivery) error {
 	req.Header.Set(SignatureHeader, Sign(hook.Secret, d.Body))
 	req.Header.Set("X-Fieldnotes-Webhook", hook.ID)
 	req.Header.Set("X-Fieldnotes-Delivery", d.ID)
-	resp, err := w.client.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		return err
 	}
