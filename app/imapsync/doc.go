@@ -75,12 +75,15 @@
 //
 // Benchmarks (`go test -run '^$' -bench . -benchtime 3x ./app/imapsync/`,
 // needs dovecot-imapd and isync) on this project's 2-core machines, one run,
-// same Dovecot, 10,000-message INBOX with 2,000 from customers:
+// same Dovecot, 10,000-message INBOX with 2,000 from customers, the initial
+// pull storing through a BatchMailbox as the app does. Two runs, the second
+// on a machine shared with other builds (load average 10–15):
 //
-//	initial pull, parsed and stored          0.69 s   (mbsync defaults: 26.9 s here)
-//	no-change resync (connect+STATUS+logout) 20 ms at 1,000 and at 10,000 messages
-//	no-change resync, connection kept        0.6 ms
-//	mbsync no-change resync                  353 ms (1,000) / 699 ms (10,000)
+//	initial pull, parsed and stored          0.69 s / 0.66 s
+//	mbsync at its defaults, same INBOX       26.9 s / 41.3 s  (fsync per message; ratio ≤ 0.026×)
+//	no-change resync (connect+STATUS+logout) 20 / 20 ms and 15 / 13 ms at 1,000 / 10,000 messages
+//	no-change resync, connection kept        0.6–0.8 ms
+//	mbsync no-change resync                  353 / 699 ms and 373 / 462 ms at 1,000 / 10,000
 //
 // Found on the way: Dovecot's Maildir index hashes file base names, and
 // too-regular names (1.M1P1.host, 2.M2P1.host …) collide so badly that every
