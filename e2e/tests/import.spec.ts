@@ -33,3 +33,15 @@ test('settings show the data location and encryption', async ({ page }) => {
   await expect(page.getByTestId('data-dir')).toContainText(process.env.E2E_DIR!);
   await expect(page.getByTestId('encryption')).toContainText('Encrypted at rest');
 });
+
+test('screens update when records change elsewhere (records:changed)', async ({ page }) => {
+  await open(page, '#/accounts');
+  await page.getByRole('searchbox', { name: 'Filter accounts' }).fill('Zephyr');
+  await expect(page.getByText('No account matches')).toBeVisible();
+  // An import that does not come from this screen, as a CLI import or sync would.
+  const file = join(process.env.E2E_DIR!, 'accounts-elsewhere.csv');
+  writeFileSync(file, 'name,domain,segment,stage,arr\nZephyr Robotics,zephyr-robotics.example.com,smb,prospect,0\n');
+  const r = await goCall(page, 'Settings', 'ImportFile', file);
+  expect(r).toMatchObject({ ok: { imported: 1 } });
+  await expect(page.getByRole('link', { name: /Zephyr Robotics/ })).toBeVisible();
+});
