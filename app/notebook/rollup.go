@@ -621,3 +621,60 @@ func FillQuoteAccounts(quotes []Quote, accounts map[string]Account) {
 		quotes[i].AccountName, quotes[i].Segment = a.Name, a.Segment
 	}
 }
+
+// Headline is time to signal across hypotheses — the figure no incumbent
+// publishes, and the first thing the Insights screen shows. Each field is
+// the median (Quantile, type 7) over the hypotheses that reached that
+// stage, with how many did; nil when none did. Medians of per-hypothesis
+// figures rather than one distribution over every item, so a hypothesis
+// with 10,000 items weighs as much as one with ten.
+type Headline struct {
+	Hypotheses    int          `json:"hypotheses"`
+	FirstEvidence StageSummary `json:"first_evidence"`
+	FiveAccounts  StageSummary `json:"five_accounts"`
+	FirstSeen     StageSummary `json:"first_seen_by_product"`
+	Decided       StageSummary `json:"decided"`
+	EdgeToHubP50  StageSummary `json:"edge_to_hub_p50"` // over the hypotheses' own p50s
+	EdgeToHubP95  StageSummary `json:"edge_to_hub_p95"`
+}
+
+// StageSummary is the median seconds of one stage and how many
+// hypotheses reached it.
+type StageSummary struct {
+	MedianSeconds *float64 `json:"median_seconds"`
+	Reached       int      `json:"reached"`
+}
+
+// SummariseTimeToSignal computes the headline from per-hypothesis insights.
+func SummariseTimeToSignal(ins []HypothesisInsight) Headline {
+	var first, five, seen, decided, p50, p95 []float64
+	for _, in := range ins {
+		t := in.TimeToSignal
+		first = appendSeconds(first, t.FirstEvidence)
+		five = appendSeconds(five, t.DistinctAccounts)
+		seen = appendSeconds(seen, t.FirstSeen)
+		decided = appendSeconds(decided, t.Decided)
+		if t.EdgeToHub.N > 0 {
+			p50 = append(p50, t.EdgeToHub.P50)
+			p95 = append(p95, t.EdgeToHub.P95)
+		}
+	}
+	return Headline{Hypotheses: len(ins), FirstEvidence: summarise(first), FiveAccounts: summarise(five),
+		FirstSeen: summarise(seen), Decided: summarise(decided), EdgeToHubP50: summarise(p50), EdgeToHubP95: summarise(p95)}
+}
+
+func appendSeconds(list []float64, m Milestone) []float64 {
+	if m.Seconds == nil {
+		return list
+	}
+	return append(list, *m.Seconds)
+}
+
+func summarise(v []float64) StageSummary {
+	if len(v) == 0 {
+		return StageSummary{}
+	}
+	sort.Float64s(v)
+	m := Quantile(v, 0.5)
+	return StageSummary{MedianSeconds: &m, Reached: len(v)}
+}

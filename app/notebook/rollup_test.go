@@ -298,3 +298,21 @@ func TestRollupWhole(t *testing.T) {
 		t.Fatalf("%+v", in)
 	}
 }
+
+func TestSummariseTimeToSignal(t *testing.T) {
+	secs := func(s float64) Milestone { return Milestone{Seconds: &s} }
+	ins := []HypothesisInsight{
+		{TimeToSignal: TimeToSignal{FirstEvidence: secs(100), DistinctAccounts: secs(1000), EdgeToHub: Delay{N: 3, P50: 10, P95: 20}}},
+		{TimeToSignal: TimeToSignal{FirstEvidence: secs(300), Decided: secs(9000), EdgeToHub: Delay{N: 1, P50: 30, P95: 30}}},
+		{TimeToSignal: TimeToSignal{}}, // nothing yet
+	}
+	h := SummariseTimeToSignal(ins)
+	if h.Hypotheses != 3 || *h.FirstEvidence.MedianSeconds != 200 || h.FirstEvidence.Reached != 2 ||
+		*h.FiveAccounts.MedianSeconds != 1000 || h.FirstSeen.MedianSeconds != nil || h.Decided.Reached != 1 ||
+		*h.EdgeToHubP50.MedianSeconds != 20 || *h.EdgeToHubP95.MedianSeconds != 25 {
+		t.Fatalf("%+v", h)
+	}
+	if got := SummariseTimeToSignal(nil); got.FirstEvidence.MedianSeconds != nil || got.Hypotheses != 0 {
+		t.Fatalf("empty: %+v", got)
+	}
+}

@@ -17,6 +17,7 @@ import (
 // of `fieldhub insights --json`.
 type InsightsReport struct {
 	GeneratedAt time.Time                    `json:"generated_at"`
+	Headline    notebook.Headline            `json:"headline"` // time to signal across the hypotheses listed
 	Hypotheses  []notebook.HypothesisInsight `json:"hypotheses"`
 	Studies     []notebook.StudyPipeline     `json:"studies"` // every study, including those tied to no hypothesis
 	Evidence    int                          `json:"evidence"`
@@ -96,6 +97,7 @@ func (x *index) report(q InsightsQuery, emails map[string]string) InsightsReport
 		in.Quotes = withEmails(in.Quotes, emails)
 		rep.Hypotheses = append(rep.Hypotheses, in)
 	}
+	rep.Headline = notebook.SummariseTimeToSignal(rep.Hypotheses)
 	return rep
 }
 

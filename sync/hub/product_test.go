@@ -232,7 +232,11 @@ func TestInsightsEndToEnd(t *testing.T) {
 	if res[0].Status != "applied" || !res[0].PublishedAt.Equal(published) {
 		t.Fatalf("decide: %+v", res[0])
 	}
-	in = insights(t, e.pm, "").Hypotheses[0]
+	all := insights(t, e.pm, "")
+	in = all.Hypotheses[0]
+	if hl := all.Headline; hl.Hypotheses != 2 || hl.FirstEvidence.Reached != 1 || hl.Decided.Reached != 1 || *hl.FiveAccounts.MedianSeconds < 3*3600-1 {
+		t.Errorf("headline %+v", hl)
+	}
 	if in.Status != notebook.StatusValidated || in.TimeToSignal.Decided.Seconds == nil || *in.TimeToSignal.Decided.Seconds < 4*3600 {
 		t.Errorf("decided: %s %+v", in.Status, in.TimeToSignal.Decided)
 	}

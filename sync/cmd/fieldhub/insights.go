@@ -55,6 +55,10 @@ func insightsCommand(args []string, stdout, stderr io.Writer) int {
 
 func printInsights(w io.Writer, rep hub.InsightsReport) {
 	fmt.Fprintf(w, "%d hypotheses, %d evidence items, %d accounts\n", len(rep.Hypotheses), rep.Evidence, rep.Accounts)
+	hl := rep.Headline
+	fmt.Fprintf(w, "time to signal (median over hypotheses): publish → first evidence %s (%d), → 5 accounts %s (%d), → decision %s (%d); edge → hub p50 %s\n",
+		median(hl.FirstEvidence), hl.FirstEvidence.Reached, median(hl.FiveAccounts), hl.FiveAccounts.Reached,
+		median(hl.Decided), hl.Decided.Reached, median(hl.EdgeToHubP50))
 	for _, h := range rep.Hypotheses {
 		s := h.Signals
 		fmt.Fprintf(w, "%-12s %-10s supports %d / refutes %d / mixed %d / unclear %d accounts (ARR %.0f)  first evidence %s  5 accounts %s  edge→hub p50 %s p95 %s  %s\n",
@@ -70,6 +74,13 @@ func after(m notebook.Milestone) string {
 		return "—"
 	}
 	return seconds(*m.Seconds)
+}
+
+func median(s notebook.StageSummary) string {
+	if s.MedianSeconds == nil {
+		return "—"
+	}
+	return seconds(*s.MedianSeconds)
 }
 
 func seconds(s float64) string {
