@@ -67,6 +67,7 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	log.Debug("starting the window", "since_launch_ms", time.Since(started).Milliseconds())
 	err = wails.Run(&options.App{
 		Title:     "Fieldnotes",
 		Width:     1280,
