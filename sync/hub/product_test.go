@@ -343,3 +343,34 @@ func TestExportsAndAnonymisedExport(t *testing.T) {
 		t.Errorf("bad anonymise: %d", rep.Status)
 	}
 }
+
+// TestInsightsFollowDeletesAndAccountEdits: a deleted evidence item leaves
+// the roll-up; an ARR edit re-weighs without new evidence; a deleted
+// hypothesis leaves the report.
+func TestInsightsFollowDeletesAndAccountEdits(t *testing.T) {
+	e := newEnv(t)
+	publish(t, e.pm, `[{"id":"h1","statement":"One"},{"id":"h2","statement":"Two"}]`)
+	push(t, e.repA,
+		synctest.Upsert(1, "account", "acc-1", hlc(), map[string]any{"name": "Acme", "arr": 1000}),
+		evidence(2, "ev-1", "h1", map[string]any{"account_id": "acc-1", "signal": "supports"}),
+		evidence(3, "ev-2", "h1", map[string]any{"account_id": "acc-1", "signal": "refutes", "captured_at": "2030-01-01T00:00:00Z"}),
+	)
+	sig := func() notebook.SignalRollup { return insights(t, e.pm, "?hypothesis_id=h1").Hypotheses[0].Signals }
+	if s := sig(); s.Overall[notebook.SignalRefutes].ARR != 1000 || s.Items != 2 {
+		t.Fatalf("before: %+v", s)
+	}
+	push(t, e.repA, synctest.Delete(4, "evidence", "ev-2", hlc()))
+	if s := sig(); s.Overall[notebook.SignalSupports].ARR != 1000 || s.Overall[notebook.SignalRefutes].Accounts != 0 || s.Items != 1 {
+		t.Fatalf("after delete: %+v", s)
+	}
+	push(t, e.repB, synctest.Upsert(1, "account", "acc-1", hlc(), map[string]any{"arr": 5000}))
+	if s := sig(); s.Overall[notebook.SignalSupports].ARR != 5000 {
+		t.Fatalf("after ARR edit: %+v", s)
+	}
+	if wr := pushOne(t, e.pm, synctest.Delete(1, "hypothesis", "h2", hlc())); wr.Status != "applied" {
+		t.Fatalf("delete hypothesis: %+v", wr)
+	}
+	if r := insights(t, e.pm, ""); len(r.Hypotheses) != 1 || r.Hypotheses[0].HypothesisID != "h1" {
+		t.Fatalf("after deleting h2: %+v", r.Hypotheses)
+	}
+}

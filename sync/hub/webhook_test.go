@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -125,6 +126,26 @@ func TestWebhookDeliversSignedSlackMessage(t *testing.T) {
 	}
 	if rep := do(t, e.admin, "POST", "/v1/webhooks", []byte(`{"url":"ftp://x"}`)); rep.Status != http.StatusBadRequest {
 		t.Fatalf("bad url: %d", rep.Status)
+	}
+}
+
+func TestWebhookAnonymised(t *testing.T) {
+	e := newEnv(t)
+	hub.SetWebhookTiming(e.hub.Server, 10*time.Millisecond, 50*time.Millisecond, 2*time.Second, 5)
+	rc := newReceiver(t, nil)
+	rep := do(t, e.admin, http.MethodPost, "/v1/webhooks", []byte(`{"url":"`+rc.URL+`","anonymise":true}`))
+	if rep.Status != http.StatusCreated {
+		t.Fatalf("%d %s", rep.Status, rep.Body)
+	}
+	push(t, e.repA,
+		synctest.Upsert(1, "account", "acc-1", hlc(), map[string]any{"name": "Globex"}),
+		evidence(2, id(), "h1", map[string]any{"account_id": "acc-1", "quote": "Globex needs this"}))
+	rc.wait(t, 5*time.Second)
+	rc.mu.Lock()
+	body := string(rc.bodies[0])
+	rc.mu.Unlock()
+	if contains(body, "Globex") || !contains(body, "Account-") {
+		t.Fatalf("anonymised message leaks the name: %s", body)
 	}
 }
 

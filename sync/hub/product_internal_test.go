@@ -1,0 +1,81 @@
+package hub
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fieldnotes/sync/syncproto"
+)
+
+func TestCursorFromTail(t *testing.T) {
+	c := syncproto.Cursor{Epoch: "e1", Seqs: map[string]uint64{"org": 7, "user:u_1": 3}}
+	body := `{"records":[{"id":"x","data":{"quote":"],\"cursor\":"}}],"cursor":"` + syncproto.EncodeCursor(c) + `","has_more":false,"last_mutation_id":0}` + "\n"
+	got, ok := cursorFromTail([]byte(body))
+	if !ok || got.Epoch != "e1" || got.Seqs["org"] != 7 || got.Seqs["user:u_1"] != 3 {
+		t.Fatalf("%v %+v", ok, got)
+	}
+	for _, bad := range []string{"", `{"records":[]}`, `],"cursor":"!!!","has_more":false}`, `],"cursor":12`, `],"cursor":""`} {
+		if _, ok := cursorFromTail([]byte(bad)); ok {
+			t.Errorf("%q: want no cursor", bad)
+		}
+	}
+	// The tail writer keeps only the end of a long body, but the cursor is there.
+	tw := &tailWriter{ResponseWriter: discardWriter{}}
+	for i := 0; i < 100; i++ {
+		tw.Write(make([]byte, 4096))
+	}
+	tw.Write([]byte(body))
+	if len(tw.tail) > tailKeep {
+		t.Fatalf("tail grew to %d", len(tw.tail))
+	}
+	if _, ok := cursorFromTail(tw.tail); !ok {
+		t.Fatal("cursor lost from the tail")
+	}
+}
+
+func TestSeenStepsStepFunctionAndReload(t *testing.T) {
+	dir := t.TempDir()
+	s, err := openSeenSteps(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t1, t2 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC), time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+	s.record(map[string]uint64{"user:a": 10, "org": 0}, t1)
+	s.record(map[string]uint64{"user:a": 10}, t2) // does not advance: ignored
+	s.record(map[string]uint64{"user:a": 20}, t2)
+	check := func(s *seenSteps) {
+		t.Helper()
+		for seq, want := range map[uint64]time.Time{1: t1, 10: t1, 11: t2, 20: t2, 21: {}} {
+			if got := s.firstSeen("user:a", seq); !got.Equal(want) {
+				t.Errorf("seq %d: %v, want %v", seq, got, want)
+			}
+		}
+		if !s.firstSeen("org", 1).IsZero() || !s.firstSeen("user:b", 1).IsZero() {
+			t.Error("unread scopes must be unseen")
+		}
+	}
+	check(s)
+	if got := len(s.drain()); got != 2 {
+		t.Errorf("drained %d steps, want 2", got)
+	}
+	s.close()
+	// A torn last line (crash mid-append) is skipped on reload.
+	f, _ := os.OpenFile(filepath.Join(dir, "seen.ndjson"), os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(`{"scope":"user:a","seq":3`)
+	f.Close()
+	s2, err := openSeenSteps(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.close()
+	check(s2)
+}
+
+type discardWriter struct{}
+
+func (discardWriter) Header() http.Header         { return http.Header{} }
+func (discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (discardWriter) WriteHeader(int)             {}
