@@ -47,3 +47,34 @@ func TestXOAuth2InitialResponse(t *testing.T) {
 		t.Errorf("XOAUTH2 start = %s %q %v", mech, ir, err)
 	}
 }
+
+func TestInlineImagesBecomeDataURIs(t *testing.T) {
+	srv := startMemServer(t, nil)
+	png := []byte("\x89PNG\r\n\x1a\nfake-png-bytes")
+	raw := msg([]string{"From: ana@acme.com", "To: rep@myco.example", "Subject: logo", "Message-ID: <logo1@acme.com>", "MIME-Version: 1.0", `Content-Type: multipart/related; boundary="rel"`},
+		"--rel\nContent-Type: text/html; charset=utf-8\n\n<p>Our logo: <img src=\"cid:logo@acme\" alt=\"logo\"><img src=\"cid:evil\"></p>\n"+
+			"--rel\nContent-Type: image/png\nContent-ID: <logo@acme>\nContent-Disposition: inline\nContent-Transfer-Encoding: base64\n\n"+base64.StdEncoding.EncodeToString(png)+"\n"+
+			"--rel\nContent-Type: image/svg+xml\nContent-ID: <evil>\n\n<svg onload=\"alert(1)\"/>\n--rel--")
+	srv.appendRaw(t, "INBOX", raw)
+	mb := NewMemMailbox()
+	if _, err := PullOnce(t.Context(), srv.settings(), testDirectory, mb, nil); err != nil {
+		t.Fatal(err)
+	}
+	id := EmailID("logo1@acme.com")
+	body, err := GetBody(t.Context(), mb, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, err := InlineImages(t.Context(), srv.settings(), mb, id, body.HTML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `src="data:image/png;base64,` + base64.StdEncoding.EncodeToString(png) + `"`
+	if !strings.Contains(html, want) {
+		t.Errorf("inline PNG not embedded: %s", html)
+	}
+	if strings.Contains(html, "svg") || !strings.Contains(html, `src="cid:evil"`) {
+		t.Errorf("an SVG part must never be inlined: %s", html)
+	}
+	assertInert(t, html)
+}

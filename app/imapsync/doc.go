@@ -57,7 +57,8 @@
 // exists for it yet), so a rep's later edits to the record (links, account)
 // are never overwritten by a pull. The reading view uses GetBody + SrcDoc
 // (or TextSrcDoc), GetMessageState for read/unread, MarkNotRelevant to hide,
-// FetchAttachment to open an attachment. The CLI calls PullOnce and prints
+// FetchAttachment to open an attachment, InlineImages to show cid: images
+// (as data: URIs, the only images the CSP allows). The CLI calls PullOnce and prints
 // Counts; the app runs a Service (Serve/ScheduleSync, IDLE on INBOX, poll
 // fallback, backoff).
 //
