@@ -87,6 +87,12 @@ export const api = {
 
 export type Api = typeof api;
 
+/** onEvent calls fn for every Wails event `name`; returns an unsubscribe. */
+export function onEvent(name: string, fn: (data: unknown) => void): () => void {
+  if (typeof window === 'undefined' || !(window as any).runtime) return () => {};
+  return EventsOn(name, fn);
+}
+
 /** onRecordsChanged calls fn for every `records:changed` event; returns an unsubscribe. */
 export function onRecordsChanged(fn: (c: T.RecordChange) => void): () => void {
   if (typeof window === 'undefined' || !(window as any).runtime) return () => {};

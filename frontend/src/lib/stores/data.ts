@@ -1,5 +1,5 @@
 // One store per screen area; views use these, never lib/api directly.
-import { api, type HomeView, type HypothesisRow, type RecordChange } from '../api';
+import { api, onEvent, onRecordsChanged, type HomeView, type HypothesisRow, type RecordChange } from '../api';
 import { resource } from './resource';
 
 /** withTallies fills in the rows' tallies, which Go counts separately
@@ -12,7 +12,18 @@ export async function withTallies<R extends { id: string; tally: HypothesisRow['
 
 const is = (...types: string[]) => (c: RecordChange) => types.includes(c.type);
 
-export const homeStore = () => resource(() => api.home());
+// Home also follows the sync badge (`sync:status`: state and pending count).
+export const homeStore = () =>
+  resource(() => api.home(), {
+    subscribe: (fn) => {
+      const offRecords = onRecordsChanged(fn);
+      const offSync = onEvent('sync:status', () => fn({ type: 'sync', id: '', op: 'status', origin: 'sync', count: 0 }));
+      return () => {
+        offRecords();
+        offSync();
+      };
+    },
+  });
 /** homeTallies loads the tallies of Home's hypotheses after Home itself. */
 export const homeTallies = (home: HomeView) => withTallies(home.learn_now);
 export const accountsStore = (filter: () => string) => resource(() => api.accounts(filter()), { relevant: is('account', 'call') });
