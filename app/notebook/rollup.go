@@ -295,13 +295,29 @@ type Mention struct {
 // (capability, blocker …) and returns the top limit, by distinct accounts,
 // then items, then text. limit ≤ 0 means all.
 func TopMentions(items []Observation, value func(*Evidence) string, limit int) []Mention {
+	out := countMentions(items, value)
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Accounts != b.Accounts {
+			return a.Accounts > b.Accounts
+		}
+		if a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		return a.Text < b.Text
+	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// countMentions groups the field's values by normalised text.
+func countMentions(items []Observation, value func(*Evidence) string) []Mention {
 	byText := map[string]*Mention{}
 	accounts := map[string]map[string]bool{}
 	for i := range items {
 		raw := value(&items[i].Evidence)
-		if raw == "" {
-			continue
-		}
 		norm := NormalizeMention(raw)
 		if norm == "" {
 			continue
@@ -321,19 +337,6 @@ func TopMentions(items []Observation, value func(*Evidence) string, limit int) [
 	out := make([]Mention, 0, len(byText))
 	for _, m := range byText {
 		out = append(out, *m)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Accounts != b.Accounts {
-			return a.Accounts > b.Accounts
-		}
-		if a.Count != b.Count {
-			return a.Count > b.Count
-		}
-		return a.Text < b.Text
-	})
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
 	}
 	return out
 }
@@ -496,61 +499,86 @@ func DelayOf(d []float64) Delay {
 // (a draft tested early) still count; their seconds are negative.
 func ComputeTimeToSignal(h Hypothesis, items []Observation) TimeToSignal {
 	t := TimeToSignal{PublishedAt: utcPtr(h.PublishedAt), AccountsGoalCount: DistinctAccountsGoal}
-	type arrival struct {
-		at      int64 // received_at, Unix ns: sorting ints, not time.Time, keeps this fast at 10k items
-		id, acc string
-		when    time.Time
-	}
-	order := make([]arrival, 0, len(items))
-	edge := make([]float64, 0, len(items))
-	var seenDelays []float64
-	var firstSeen time.Time
+	var sc ttsScan
 	for i := range items {
-		o := &items[i]
-		if o.ReceivedAt.IsZero() {
-			continue
-		}
-		order = append(order, arrival{at: o.ReceivedAt.UnixNano(), id: o.ID, acc: o.AccountID, when: o.ReceivedAt})
-		if !o.CapturedAt.IsZero() {
-			edge = append(edge, o.ReceivedAt.Sub(o.CapturedAt).Seconds())
-		}
-		if o.FirstSeenAt.IsZero() {
-			t.NotYetSeen++
-			continue
-		}
-		t.SeenByProduct++
-		seenDelays = append(seenDelays, o.FirstSeenAt.Sub(o.ReceivedAt).Seconds())
-		if firstSeen.IsZero() || o.FirstSeenAt.Before(firstSeen) {
-			firstSeen = o.FirstSeenAt
-		}
+		sc.add(&items[i])
 	}
-	sort.Slice(order, func(i, j int) bool {
-		if order[i].at != order[j].at {
-			return order[i].at < order[j].at
+	sc.sortArrivals()
+	if len(sc.order) > 0 {
+		t.FirstEvidence = milestone(h.PublishedAt, sc.order[0].when)
+	}
+	var goal time.Time
+	goal, t.AccountsSoFar = sc.nthAccount(DistinctAccountsGoal)
+	t.DistinctAccounts = milestone(h.PublishedAt, goal)
+	t.FirstSeen = milestone(h.PublishedAt, sc.firstSeen)
+	if h.DecidedAt != nil {
+		t.Decided = milestone(h.PublishedAt, *h.DecidedAt)
+	}
+	t.SeenByProduct, t.NotYetSeen = len(sc.seenDelays), sc.unseen
+	t.EdgeToHub = DelayOf(sc.edge)
+	t.HubToProduct = DelayOf(sc.seenDelays)
+	return t
+}
+
+// ttsScan gathers what time to signal needs in one pass over the items.
+type ttsScan struct {
+	order      []ttsArrival
+	edge       []float64 // received_at − captured_at, seconds
+	seenDelays []float64 // first_seen_at − received_at, seconds
+	firstSeen  time.Time
+	unseen     int
+}
+
+type ttsArrival struct {
+	at      int64 // received_at, Unix ns: sorting ints, not time.Time, keeps this fast at 10k items
+	id, acc string
+	when    time.Time
+}
+
+func (sc *ttsScan) add(o *Observation) {
+	if o.ReceivedAt.IsZero() {
+		return // not from the hub (a local draft): no arrival to measure
+	}
+	sc.order = append(sc.order, ttsArrival{at: o.ReceivedAt.UnixNano(), id: o.ID, acc: o.AccountID, when: o.ReceivedAt})
+	if !o.CapturedAt.IsZero() {
+		sc.edge = append(sc.edge, o.ReceivedAt.Sub(o.CapturedAt).Seconds())
+	}
+	if o.FirstSeenAt.IsZero() {
+		sc.unseen++
+		return
+	}
+	sc.seenDelays = append(sc.seenDelays, o.FirstSeenAt.Sub(o.ReceivedAt).Seconds())
+	if sc.firstSeen.IsZero() || o.FirstSeenAt.Before(sc.firstSeen) {
+		sc.firstSeen = o.FirstSeenAt
+	}
+}
+
+// sortArrivals orders arrivals by received_at, then id.
+func (sc *ttsScan) sortArrivals() {
+	sort.Slice(sc.order, func(i, j int) bool {
+		a, b := sc.order[i], sc.order[j]
+		if a.at != b.at {
+			return a.at < b.at
 		}
-		return order[i].id < order[j].id
+		return a.id < b.id
 	})
-	if len(order) > 0 {
-		t.FirstEvidence = milestone(h.PublishedAt, order[0].when)
-	}
+}
+
+// nthAccount returns when evidence from the n-th distinct account arrived
+// (zero if fewer did) and how many distinct accounts there are.
+func (sc *ttsScan) nthAccount(n int) (time.Time, int) {
 	distinct := map[string]bool{}
-	for _, o := range order {
+	var at time.Time
+	for _, o := range sc.order {
 		if o.acc == "" || distinct[o.acc] {
 			continue
 		}
 		distinct[o.acc] = true
-		if len(distinct) == DistinctAccountsGoal {
-			t.DistinctAccounts = milestone(h.PublishedAt, o.when)
+		if len(distinct) == n {
+			at = o.when
 		}
 	}
-	t.AccountsSoFar = len(distinct)
-	t.FirstSeen = milestone(h.PublishedAt, firstSeen)
-	if h.DecidedAt != nil {
-		t.Decided = milestone(h.PublishedAt, *h.DecidedAt)
-	}
-	t.EdgeToHub = DelayOf(edge)
-	t.HubToProduct = DelayOf(seenDelays)
-	return t
+	return at, len(distinct)
 }
 
 func utcPtr(t *time.Time) *time.Time {

@@ -262,42 +262,50 @@ func decodeQuestions(n *yaml.Node, p *problems) []notebook.Question {
 	}
 	var out []notebook.Question
 	for i, qn := range n.Content {
-		field := fmt.Sprintf("questions[%d]", i+1)
-		if qn.Kind != yaml.MappingNode {
-			p.add(qn.Line, field, "want a mapping {id, text, kind}, got a %s", kindName(qn))
-			continue
+		if q, ok := decodeQuestion(qn, i+1, p); ok {
+			out = append(out, q)
 		}
-		q := notebook.Question{}
-		for j := 0; j+1 < len(qn.Content); j += 2 {
-			k, v := qn.Content[j], qn.Content[j+1]
-			var err error
-			switch k.Value {
-			case "id":
-				err = decodeScalar(v, &q.ID)
-			case "text":
-				err = decodeScalar(v, &q.Text)
-			case "kind":
-				err = decodeScalar(v, (*string)(&q.Kind))
-			default:
-				p.add(k.Line, field+"."+fieldLabel(k.Value), "unknown field (want one of %s)", strings.Join(questionKeys, ", "))
-				continue
-			}
-			if err != nil {
-				p.add(v.Line, field+"."+k.Value, "%s", err.Error())
-			}
-		}
-		if q.ID == "" {
-			q.ID = fmt.Sprintf("q%d", i+1)
-		}
-		if q.Kind == "" {
-			q.Kind = notebook.AnswerSignal
-		}
-		if q.Text == "" {
-			p.add(qn.Line, field+".text", "is required")
-		}
-		out = append(out, q)
 	}
 	return out
+}
+
+// decodeQuestion reads question number pos, with defaults: id q<pos>,
+// kind signal.
+func decodeQuestion(qn *yaml.Node, pos int, p *problems) (notebook.Question, bool) {
+	field := fmt.Sprintf("questions[%d]", pos)
+	if qn.Kind != yaml.MappingNode {
+		p.add(qn.Line, field, "want a mapping {id, text, kind}, got a %s", kindName(qn))
+		return notebook.Question{}, false
+	}
+	q := notebook.Question{}
+	for j := 0; j+1 < len(qn.Content); j += 2 {
+		k, v := qn.Content[j], qn.Content[j+1]
+		var err error
+		switch k.Value {
+		case "id":
+			err = decodeScalar(v, &q.ID)
+		case "text":
+			err = decodeScalar(v, &q.Text)
+		case "kind":
+			err = decodeScalar(v, (*string)(&q.Kind))
+		default:
+			p.add(k.Line, field+"."+fieldLabel(k.Value), "unknown field (want one of %s)", strings.Join(questionKeys, ", "))
+			continue
+		}
+		if err != nil {
+			p.add(v.Line, field+"."+k.Value, "%s", err.Error())
+		}
+	}
+	if q.ID == "" {
+		q.ID = fmt.Sprintf("q%d", pos)
+	}
+	if q.Kind == "" {
+		q.Kind = notebook.AnswerSignal
+	}
+	if q.Text == "" {
+		p.add(qn.Line, field+".text", "is required")
+	}
+	return q, true
 }
 
 var safeField = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
