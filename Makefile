@@ -80,9 +80,10 @@ frontend: npm
 
 # ---------------------------------------------------------------- run
 
-run: build
+run:
 	@if [ -z "$${DISPLAY:-}" ] && [ -z "$${WAYLAND_DISPLAY:-}" ]; then \
 	  echo "No display here. Use:  xvfb-run make run   (or run it from a desktop session)"; exit 1; fi
+	@$(MAKE) build
 	@if [ ! -d "$(DATA)" ]; then echo "seeding demo data into $(DATA)"; $(APP) --data "$(DATA)" demo; fi
 	$(APP) --data "$(DATA)"
 
