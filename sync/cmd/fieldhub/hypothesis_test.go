@@ -6,7 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"fieldnotes/sync/hub"
 	"fieldnotes/sync/synctest"
@@ -128,5 +130,59 @@ func TestHypothesisImportLineAccurateErrors(t *testing.T) {
 	jsonFile := writeFile(t, "bad.json", "[\n  {\"id\": \"a\",\n   \"statement\": 5,\n   \"rank\": \"x\"}\n]")
 	if _, _, errOut := runCLI(t, "hypothesis", "import", "--data", dir, jsonFile); !strings.Contains(errOut, jsonFile+":4: rank:") {
 		t.Errorf("json: %s", errOut)
+	}
+}
+
+// TestTimeToSignalThroughTheRealHub: publish by import, a rep pushes
+// evidence to a real fieldhub process, the PM's insights show it with its
+// time to signal; the PM's pull is recorded as first seen, and that record
+// survives the hub stopping (read back by `fieldhub insights`).
+func TestTimeToSignalThroughTheRealHub(t *testing.T) {
+	dir := t.TempDir()
+	_, repToken := addUser(t, dir, "rep@acme.com", "field")
+	_, pmToken := addUser(t, dir, "pm@acme.com", "product")
+	if code, _, errOut := runCLI(t, "hypothesis", "import", "--data", dir, writeFile(t, "h.yaml", importYAML)); code != 0 {
+		t.Fatalf("import: %s", errOut)
+	}
+	p := startHub(t, dir)
+	rep := &synctest.WireClient{BaseURL: p.URL, Token: repToken, ClientID: "c_rep"}
+	pm := &synctest.WireClient{BaseURL: p.URL, Token: pmToken, ClientID: "c_pm"}
+	hlc := synctest.HLCAt(time.Now(), 1)
+	resp, r, err := rep.Push(context.Background(),
+		synctest.Upsert(1, "account", "acc-1", hlc, map[string]any{"name": "Acme", "arr": 12000, "segment": "smb"}),
+		synctest.Upsert(2, "evidence", "ev-1", hlc, map[string]any{"hypothesis_id": "sso-pricing", "account_id": "acc-1",
+			"signal": "supports", "captured_at": time.Now().Add(-time.Minute).UTC().Format(time.RFC3339Nano)}))
+	if err != nil || r.Status != 200 || resp.Results[1].Status != "applied" {
+		t.Fatalf("push: %v %d %s", err, r.Status, r.Body)
+	}
+	get := func() hub.InsightsReport {
+		r, err := pm.Do(context.Background(), "GET", "/v1/insights/hypotheses?hypothesis_id=sso-pricing", nil)
+		var rep hub.InsightsReport
+		if err != nil || r.Status != 200 || r.Decode(&rep) != nil || len(rep.Hypotheses) != 1 {
+			t.Fatalf("insights: %v %d %s", err, r.Status, r.Body)
+		}
+		return rep
+	}
+	tts := get().Hypotheses[0].TimeToSignal
+	if tts.FirstEvidence.Seconds == nil || *tts.FirstEvidence.Seconds < 0 || tts.EdgeToHub.N != 1 || tts.EdgeToHub.P50 < 59 || tts.SeenByProduct != 0 {
+		t.Fatalf("time to signal: %+v", tts)
+	}
+	if _, _, err := pm.PullAll(context.Background(), ""); err != nil {
+		t.Fatal(err)
+	}
+	if tts = get().Hypotheses[0].TimeToSignal; tts.SeenByProduct != 1 || tts.FirstSeen.At == nil {
+		t.Fatalf("after the PM's pull: %+v", tts)
+	}
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	if err := <-p.done; err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+	code, out, errOut := runCLI(t, "insights", "--data", dir, "--json", "--hypothesis", "sso-pricing")
+	var offline hub.InsightsReport
+	if code != 0 || json.Unmarshal([]byte(out), &offline) != nil || offline.Hypotheses[0].TimeToSignal.SeenByProduct != 1 {
+		t.Fatalf("offline insights: %d %s %s", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "product", "secret")); err != nil {
+		t.Fatalf("serve did not keep product state in DIR/product: %v", err)
 	}
 }
