@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"fieldnotes/app/notebook"
+	"fieldnotes/sync/hub/hubdb"
 )
 
 // ExportRow is one evidence item with the names a reader needs, flat so
@@ -272,11 +273,13 @@ func anonymiseRow(row *ExportRow, a notebook.Account, c notebook.Contact, author
 	}
 }
 
+// formatTime writes fixed-width UTC times (milliseconds, like the hub's
+// own), so the strings sort in time order.
 func formatTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(time.RFC3339Nano)
+	return t.UTC().Format(hubdb.TimeFormat)
 }
 
 // handleExportCSV is GET /v1/export/evidence.csv[?hypothesis_id=…&anonymise=1].
