@@ -215,6 +215,7 @@ func (d *dovecot) start() error {
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("dovecot -c %s: %v (log: %s)", d.conf, err, d.log())
 	}
+	d.watchdog()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		if c, err := net.DialTimeout("tcp", d.addr(), 200*time.Millisecond); err == nil {
@@ -224,6 +225,19 @@ func (d *dovecot) start() error {
 		time.Sleep(20 * time.Millisecond)
 	}
 	return fmt.Errorf("dovecot did not listen on %s (log: %s)", d.addr(), d.log())
+}
+
+// watchdog stops this instance (and removes its directory) if the test
+// binary dies without cleaning up (a panic, a timeout, ^C): Dovecot
+// daemonises, so nothing else would.
+func (d *dovecot) watchdog() {
+	script := fmt.Sprintf(`while kill -0 %d 2>/dev/null; do sleep 1; done; %s -c %s stop 2>/dev/null; sleep 1; rm -rf %s`,
+		os.Getpid(), doveadmBin, d.conf, d.dir)
+	cmd := exec.Command("sh", "-c", script)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, nil, nil
+	if cmd.Start() == nil {
+		go cmd.Wait()
+	}
 }
 
 // stop stops exactly this instance (doveadm stop on its own config; the
