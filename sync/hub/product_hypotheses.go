@@ -25,8 +25,13 @@ import (
 // (the hub's own merge path, so the records reach notebooks on their next
 // pull exactly like a PM's push).
 
-// MaxHypothesisFile bounds an import file or request body.
-const MaxHypothesisFile = 8 << 20
+// Limits of one import: bytes, hypotheses, and problem lines reported (a
+// broken 10,000-line file should get a readable answer, not 10,000 lines).
+const (
+	MaxHypothesisFile = 8 << 20
+	MaxHypotheses     = 2000
+	maxProblems       = 50
+)
 
 // hypothesisKeys are the fields a hypothesis may have in a file.
 var hypothesisKeys = []string{"id", "statement", "rationale", "questions", "audience", "segments", "stages", "status",
@@ -56,9 +61,14 @@ func (p *problems) err() error {
 		return nil
 	}
 	sort.SliceStable(p.list, func(i, j int) bool { return p.list[i].line < p.list[j].line })
-	lines := make([]string, len(p.list))
-	for i, l := range p.list {
+	shown := p.list[:min(len(p.list), maxProblems)]
+	lines := make([]string, len(shown), len(shown)+1)
+	for i, l := range shown {
 		lines[i] = fmt.Sprintf("%s:%d: %s: %s", p.name, l.line, l.field, l.msg)
+	}
+	if more := len(p.list) - len(shown); more > 0 {
+		last := shown[len(shown)-1]
+		lines = append(lines, fmt.Sprintf("%s:%d: file: %d more problems not shown", p.name, last.line, more))
 	}
 	return notebook.Errorf(notebook.Invalid, "%s", strings.Join(lines, "\n"))
 }
@@ -124,6 +134,10 @@ func hypothesisList(doc *yaml.Node, p *problems) []*yaml.Node {
 	}
 	if root.Kind != yaml.SequenceNode {
 		p.add(root.Line, "hypotheses", "want a list of hypotheses (or a mapping with a \"hypotheses\" list)")
+		return nil
+	}
+	if len(root.Content) > MaxHypotheses {
+		p.add(root.Line, "hypotheses", "%d hypotheses; import at most %d at a time", len(root.Content), MaxHypotheses)
 		return nil
 	}
 	return root.Content

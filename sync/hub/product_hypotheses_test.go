@@ -91,3 +91,20 @@ func FuzzDecodeHypotheses(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeHypothesesCapsProblemsAndSize(t *testing.T) {
+	doc := strings.Repeat("- id: a\n  statement: \"\"\n", 80)
+	_, err := hub.DecodeHypotheses("f", []byte(doc))
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != 51 || !strings.Contains(lines[50], "more problems not shown") {
+		t.Fatalf("%d lines, last %q", len(lines), lines[len(lines)-1])
+	}
+	_, err = hub.DecodeHypotheses("f", []byte(strings.Repeat("- {id: a, statement: x}\n", hub.MaxHypotheses+1)))
+	if err == nil || !strings.Contains(err.Error(), "import at most") {
+		t.Fatalf("too many: %v", err)
+	}
+	_, err = hub.DecodeHypotheses("f", make([]byte, hub.MaxHypothesisFile+1))
+	if err == nil || !strings.Contains(err.Error(), "f:1: file: is") {
+		t.Fatalf("too big: %v", err)
+	}
+}
