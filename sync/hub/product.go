@@ -46,9 +46,10 @@ type product struct {
 	log    *slog.Logger
 	secret []byte // HMAC key of pseudonyms
 
-	idx   *index
-	seen  *seenSteps
-	hooks *webhooks
+	idx     *index
+	seen    *seenSteps
+	hooks   *webhooks
+	metrics *productMetrics
 
 	followOnce sync.Once
 	running    sync.WaitGroup // the follower: Close waits for it, as it reads the store
@@ -74,6 +75,9 @@ func newProduct(s *Server, dir string) (*product, error) {
 		return nil, err
 	}
 	p.idx.onArrive = p.hooks.arrived
+	if s.metrics != nil {
+		p.metrics = newProductMetrics(p, s.metrics.reg)
+	}
 	if p.hooks.count() > 0 {
 		p.hooks.mu.Lock()
 		p.hooks.start()

@@ -392,14 +392,17 @@ func (w *webhooks) attempt(hook Webhook, d *delivery, client *http.Client) {
 		h.delivered++
 		h.lastSuccess, h.lastErr = h.lastAttempt, ""
 		w.removeFile(d.ID)
+		w.p.metrics.delivery("delivered")
 		return
 	}
 	d.Attempts++
 	h.lastErr = err.Error()
+	w.p.metrics.delivery("failed")
 	if d.Attempts >= w.maxAttempts {
 		h.queue = h.queue[1:]
 		h.dead++
 		w.bury(d)
+		w.p.metrics.delivery("dead")
 		w.p.log.Warn("webhook: gave up on a delivery", "webhook", hook.ID, "delivery", d.ID, "attempts", d.Attempts, "err", err)
 		return
 	}

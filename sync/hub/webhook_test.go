@@ -288,3 +288,22 @@ func listenOn(rawURL string) (net.Listener, error) {
 	}
 	return net.Listen("tcp", u.Host)
 }
+
+func TestWebhookMetrics(t *testing.T) {
+	e := newEnv(t)
+	hub.SetWebhookTiming(e.hub.Server, 10*time.Millisecond, 20*time.Millisecond, time.Second, 2)
+	rc := newReceiver(t, func(w http.ResponseWriter, r *http.Request) bool { w.WriteHeader(500); return false })
+	addWebhook(t, e.admin, rc.URL)
+	push(t, e.repA, evidence(1, id(), "h1", nil))
+	waitFor(t, func() bool {
+		rep := do(t, e.admin, "GET", "/metrics", nil)
+		return contains(string(rep.Body), `fieldhub_webhook_deliveries_total{result="dead"} 1`) &&
+			contains(string(rep.Body), `fieldhub_webhook_deliveries_total{result="failed"} 2`) &&
+			contains(string(rep.Body), "fieldhub_webhook_queue_depth 0") && contains(string(rep.Body), "fieldhub_insights_index_evidence 1")
+	})
+	var list struct{ Webhooks []hub.WebhookStatus }
+	do(t, e.admin, "GET", "/v1/webhooks", nil).Decode(&list)
+	if list.Webhooks[0].Dead != 1 || !contains(list.Webhooks[0].LastError, "500") {
+		t.Fatalf("%+v", list.Webhooks[0])
+	}
+}
