@@ -145,6 +145,14 @@ func TestBadInputIsCodedNeverPanics(t *testing.T) {
 func TestRecruitingRules(t *testing.T) {
 	w := newWorld(t)
 	r := NewRecruiting(w.d)
+	for _, f := range []string{"ana@acme.com", "an", "ACME", ""} {
+		if found, err := r.Contacts(f); err != nil || len(found) != 1 || found[0].AccountName != "Acme Freight" {
+			t.Fatalf("Contacts(%q) = %+v %v", f, found, err)
+		}
+	}
+	if found, err := r.Contacts("zzz-nobody"); err != nil || found == nil || len(found) != 0 {
+		t.Fatalf("no match must be an empty list: %#v %v", found, err)
+	}
 	c, err := r.Nominate(w.contact.ID, w.study.ID)
 	if err != nil || c.RecruitStatus != "nominated" || c.AccountName != "Acme Freight" {
 		t.Fatalf("nominate: %+v %v", c, err)

@@ -51,14 +51,20 @@ func (r *Recruiting) Studies() (views []StudyView, err error) {
 }
 
 // Contacts lists contacts matching filter (name, email, account), for the
-// nominate picker; at most 50.
+// nominate picker; at most 50. A filter with words of three letters or more
+// goes through the search index first (a big notebook has tens of thousands
+// of contacts); shorter filters, or no hit, scan.
 func (r *Recruiting) Contacts(filter string) (out []ContactDTO, err error) {
 	defer guard(r.d.Log, "Recruiting.Contacts", &err)
-	all, err := r.contacts(context.Background())
+	ctx := context.Background()
+	f := strings.ToLower(strings.TrimSpace(filter))
+	if out, err = r.searchContacts(ctx, f); err != nil || len(out) > 0 {
+		return out, err
+	}
+	all, err := r.contacts(ctx)
 	if err != nil {
 		return nil, err
 	}
-	f := strings.ToLower(strings.TrimSpace(filter))
 	out = []ContactDTO{}
 	for _, c := range all {
 		if f == "" || strings.Contains(strings.ToLower(c.Name+" "+c.Email+" "+c.AccountName), f) {
@@ -66,6 +72,32 @@ func (r *Recruiting) Contacts(filter string) (out []ContactDTO, err error) {
 			if len(out) == 50 {
 				break
 			}
+		}
+	}
+	return out, nil
+}
+
+func (r *Recruiting) searchContacts(ctx context.Context, f string) ([]ContactDTO, error) {
+	if len(f) < 3 {
+		return nil, nil
+	}
+	hits, err := r.d.Store.Search(ctx, f, 200)
+	if err != nil {
+		return nil, err
+	}
+	names := newNameCache(ctx, r.d)
+	out := []ContactDTO{}
+	for _, h := range hits {
+		if h.Type != notebook.TypeContact {
+			continue
+		}
+		var c notebook.Contact
+		if r.d.Store.Get(ctx, h.ID, &c) != nil {
+			continue
+		}
+		out = append(out, contactDTO(c, names.name(c.AccountID), r.d.now()))
+		if len(out) == 50 {
+			break
 		}
 	}
 	return out, nil
