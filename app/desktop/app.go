@@ -52,11 +52,14 @@ func (a *app) domReady(context.Context) { a.log.Info(readyMessage()) }
 
 func (a *app) shutdown(context.Context) {
 	a.mu.Lock()
-	if a.cancel != nil {
+	started := a.cancel != nil
+	if started {
 		a.cancel()
 	}
 	a.mu.Unlock()
-	<-a.done
+	if started { // the change forwarder runs only after startup
+		<-a.done
+	}
 }
 
 // Emit sends an event to every connected frontend (the window and, in dev
@@ -105,10 +108,20 @@ type RecordChange struct {
 	Count  int    `json:"count"`
 }
 
+// resync reports whether the store said this window missed changes.
+func resync(changes []store.Change) bool {
+	for _, c := range changes {
+		if c.Op == store.OpResync {
+			return true
+		}
+	}
+	return false
+}
+
 func (a *app) flush(changes []store.Change) {
 	switch {
 	case len(changes) == 0:
-	case len(changes) <= 20:
+	case len(changes) <= 20 && !resync(changes):
 		for _, c := range changes {
 			a.Emit("records:changed", RecordChange{Type: string(c.Type), ID: c.ID, Op: c.Op, Origin: c.Origin, Count: 1})
 		}

@@ -13,6 +13,9 @@ import (
 const (
 	OpUpsert = "upsert"
 	OpDelete = "delete"
+	// OpResync tells a subscriber that fell behind that it missed changes and
+	// should reload what it shows (it has no type or id).
+	OpResync = "resync"
 )
 
 // Change is one committed change, in the local change feed and on Subscribe.
@@ -27,20 +30,26 @@ type Change struct {
 // feedKeep is how many change-feed entries Maintain keeps.
 const feedKeep = 10000
 
+type subscriber struct {
+	ch     chan Change
+	behind bool // missed changes; owes an OpResync
+}
+
 // Subscribe returns a channel of every change committed from now on and a
-// function that ends the subscription. A subscriber that falls more than
-// 1024 changes behind misses changes (logged), so the UI never slows writes.
+// function that ends the subscription. Writers never wait for subscribers:
+// one that falls 1024 changes behind (a big import or sync page) skips the
+// rest and then receives a single OpResync change.
 func (s *Store) Subscribe() (<-chan Change, func()) {
-	ch := make(chan Change, 1024)
+	sub := &subscriber{ch: make(chan Change, 1024)}
 	s.subsMu.Lock()
 	id := s.nextID
 	s.nextID++
-	s.subs[id] = ch
+	s.subs[id] = sub
 	s.subsMu.Unlock()
-	return ch, func() {
+	return sub.ch, func() {
 		s.subsMu.Lock()
-		if c, ok := s.subs[id]; ok {
-			close(c)
+		if sub, ok := s.subs[id]; ok {
+			close(sub.ch)
 			delete(s.subs, id)
 		}
 		s.subsMu.Unlock()
@@ -50,14 +59,22 @@ func (s *Store) Subscribe() (<-chan Change, func()) {
 func (s *Store) publish(changes ...Change) {
 	s.subsMu.Lock()
 	defer s.subsMu.Unlock()
-	for _, c := range changes {
-		for _, ch := range s.subs {
-			select {
-			case ch <- c:
-			default:
-				s.log.Warn("store: a change subscriber is behind; change dropped", "type", c.Type, "id", c.ID)
+	for _, sub := range s.subs {
+		for _, c := range changes {
+			if sub.behind && !sub.offer(Change{Op: OpResync, Origin: c.Origin}) {
+				break
 			}
+			sub.behind = !sub.offer(c)
 		}
+	}
+}
+
+func (sub *subscriber) offer(c Change) bool {
+	select {
+	case sub.ch <- c:
+		return true
+	default:
+		return false
 	}
 }
 

@@ -47,24 +47,26 @@ func (s *Store) LocalDelete(ctx context.Context, key string) error {
 
 // LocalScan calls fn for every local key starting with prefix, in key order.
 func (s *Store) LocalScan(ctx context.Context, prefix string, fn func(key string, value []byte) error) error {
-	err := s.db.View(func(txn *badger.Txn) error {
-		opts := badger.DefaultIteratorOptions
-		opts.Prefix = localKey(prefix)
-		it := txn.NewIterator(opts)
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			if err := ctxErr(ctx); err != nil {
-				return err
-			}
-			v, err := it.Item().ValueCopy(nil)
-			if err != nil {
-				return err
-			}
-			if err := fn(strings.TrimPrefix(string(it.Item().Key()), prefixLocal), v); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	err := s.db.View(func(txn *badger.Txn) error { return scanLocal(ctx, txn, prefix, fn) })
 	return internal(err, "scanning local state")
+}
+
+func scanLocal(ctx context.Context, txn *badger.Txn, prefix string, fn func(key string, value []byte) error) error {
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix = localKey(prefix)
+	it := txn.NewIterator(opts)
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		if err := ctxErr(ctx); err != nil {
+			return err
+		}
+		v, err := it.Item().ValueCopy(nil)
+		if err != nil {
+			return err
+		}
+		if err := fn(strings.TrimPrefix(string(it.Item().Key()), prefixLocal), v); err != nil {
+			return err
+		}
+	}
+	return nil
 }

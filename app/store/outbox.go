@@ -123,7 +123,7 @@ func (w *writer) ackOutbox(upTo uint64) error {
 		return err
 	}
 	for _, k := range done {
-		if err := w.txn.Delete(k); err != nil {
+		if err := w.del(k); err != nil {
 			return err
 		}
 	}

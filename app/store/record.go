@@ -101,65 +101,70 @@ func (s *Store) Save(ctx context.Context, rec notebook.Record, opts ...SaveOptio
 	if err != nil {
 		return Saved{}, internal(err, "encoding the record")
 	}
-	t, id := rec.RecordType(), rec.RecordID()
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	var saved Saved
 	var change Change
-	err = s.update(func(w *writer) error {
-		old, exists, err := w.load(t, id)
-		if err != nil {
-			return err
-		}
-		if exists && old.Deleted {
-			return notebook.Errorf(notebook.NotFound, "this %s was deleted (perhaps on another device)", t)
-		}
-		if err := w.checkUnique(rec); err != nil {
-			return err
-		}
-		changed := changedFields(old.Data, fields)
-		if len(changed) == 0 {
-			return nil
-		}
-		hlc := s.clock.Now()
-		next := old
-		if !exists {
-			next = Envelope{ID: id, Type: t, Data: map[string]json.RawMessage{}, FieldHLC: map[string]string{}, LocalOnly: cfg.localOnly}
-		}
-		next = next.clone()
-		for _, f := range changed {
-			next.Data[f] = fields[f]
-			next.FieldHLC[f] = hlc.String()
-		}
-		next.SchemaVersion, next.UpdatedBy, next.UpdatedAt = SchemaVersion, s.opts.Author, time.Now().UTC()
-		if !cfg.localOnly && next.LocalOnly { // a local-only record starts syncing: send all of it
-			next.LocalOnly = false
-			changed = sortedKeys(next.Data)
-		}
-		if err := w.putTyped(old, exists, next, rec); err != nil {
-			return err
-		}
-		saved = Saved{Changed: changed, Created: !exists}
-		if !next.LocalOnly {
-			m := Mutation{Op: OpUpsert, Type: t, ID: id, Fields: pick(next.Data, changed), HLC: hlc.String()}
-			if t == notebook.TypeCall && contains(changed, "notes") {
-				m.Base = map[string]string{"notes": w.serverHLC(t, id, "notes")}
-			}
-			if saved.MutationID, err = w.appendOutbox(m); err != nil {
-				return err
-			}
-		}
-		change = Change{Type: t, ID: id, Op: OpUpsert, Origin: cfg.origin}
-		saved.Seq, err = w.appendFeed(&change)
+	err = s.update(func(w *writer) (err error) {
+		saved, change, err = w.save(rec, fields, cfg)
 		return err
 	})
 	if err != nil {
-		return Saved{}, internal(err, "saving the "+string(t))
+		return Saved{}, internal(err, "saving the "+string(rec.RecordType()))
 	}
 	if saved.Seq > 0 {
 		s.publish(change)
 	}
 	return saved, nil
+}
+
+// save is Save's work inside a transaction: what it did, and the change to
+// publish once the transaction commits (Seq 0: nothing changed).
+func (w *writer) save(rec notebook.Record, fields map[string]json.RawMessage, cfg saveConfig) (Saved, Change, error) {
+	t, id := rec.RecordType(), rec.RecordID()
+	old, exists, err := w.load(t, id)
+	if err != nil {
+		return Saved{}, Change{}, err
+	}
+	if exists && old.Deleted {
+		return Saved{}, Change{}, notebook.Errorf(notebook.NotFound, "this %s was deleted (perhaps on another device)", t)
+	}
+	if err := w.checkUnique(rec); err != nil {
+		return Saved{}, Change{}, err
+	}
+	changed := changedFields(old.Data, fields)
+	if len(changed) == 0 {
+		return Saved{}, Change{}, nil
+	}
+	hlc := w.s.clock.Now()
+	next := Envelope{ID: id, Type: t, Data: map[string]json.RawMessage{}, FieldHLC: map[string]string{}, LocalOnly: cfg.localOnly}
+	if exists {
+		next = old.clone()
+	}
+	for _, f := range changed {
+		next.Data[f], next.FieldHLC[f] = fields[f], hlc.String()
+	}
+	next.SchemaVersion, next.UpdatedBy, next.UpdatedAt = SchemaVersion, w.s.opts.Author, time.Now().UTC()
+	if !cfg.localOnly && next.LocalOnly { // a local-only record starts syncing: send all of it
+		next.LocalOnly = false
+		changed = sortedKeys(next.Data)
+	}
+	if err := w.putTyped(old, exists, next, rec); err != nil {
+		return Saved{}, Change{}, err
+	}
+	saved := Saved{Changed: changed, Created: !exists}
+	if !next.LocalOnly {
+		m := Mutation{Op: OpUpsert, Type: t, ID: id, Fields: pick(next.Data, changed), HLC: hlc.String()}
+		if t == notebook.TypeCall && contains(changed, "notes") {
+			m.Base = map[string]string{"notes": w.serverHLC(t, id, "notes")}
+		}
+		if saved.MutationID, err = w.appendOutbox(m); err != nil {
+			return Saved{}, Change{}, err
+		}
+	}
+	change := Change{Type: t, ID: id, Op: OpUpsert, Origin: cfg.origin}
+	saved.Seq, err = w.appendFeed(&change)
+	return saved, change, err
 }
 
 // Delete tombstones a record (delete wins over later edits from elsewhere)

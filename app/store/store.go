@@ -40,7 +40,7 @@ type Store struct {
 	sealedUpTo uint64 // outbox entries ≤ this were handed to sync and are never modified
 
 	subsMu sync.Mutex
-	subs   map[int]chan Change
+	subs   map[int]*subscriber
 	nextID int
 }
 
@@ -75,7 +75,7 @@ func Open(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, openError(opts.Dir, err)
 	}
-	s := &Store{db: db, opts: opts, log: opts.Logger, subs: map[int]chan Change{}}
+	s := &Store{db: db, opts: opts, log: opts.Logger, subs: map[int]*subscriber{}}
 	if err := s.init(); err != nil {
 		db.Close()
 		return nil, err
@@ -137,8 +137,8 @@ func newClientID() string {
 // Close flushes and closes the database.
 func (s *Store) Close() error {
 	s.subsMu.Lock()
-	for id, ch := range s.subs {
-		close(ch)
+	for id, sub := range s.subs {
+		close(sub.ch)
 		delete(s.subs, id)
 	}
 	s.subsMu.Unlock()

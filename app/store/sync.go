@@ -123,7 +123,7 @@ func (w *writer) finishPull(cursor string, lastMutationID uint64) error {
 	if err := w.ackOutbox(lastMutationID); err != nil {
 		return err
 	}
-	return w.txn.Set([]byte(keyCursor), []byte(cursor))
+	return w.set([]byte(keyCursor), []byte(cursor))
 }
 
 func recordRef(t notebook.Type, id string) string { return string(t) + "/" + id }
@@ -151,7 +151,7 @@ func (w *writer) applyBase(base Envelope, pending []Mutation) (Change, error) {
 	if err != nil {
 		return Change{}, err
 	}
-	if err := w.txn.Set(baseKey(base.Type, base.ID), raw); err != nil {
+	if err := w.set(baseKey(base.Type, base.ID), raw); err != nil {
 		return Change{}, err
 	}
 	return w.rebuild(base.Type, base.ID, &base, pending)
@@ -223,7 +223,7 @@ func (s *Store) ResolvePushed(ctx context.Context, results []PushResult) error {
 			if err != nil || m == nil {
 				continue
 			}
-			if err := w.txn.Delete(outboxKey(r.MutationID)); err != nil {
+			if err := w.del(outboxKey(r.MutationID)); err != nil {
 				return err
 			}
 			if r.Status == ResultRejected {
@@ -262,7 +262,7 @@ func (w *writer) reject(m Mutation, r PushResult) error {
 	if err != nil {
 		return err
 	}
-	return w.txn.Set(rejectedKey(m.MutationID), raw)
+	return w.set(rejectedKey(m.MutationID), raw)
 }
 
 func (w *writer) base(t notebook.Type, id string) (*Envelope, error) {

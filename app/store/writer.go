@@ -18,17 +18,29 @@ type writer struct {
 	txn     *badger.Txn
 	lastMut uint64
 	lastSeq uint64
+	bytes   int // written so far, so a Batch can commit before Badger's limit
+	entries int
 }
 
 // update runs fn in one transaction and commits it (fsynced: SyncWrites).
 // Callers must hold writeMu.
 func (s *Store) update(fn func(w *writer) error) error {
-	txn := s.db.NewTransaction(true)
-	defer txn.Discard()
-	w := &writer{s: s, txn: txn, lastMut: s.lastMut, lastSeq: s.lastFeed}
+	w := s.newWriter()
+	defer w.txn.Discard()
 	if err := fn(w); err != nil {
 		return err
 	}
+	return w.commit()
+}
+
+func (s *Store) newWriter() *writer {
+	return &writer{s: s, txn: s.db.NewTransaction(true), lastMut: s.lastMut, lastSeq: s.lastFeed}
+}
+
+// commit persists the counters the transaction advanced, commits (fsync)
+// and only then makes the counters current in memory.
+func (w *writer) commit() error {
+	s, txn := w.s, w.txn
 	if w.lastMut != s.lastMut {
 		if err := setUint(txn, keyMutation, w.lastMut); err != nil {
 			return err
@@ -49,6 +61,18 @@ func (s *Store) update(fn func(w *writer) error) error {
 	return nil
 }
 
+func (w *writer) set(k, v []byte) error {
+	w.bytes += len(k) + len(v)
+	w.entries++
+	return w.txn.Set(k, v)
+}
+
+func (w *writer) del(k []byte) error {
+	w.bytes += len(k)
+	w.entries++
+	return w.txn.Delete(k)
+}
+
 func (w *writer) load(t notebook.Type, id string) (Envelope, bool, error) {
 	return loadEnvelope(w.txn, t, id)
 }
@@ -66,7 +90,7 @@ func (w *writer) putTyped(old Envelope, exists bool, next Envelope, nextRec note
 	if err != nil {
 		return err
 	}
-	if err := w.txn.Set(recordKey(next.Type, next.ID), raw); err != nil {
+	if err := w.set(recordKey(next.Type, next.ID), raw); err != nil {
 		return err
 	}
 	var before derived
@@ -90,14 +114,14 @@ func (w *writer) putTyped(old Envelope, exists bool, next Envelope, nextRec note
 func (w *writer) swapKeys(before, after map[string]bool) error {
 	for k := range before {
 		if !after[k] {
-			if err := w.txn.Delete([]byte(k)); err != nil {
+			if err := w.del([]byte(k)); err != nil {
 				return err
 			}
 		}
 	}
 	for k := range after {
 		if !before[k] {
-			if err := w.txn.Set([]byte(k), nil); err != nil {
+			if err := w.set([]byte(k), nil); err != nil {
 				return err
 			}
 		}
@@ -117,13 +141,13 @@ func (w *writer) swapUniques(id string, before, after map[string]bool) error {
 			return err
 		}
 		if owner == id {
-			if err := w.txn.Delete([]byte(k)); err != nil {
+			if err := w.del([]byte(k)); err != nil {
 				return err
 			}
 		}
 	}
 	for k := range after {
-		if err := w.txn.Set([]byte(k), []byte(id)); err != nil {
+		if err := w.set([]byte(k), []byte(id)); err != nil {
 			return err
 		}
 	}
@@ -203,7 +227,7 @@ func (w *writer) setOutbox(m Mutation) error {
 	if err != nil {
 		return err
 	}
-	return w.txn.Set(outboxKey(m.MutationID), raw)
+	return w.set(outboxKey(m.MutationID), raw)
 }
 
 func (w *writer) appendFeed(c *Change) (uint64, error) {
@@ -213,7 +237,7 @@ func (w *writer) appendFeed(c *Change) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return c.Seq, w.txn.Set(feedKey(c.Seq), raw)
+	return c.Seq, w.set(feedKey(c.Seq), raw)
 }
 
 func sortedKeys[V any](m map[string]V) []string {
