@@ -79,3 +79,17 @@ type discardWriter struct{}
 func (discardWriter) Header() http.Header         { return http.Header{} }
 func (discardWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (discardWriter) WriteHeader(int)             {}
+
+func TestIsEvidenceSniffsTheEnvelopeType(t *testing.T) {
+	for raw, want := range map[string]bool{
+		`{"id":"01J","type":"evidence","scope":"user:u_1","seq":1,"data":{}}`:                         true,
+		`{"id":"01J","type":"account","scope":"org","seq":1,"data":{"name":"\"type\":\"evidence\""}}`: false,
+		`{"id":"01J","type":"evidences"}`:                                                             false,
+		`{"type":"evidence"}`:                                                                         true,
+		``:                                                                                            false,
+	} {
+		if got := isEvidence([]byte(raw)); got != want {
+			t.Errorf("%s: %v", raw, got)
+		}
+	}
+}
