@@ -101,6 +101,13 @@ func (b *Batch) Get(id string, dst notebook.Record) error {
 	return getInto(b.w.txn, dst.RecordType(), id, dst)
 }
 
+// Envelope returns the stored envelope (tombstones included) as the batch
+// sees it; ok is false when there is none.
+func (b *Batch) Envelope(t notebook.Type, id string) (env Envelope, ok bool, err error) {
+	env, ok, err = loadEnvelope(b.w.txn, t, id)
+	return env, ok, internal(err, "reading a "+string(t))
+}
+
 // LocalGet reads local state as the batch sees it.
 func (b *Batch) LocalGet(key string) ([]byte, error) {
 	item, err := b.w.txn.Get(localKey(key))
