@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,7 +29,11 @@ type InsightsReport struct {
 type InsightsQuery struct {
 	HypothesisID string                    // one hypothesis; "" for all
 	Status       notebook.HypothesisStatus // only this status; "" for all
+	Quotes       int                       // quotes per hypothesis; 0: the cached 20
 }
+
+// MaxQuotes bounds InsightsQuery.Quotes (the export has every quote).
+const MaxQuotes = 1000
 
 // Insights computes the report from the hub store (catching the index up
 // first). When markSeen, every item in it counts as seen by product now.
@@ -93,6 +98,9 @@ func (x *index) report(q InsightsQuery, emails map[string]string) InsightsReport
 	rep := InsightsReport{Hypotheses: []notebook.HypothesisInsight{}, Studies: pipes, Evidence: len(x.where), Accounts: len(x.accounts)}
 	for _, h := range x.orderedHypsLocked(q) {
 		in := x.insightLocked(h)
+		if q.Quotes > 0 && x.byHyp[h.ID] != nil {
+			in.Quotes, in.QuotesTotal = notebook.Quotes(x.byHyp[h.ID].obs, x.accounts, q.Quotes)
+		}
 		in.Studies = studiesOf(pipes, h.ID)
 		in.Quotes = withEmails(in.Quotes, emails)
 		rep.Hypotheses = append(rep.Hypotheses, in)
@@ -207,16 +215,12 @@ func withEmails(quotes []notebook.Quote, emails map[string]string) []notebook.Qu
 	return out
 }
 
-// handleInsights is GET /v1/insights/hypotheses[?hypothesis_id=…&status=…].
+// handleInsights is GET /v1/insights/hypotheses[?hypothesis_id=…&status=…&quotes=N].
 // An unfiltered view counts as product seeing every item it covers.
 func (p *product) handleInsights(w http.ResponseWriter, r *http.Request) {
-	q := InsightsQuery{HypothesisID: r.URL.Query().Get("hypothesis_id"), Status: notebook.HypothesisStatus(r.URL.Query().Get("status"))}
-	if q.HypothesisID != "" && !notebook.ValidID(q.HypothesisID) {
-		writeError(w, http.StatusBadRequest, string(notebook.Invalid), "hypothesis_id: not a valid id")
-		return
-	}
-	if len(q.Status) > 32 || strings.ContainsAny(string(q.Status), "\x00\n") {
-		writeError(w, http.StatusBadRequest, string(notebook.Invalid), "status: not a hypothesis status")
+	q, err := parseInsightsQuery(r)
+	if err != nil {
+		p.srv.fail(w, r, err)
 		return
 	}
 	rep, err := p.srv.Insights(r.Context(), q, q.HypothesisID == "" && q.Status == "")
@@ -225,4 +229,23 @@ func (p *product) handleInsights(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, rep)
+}
+
+func parseInsightsQuery(r *http.Request) (InsightsQuery, error) {
+	v := r.URL.Query()
+	q := InsightsQuery{HypothesisID: v.Get("hypothesis_id"), Status: notebook.HypothesisStatus(v.Get("status"))}
+	if q.HypothesisID != "" && !notebook.ValidID(q.HypothesisID) {
+		return q, notebook.Errorf(notebook.Invalid, "hypothesis_id: not a valid id")
+	}
+	if len(q.Status) > 32 || strings.ContainsAny(string(q.Status), "\x00\n") {
+		return q, notebook.Errorf(notebook.Invalid, "status: not a hypothesis status")
+	}
+	if s := v.Get("quotes"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > MaxQuotes {
+			return q, notebook.Errorf(notebook.Invalid, "quotes: want a whole number from 1 to %d", MaxQuotes)
+		}
+		q.Quotes = n
+	}
+	return q, nil
 }

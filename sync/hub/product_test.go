@@ -218,6 +218,12 @@ func TestInsightsEndToEnd(t *testing.T) {
 		t.Errorf("nothing seen yet: %+v", tts)
 	}
 
+	if more := insights(t, e.pm, "?hypothesis_id=sso-pricing&quotes=1").Hypotheses[0]; len(more.Quotes) != 1 || more.QuotesTotal != 2 {
+		t.Errorf("quotes=1: %+v", more.Quotes)
+	}
+	if rep := do(t, e.pm, "GET", "/v1/insights/hypotheses?quotes=0", nil); rep.Status != http.StatusBadRequest {
+		t.Errorf("quotes=0: %d", rep.Status)
+	}
 	// The PM pulls: that is product seeing the evidence.
 	e.clock.advance(30 * time.Minute)
 	pullAll(t, e.pm)
