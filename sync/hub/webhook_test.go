@@ -199,7 +199,7 @@ func TestDeadReceiverNeverSlowsPushes(t *testing.T) {
 	}
 	p50b, p50a, maxA := before[10], after[10], after[len(after)-1]
 	t.Logf("push latency p50 %v → %v with a hanging receiver (max %v)", p50b, p50a, maxA)
-	if p50a > 3*p50b+50*time.Millisecond || maxA > time.Second {
+	if p50a > 3*p50b+50*time.Millisecond || maxA > 2*time.Second { // blocked pushes would take the 30 s attempt timeout
 		t.Fatalf("pushes slowed by a dead receiver: p50 %v → %v, max %v", p50b, p50a, maxA)
 	}
 }
