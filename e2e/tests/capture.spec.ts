@@ -148,3 +148,30 @@ test('the ? overlay lists the shortcuts and g-keys move between screens', async 
     if (key === 'a') await expect(page.getByRole('searchbox', { name: 'Filter accounts' })).toBeFocused();
   }
 });
+
+test('who is on the call is saved with it and their answers are attributed', async ({ page }) => {
+  await open(page, '#/home');
+  const rows = ((await goCall<any[]>(page, 'Accounts', 'List', '')) as any).ok;
+  let account: any;
+  for (const a of rows) {
+    const b = ((await goCall<any>(page, 'Accounts', 'Brief', a.id)) as any).ok;
+    if (b.contacts.length && b.hypotheses.length) {
+      account = b;
+      break;
+    }
+  }
+  const call = ((await goCall<any>(page, 'Calls', 'Start', account.account.id, 'qbr')) as any).ok;
+  await page.goto(`/#/calls/${call.id}`);
+  const people = page.getByRole('group', { name: 'On the call' });
+  const who = account.contacts[0].name;
+  await people.getByRole('button', { name: new RegExp(who) }).click();
+  await expect(people.getByRole('button', { name: new RegExp(who) })).toHaveAttribute('aria-pressed', 'true');
+  await page.getByRole('textbox', { name: 'Call notes' }).focus();
+  await page.keyboard.press('Alt+1');
+  await expect(page.getByRole('status', { name: 'Save state' })).toHaveText(/Saved/);
+  const view = ((await goCall<any>(page, 'Calls', 'View', call.id)) as any).ok;
+  expect(view.call.contact_ids).toEqual([account.contacts[0].id]);
+  expect(view.evidence[0].contact_id).toBe(account.contacts[0].id);
+  await page.reload();
+  await expect(page.getByRole('group', { name: 'On the call' }).getByRole('button', { name: new RegExp(who) })).toHaveAttribute('aria-pressed', 'true');
+});

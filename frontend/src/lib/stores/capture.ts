@@ -150,7 +150,9 @@ export function createCapture(callId: string, api: Api = realApi) {
   function edit(ref: QuestionRef, change: (e: Evidence) => Evidence) {
     const v = get(view);
     if (!v) return;
-    evidence.update((m) => ({ ...m, [ref.key]: change(m[ref.key] ?? blankEvidence(callId, v.account.id, ref)) }));
+    // A new answer is attributed to the one person on the call, if there is one.
+    const fresh = () => ({ ...blankEvidence(callId, v.account.id, ref), contact_id: v.call.contact_ids.length === 1 ? v.call.contact_ids[0] : '' });
+    evidence.update((m) => ({ ...m, [ref.key]: change(m[ref.key] ?? fresh()) }));
     void persist(ref.key);
   }
 
@@ -203,6 +205,23 @@ export function createCapture(callId: string, api: Api = realApi) {
     },
     showForm(form: FormKind | null, ref = currentRef()) {
       openForm.set(ref && form ? { key: ref.key, form } : null);
+    },
+    /** toggleContact adds or removes a contact from the people on the call. */
+    async toggleContact(contactId: string) {
+      const v = get(view);
+      if (!v) return;
+      const ids = v.call.contact_ids.includes(contactId) ? v.call.contact_ids.filter((x) => x !== contactId) : [...v.call.contact_ids, contactId];
+      view.set({ ...v, call: { ...v.call, contact_ids: ids } });
+      evState.update((s) => ({ ...s, inflight: s.inflight + 1 }));
+      let failed: ApiError | undefined;
+      try {
+        await api.saveCallDetails(callId, v.call.title, v.call.kind, ids);
+      } catch (e) {
+        failed = toApiError(e);
+        view.set(v); // roll back the chip
+      } finally {
+        evState.update((s) => ({ ...s, inflight: s.inflight - 1, error: failed, saved: s.saved || !failed, savedAt: failed ? s.savedAt : Date.now() }));
+      }
     },
     async end() {
       await notesSaver.flush();
