@@ -1,8 +1,6 @@
 package store
 
 import (
-	"strings"
-
 	"github.com/dgraph-io/badger/v4"
 )
 
@@ -173,12 +171,13 @@ func termsWithPrefix(txn *badger.Txn, p string, max int) []string {
 	return terms
 }
 
-// leapfrog calls emit for each document that every cursor contains and
-// that starts with within, in descending order, with the summed score, until
-// emit returns false.
-func leapfrog(cursors []postingCursor, within string, emit func(doc string, score float64) bool) {
+// leapfrog calls emit for each document that every cursor contains, in
+// descending order, with the summed score. emit returns where to go next:
+// "" for the next document, a smaller document to skip to (all of one type
+// once it has enough), or stop.
+func leapfrog(cursors []postingCursor, emit func(doc string, score float64) (skipTo string, stop bool)) {
 	for _, c := range cursors {
-		if !c.reset(within + "\xff") {
+		if !c.reset("\xff") {
 			return
 		}
 	}
@@ -187,23 +186,36 @@ func leapfrog(cursors []postingCursor, within string, emit func(doc string, scor
 		for _, c := range cursors[1:] {
 			lo, hi = min(lo, c.doc()), max(hi, c.doc())
 		}
-		if !strings.HasPrefix(lo, within) {
-			return
-		}
-		if lo == hi {
-			total := 0.0
-			for _, c := range cursors {
-				total += c.score()
-			}
-			if !emit(lo, total) || !cursors[0].next() {
+		if lo != hi {
+			if !seekAll(cursors, lo) {
 				return
 			}
 			continue
 		}
+		total := 0.0
 		for _, c := range cursors {
-			if c.doc() > lo && !c.seek(lo) {
+			total += c.score()
+		}
+		skipTo, stop := emit(lo, total)
+		switch {
+		case stop:
+			return
+		case skipTo != "":
+			if !seekAll(cursors, skipTo) {
 				return
 			}
+		case !cursors[0].next():
+			return
 		}
 	}
+}
+
+// seekAll moves every cursor above doc down to it.
+func seekAll(cursors []postingCursor, doc string) bool {
+	for _, c := range cursors {
+		if c.doc() > doc && !c.seek(doc) {
+			return false
+		}
+	}
+	return true
 }

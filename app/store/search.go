@@ -113,7 +113,7 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]Hit, error) 
 	}
 	var hits []Hit
 	err := s.db.View(func(txn *badger.Txn) error {
-		for r, score := range matchAll(txn, words, 2*limit) {
+		for r, score := range matchAll(txn, words, limit) {
 			rec := notebook.NewRecord(r.t)
 			if rec == nil || getInto(txn, r.t, r.id, rec) != nil {
 				continue
@@ -137,7 +137,8 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]Hit, error) 
 
 // matchAll scores the newest records of each type that contain every word
 // (2 per exact word, 1 per prefix match), at most perType of each, so many
-// matching notes never crowd out the one matching account.
+// matching notes never crowd out the one matching account. It is one
+// descending pass: a type with enough is skipped with one seek.
 func matchAll(txn *badger.Txn, words []string, perType int) map[docRef]float64 {
 	cursors := make([]postingCursor, len(words))
 	for i, w := range words {
@@ -145,14 +146,19 @@ func matchAll(txn *badger.Txn, words []string, perType int) map[docRef]float64 {
 		defer cursors[i].close()
 	}
 	scores := map[docRef]float64{}
-	for _, t := range notebook.Types {
-		found := 0
-		leapfrog(cursors, string(t)+"\x00", func(doc string, score float64) bool {
-			scores[docRef{t, doc[len(t)+1:]}] = score
-			found++
-			return found < perType
-		})
-	}
+	found := map[notebook.Type]int{}
+	leapfrog(cursors, func(doc string, score float64) (string, bool) {
+		typ, id, ok := strings.Cut(doc, "\x00")
+		if !ok {
+			return "", false
+		}
+		t := notebook.Type(typ)
+		scores[docRef{t, id}] = score
+		if found[t]++; found[t] >= perType {
+			return typ, false // the largest key ≤ "<type>" lies below all of this type
+		}
+		return "", false
+	})
 	return scores
 }
 
