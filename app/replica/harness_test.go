@@ -369,7 +369,9 @@ func (w *world) verify(ctx context.Context) {
 			case !env.Deleted && (!ok || l.Deleted):
 				t.Fatalf("%s: %s %s is on the hub but missing here", d.name, env.Type, id)
 			case !env.Deleted && !sameData(env.Data, l.Data):
-				t.Fatalf("%s: %s %s differs:\nhub   %s\nlocal %s", d.name, env.Type, id, js(env.Data), js(l.Data))
+				rs, _ := d.st.Rejections(ctx)
+				t.Fatalf("%s: %s %s differs:\nhub   seq %d %s %s\nlocal seq %d %s %s\nrejections %s",
+					d.name, env.Type, id, env.Seq, js(env.Data), js(env.FieldHLC), l.Seq, js(l.Data), js(l.FieldHLC), js(rs))
 			}
 		}
 		for id, l := range local {
