@@ -24,12 +24,13 @@ APT_PKGS := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.0-dev \
 DATA ?= $(HOME)/.config/fieldnotes
 APP := build/bin/fieldnotes
 DEV_APP := build/bin/fieldnotes-dev
+HUB := build/bin/fieldhub
 
-.PHONY: help run test deps apt wails-cli npm build dev-build frontend \
+.PHONY: help run test deps apt wails-cli npm build dev-build hub-build frontend \
 	bindings-fresh vet gotest unit check e2e native-smoke screenshot clean
 
 help:
-	@echo "make run    install what is missing, build, seed demo data on first run, open Fieldnotes"
+	@echo "make run    install what is missing, build, start a local hub with demo data, open Fieldnotes (ROLE=product for the PM's view)"
 	@echo "make test   install what is missing and run every test (Go -race, vitest, svelte-check, e2e, native smoke)"
 	@echo "make screenshot   PNGs of the main screens into build/screenshots/"
 
@@ -72,6 +73,9 @@ build: deps
 	@find frontend/wailsjs -type f -exec chmod 0644 {} +
 	@touch frontend/dist/.gitkeep
 
+hub-build:
+	go build -o $(HUB) ./sync/cmd/fieldhub
+
 dev-build: npm
 	go build -tags dev -o $(DEV_APP) .
 
@@ -80,12 +84,13 @@ frontend: npm
 
 # ---------------------------------------------------------------- run
 
+# A local hub with the demo data, and the notebook pointed at it (ROLE=product
+# opens the product manager's notebook instead of the field rep's).
 run:
 	@if [ -z "$${DISPLAY:-}" ] && [ -z "$${WAYLAND_DISPLAY:-}" ]; then \
 	  echo "No display here. Use:  xvfb-run make run   (or run it from a desktop session)"; exit 1; fi
-	@$(MAKE) build
-	@if [ ! -d "$(DATA)" ]; then echo "seeding demo data into $(DATA)"; $(APP) --data "$(DATA)" demo; fi
-	$(APP) --data "$(DATA)"
+	@$(MAKE) build hub-build
+	scripts/run-with-hub.sh $(APP) $(HUB) "$(DATA)"
 
 # ---------------------------------------------------------------- test
 

@@ -181,8 +181,13 @@ func runRestore(e *env, args []string) error {
 func runDemo(e *env, args []string) error {
 	fs := newFlags("demo", e)
 	force := fs.Bool("force", false, "seed again even if the demo is already there")
+	partName := fs.String("part", "all", "all; or, with a hub, product (hypotheses, studies) or field (accounts, calls, evidence)")
 	if err := fs.Parse(args); err != nil {
 		return notebook.Errorf(notebook.Invalid, "demo: %v", err)
+	}
+	part, err := demo.ParsePart(*partName)
+	if err != nil {
+		return err
 	}
 	return e.withStore(func(s *store.Store) error {
 		if demo.Seeded(e.ctx, s) && !*force {
@@ -190,7 +195,7 @@ func runDemo(e *env, args []string) error {
 			return nil
 		}
 		start := time.Now()
-		n, err := demo.Seed(e.ctx, s, time.Now())
+		n, err := demo.SeedPart(e.ctx, s, time.Now(), part)
 		if err != nil {
 			return err
 		}

@@ -23,6 +23,7 @@ func runSync(e *env, args []string) error {
 	fs := newFlags("sync", e)
 	hubURL := fs.String("hub", "", "hub address, e.g. https://hub.example.com (saved for next time)")
 	tokenEnv := fs.String("token-env", "", "read the token from this environment variable (default: $"+replica.EnvToken+", then the keyring)")
+	saveToken := fs.Bool("save-token", false, "with --token-env: keep the token in the OS keyring for the app and later runs")
 	if err := fs.Parse(args); err != nil {
 		return notebook.Errorf(notebook.Invalid, "sync: %v", err)
 	}
@@ -34,6 +35,11 @@ func runSync(e *env, args []string) error {
 		url, token, err := syncTarget(e, settings, *hubURL, *tokenEnv)
 		if err != nil {
 			return err
+		}
+		if *saveToken && *tokenEnv != "" {
+			if err := settings.SetToken(e.ctx, token); err != nil {
+				return err
+			}
 		}
 		eng, err := syncclient.New(syncclient.Config{Replica: replica.New(s), HubURL: url, Token: token, Logger: e.log})
 		if err != nil {

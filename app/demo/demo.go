@@ -7,6 +7,8 @@ package demo
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -35,9 +37,38 @@ func Seeded(ctx context.Context, s *store.Store) bool {
 	return err == nil
 }
 
-// Seed writes the demo notebook, dated relative to now.
+// Part says which records of the demo a notebook gets. With a hub, product
+// publishes the hypotheses and studies (only product may write them) and a
+// field rep brings the accounts, calls and evidence; both parts use the same
+// hypothesis and study ids, so the rep's evidence points at what product
+// published.
+type Part string
+
+// Parts of the demo.
+const (
+	PartAll     Part = "all"     // everything in one notebook (no hub)
+	PartProduct Part = "product" // hypotheses and studies
+	PartField   Part = "field"   // accounts, contacts, calls, evidence
+)
+
+// ParsePart checks a part name.
+func ParsePart(s string) (Part, error) {
+	for _, p := range []Part{PartAll, PartProduct, PartField} {
+		if string(p) == s {
+			return p, nil
+		}
+	}
+	return "", notebook.Errorf(notebook.Invalid, "demo part %q: want all, product or field", s)
+}
+
+// Seed writes the whole demo notebook, dated relative to now.
 func Seed(ctx context.Context, s *store.Store, now time.Time) (Counts, error) {
-	g := &gen{ctx: ctx, s: s, now: now.UTC(), rnd: rand.New(rand.NewPCG(7, 11))}
+	return SeedPart(ctx, s, now, PartAll)
+}
+
+// SeedPart writes one part of the demo notebook.
+func SeedPart(ctx context.Context, s *store.Store, now time.Time, part Part) (Counts, error) {
+	g := &gen{ctx: ctx, s: s, now: now.UTC(), rnd: rand.New(rand.NewPCG(7, 11)), part: part}
 	steps := []func() error{g.seedHypotheses, g.seedStudies, g.seedAccounts, g.seedCalls}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -57,11 +88,48 @@ type gen struct {
 	accounts []notebook.Account
 	contacts map[string][]notebook.Contact
 	studies  []notebook.Study
+	part     Part
 }
 
+// save writes rec when it belongs to the part being seeded; the other
+// part's records are still generated, so ids and references line up.
 func (g *gen) save(rec notebook.Record) error {
-	_, err := g.s.Save(g.ctx, rec)
-	return err
+	orgPlan := rec.RecordType() == notebook.TypeHypothesis || rec.RecordType() == notebook.TypeStudy
+	if g.part == PartProduct && !orgPlan || g.part == PartField && orgPlan {
+		return nil
+	}
+	if _, err := g.s.Save(g.ctx, rec); err != nil {
+		return err
+	}
+	g.count(rec.RecordType())
+	return nil
+}
+
+func (g *gen) count(t notebook.Type) {
+	switch t {
+	case notebook.TypeHypothesis:
+		g.n.Hypotheses++
+	case notebook.TypeStudy:
+		g.n.Studies++
+	case notebook.TypeAccount:
+		g.n.Accounts++
+	case notebook.TypeContact:
+		g.n.Contacts++
+	case notebook.TypeCall:
+		g.n.Calls++
+	case notebook.TypeEvidence:
+		g.n.Evidence++
+	}
+}
+
+// stableID makes the same UUIDv7-shaped id for the same name in every
+// notebook, so separately seeded parts agree on hypothesis and study ids.
+func stableID(name string) string {
+	sum := sha256.Sum256([]byte("fieldnotes-demo/" + name))
+	sum[6] = 0x70 | sum[6]&0x0f
+	sum[8] = 0x80 | sum[8]&0x3f
+	h := hex.EncodeToString(sum[:16])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
 func (g *gen) days(d int) time.Time { return g.now.Add(time.Duration(d) * 24 * time.Hour) }
@@ -70,7 +138,7 @@ func ptr[T any](v T) *T { return &v }
 
 func (g *gen) seedHypotheses() error {
 	for i, h := range hypothesisSeeds {
-		h.ID = notebook.NewID()
+		h.ID = stableID(fmt.Sprintf("hypothesis-%d", i))
 		h.Rank = i + 1
 		h.Owner = "priya.patel"
 		if h.Status == "" {
@@ -86,7 +154,6 @@ func (g *gen) seedHypotheses() error {
 			return err
 		}
 		g.hyps = append(g.hyps, h)
-		g.n.Hypotheses++
 	}
 	return nil
 }
@@ -99,12 +166,11 @@ func (g *gen) seedStudies() error {
 			Segments: []string{"enterprise"}, HypothesisID: g.hyps[3].ID, TargetCount: 8, Deadline: ptr(g.days(35)), Status: notebook.StudyOpen},
 	}
 	for i := range studies {
-		studies[i].ID = notebook.NewID()
+		studies[i].ID = stableID(fmt.Sprintf("study-%d", i))
 		if err := g.save(&studies[i]); err != nil {
 			return err
 		}
 		g.studies = append(g.studies, studies[i])
-		g.n.Studies++
 	}
 	return nil
 }
@@ -126,7 +192,6 @@ func (g *gen) seedAccounts() error {
 			return err
 		}
 		g.accounts = append(g.accounts, a)
-		g.n.Accounts++
 		if err := g.accountContacts(a, i); err != nil {
 			return err
 		}
@@ -147,7 +212,6 @@ func (g *gen) accountContacts(a notebook.Account, i int) error {
 			return err
 		}
 		g.contacts[a.ID] = append(g.contacts[a.ID], c)
-		g.n.Contacts++
 	}
 	return nil
 }
@@ -187,7 +251,6 @@ func (g *gen) call(a notebook.Account, i, k int) error {
 	if err := g.save(&c); err != nil {
 		return err
 	}
-	g.n.Calls++
 	for n, p := range picks {
 		if err := g.evidence(a, c, quoteSeeds[p], n); err != nil {
 			return err
@@ -216,7 +279,6 @@ func (g *gen) evidence(a notebook.Account, c notebook.Call, q quoteSeed, n int) 
 	if err := g.save(&e); err != nil {
 		return err
 	}
-	g.n.Evidence++
 	return nil
 }
 

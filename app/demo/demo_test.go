@@ -47,3 +47,34 @@ func TestSeedWritesAValidRealisticNotebook(t *testing.T) {
 		t.Fatal("demo quotes are not searchable")
 	}
 }
+
+func TestPartsAgreeOnHypothesisIDs(t *testing.T) {
+	ctx := context.Background()
+	open := func() *store.Store {
+		s, err := store.Open(store.Options{InMemory: true, Key: bytes.Repeat([]byte{3}, 32)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	pm, rep := open(), open()
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	if n, err := SeedPart(ctx, pm, now, PartProduct); err != nil || n.Accounts != 0 || n.Hypotheses != 8 {
+		t.Fatalf("product part: %s %v", n, err)
+	}
+	if n, err := SeedPart(ctx, rep, now, PartField); err != nil || n.Hypotheses != 0 || n.Evidence == 0 {
+		t.Fatalf("field part: %s %v", n, err)
+	}
+	hyps, _ := store.List[notebook.Hypothesis](ctx, pm, store.Query{})
+	ids := map[string]bool{}
+	for _, h := range hyps {
+		ids[h.ID] = true
+	}
+	evidence, _ := store.List[notebook.Evidence](ctx, rep, store.Query{})
+	for _, e := range evidence {
+		if !ids[e.HypothesisID] {
+			t.Fatalf("evidence %s points at hypothesis %s that the product part did not publish", e.ID, e.HypothesisID)
+		}
+	}
+}
