@@ -1,0 +1,595 @@
+package bridge
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"fieldnotes/app/notebook"
+)
+
+// Product is the product manager's area: the ranked hypothesis list, the
+// author/edit form, publish, rank, decide, the hub's insights and the
+// anonymised export. Reads and "announcements" go to the hub's product API
+// over HTTP with the hub address and token the Sync area saved; drafts and
+// ranks are ordinary records in the notebook.
+//
+// Where each write goes, and why:
+//   - SaveHypothesis and Rank save the record locally through the store, like
+//     any record: they work offline and reach the hub on the next push (the hub
+//     accepts hypothesis writes from product and admin; a field user's push is
+//     refused, so the screens only show for those roles).
+//   - Publish and Decide go through POST /v1/hypotheses: the hub stamps
+//     published_at and decided_at with its own clock, which is what time to
+//     signal is measured from (a pushed hypothesis gets no hub stamp), and the
+//     result is written back into the notebook so the list shows it at once.
+//     They need the hub; when it cannot be reached the error says so and
+//     nothing changes.
+type Product struct {
+	d      *Deps
+	client *http.Client
+}
+
+// NewProduct binds the product area.
+func NewProduct(d *Deps) *Product {
+	return &Product{d: d, client: &http.Client{Timeout: 20 * time.Second}}
+}
+
+// meKey is where the last role the hub confirmed is kept (store local
+// state, never synced), so the product screens stay available offline.
+const meKey = "product/me"
+
+// MeDTO is who the saved hub token belongs to.
+type MeDTO struct {
+	ID      string `json:"id"`
+	Email   string `json:"email"`
+	Role    string `json:"role"`    // field, product, admin; "" when unknown
+	Product bool   `json:"product"` // product or admin: the product screens show
+	Online  bool   `json:"online"`  // false: the hub could not be asked; the role is the last one it gave
+	Message string `json:"message"` // in words, when something is off
+}
+
+// HypothesisInput is the author/edit form. ID "" creates a new draft.
+type HypothesisInput struct {
+	ID        string        `json:"id"`
+	Statement string        `json:"statement"`
+	Rationale string        `json:"rationale"`
+	Questions []QuestionDTO `json:"questions"`
+	Audience  string        `json:"audience"`
+	Segments  []string      `json:"segments"`
+	Stages    []string      `json:"stages"`
+}
+
+// Outcome is a decided hypothesis this notebook gave evidence for: the
+// field side of "your evidence moved this".
+type Outcome struct {
+	HypothesisID string `json:"hypothesis_id"`
+	Statement    string `json:"statement"`
+	Status       string `json:"status"` // validated, invalidated
+	DecisionNote string `json:"decision_note"`
+	DecidedAt    string `json:"decided_at"`
+	Evidence     int    `json:"evidence"` // items from this notebook
+	Accounts     int    `json:"accounts"` // distinct accounts among them
+}
+
+// ExportResult says where the anonymised export went.
+type ExportResult struct {
+	Path      string `json:"path"`
+	Rows      int    `json:"rows"`
+	Cancelled bool   `json:"cancelled"`
+}
+
+// Me asks the hub who the saved token belongs to. Offline it answers with
+// the last role the hub gave (Online false), so a PM on a plane keeps the
+// product screens; without hub settings the role is "".
+func (p *Product) Me() (out MeDTO, err error) {
+	defer guard(p.d.Log, "Product.Me", &err)
+	ctx := context.Background()
+	base, token, err := p.target(ctx)
+	if err != nil {
+		out.Message = errMessage(err)
+		return out, nil
+	}
+	var me MeDTO
+	err = p.do(ctx, base, token, http.MethodGet, "/v1/me", nil, &me)
+	if err != nil {
+		cached, ok := p.cachedMe(ctx)
+		if ok && !notebook.IsCode(err, notebook.Forbidden) && !isUnauthorized(err) {
+			cached.Online, cached.Message = false, errMessage(err)
+			return cached, nil
+		}
+		return MeDTO{Message: errMessage(err)}, nil
+	}
+	me.Product, me.Online = me.Role == "product" || me.Role == "admin", true
+	if ss := p.localState(); ss != nil {
+		if b, jerr := json.Marshal(me); jerr == nil {
+			if perr := ss.LocalPut(ctx, meKey, b); perr != nil {
+				logger(p.d.Log).Warn("product: cannot remember the role", "err", perr)
+			}
+		}
+	}
+	return me, nil
+}
+
+// ListHypotheses returns every hypothesis in the notebook in rank order
+// (ranked first, then unranked drafts), with its local tally.
+func (p *Product) ListHypotheses() (rows []HypothesisRow, err error) {
+	defer guard(p.d.Log, "Product.ListHypotheses", &err)
+	ctx := context.Background()
+	hs, err := listOf[notebook.Hypothesis](ctx, p.d.Store, notebook.TypeHypothesis, Query{})
+	if err != nil {
+		return nil, err
+	}
+	sortByRank(hs)
+	rows = make([]HypothesisRow, 0, len(hs))
+	for _, h := range hs {
+		rows = append(rows, HypothesisRow{HypothesisDTO: hypothesisDTO(h)})
+	}
+	return rows, nil
+}
+
+// sortByRank orders by rank (0 = unranked, last), then statement, then id.
+func sortByRank(hs []notebook.Hypothesis) {
+	slices.SortStableFunc(hs, func(a, b notebook.Hypothesis) int {
+		ra, rb := a.Rank, b.Rank
+		if ra == 0 {
+			ra = 1 << 30
+		}
+		if rb == 0 {
+			rb = 1 << 30
+		}
+		if ra != rb {
+			return ra - rb
+		}
+		if c := strings.Compare(a.Statement, b.Statement); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+}
+
+// SaveHypothesis creates or edits a hypothesis in the notebook (offline
+// first: it reaches the hub on the next push). A new one is a draft ranked
+// last; an edit keeps status, rank and the hub's timestamps. Questions
+// without an id get q1, q2 … in order; without a kind, signal.
+func (p *Product) SaveHypothesis(in HypothesisInput) (out HypothesisDTO, err error) {
+	defer guard(p.d.Log, "Product.SaveHypothesis", &err)
+	ctx := context.Background()
+	var h notebook.Hypothesis
+	if in.ID != "" {
+		if err := p.d.Store.Get(ctx, in.ID, &h); err != nil {
+			return out, err
+		}
+	} else {
+		h = notebook.Hypothesis{ID: notebook.NewID(), Status: notebook.StatusDraft, Owner: p.d.Author}
+		all, err := listOf[notebook.Hypothesis](ctx, p.d.Store, notebook.TypeHypothesis, Query{})
+		if err != nil {
+			return out, err
+		}
+		for _, x := range all {
+			h.Rank = max(h.Rank, x.Rank)
+		}
+		h.Rank++
+	}
+	h.Statement, h.Rationale = strings.TrimSpace(in.Statement), strings.TrimSpace(in.Rationale)
+	h.Audience = notebook.Audience(in.Audience)
+	if h.Audience == "" {
+		h.Audience = notebook.AudienceAll
+	}
+	h.Segments = cleanList(in.Segments)
+	h.Stages = nil
+	for _, s := range cleanList(in.Stages) {
+		h.Stages = append(h.Stages, notebook.Stage(s))
+	}
+	h.Questions = questionsOf(in.Questions)
+	if _, err := p.d.Store.Save(ctx, h); err != nil {
+		return out, err
+	}
+	p.scheduleSync()
+	return hypothesisDTO(h), nil
+}
+
+func questionsOf(in []QuestionDTO) []notebook.Question {
+	used := map[string]bool{}
+	for _, q := range in {
+		used[q.ID] = true
+	}
+	out := []notebook.Question{}
+	for i, q := range in {
+		text := strings.TrimSpace(q.Text)
+		if text == "" && q.ID == "" {
+			continue // an empty row of the form
+		}
+		id := q.ID
+		if id == "" {
+			for n := i + 1; ; n++ {
+				if id = fmt.Sprintf("q%d", n); !used[id] {
+					break
+				}
+			}
+			used[id] = true
+		}
+		kind := notebook.AnswerKind(q.Kind)
+		if kind == "" {
+			kind = notebook.AnswerSignal
+		}
+		out = append(out, notebook.Question{ID: id, Text: text, Kind: kind})
+	}
+	return out
+}
+
+func cleanList(in []string) []string {
+	out := []string{}
+	for _, s := range in {
+		if s = strings.TrimSpace(s); s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Rank gives the hypotheses ids the ranks 1, 2, 3 … in that order (the
+// ranked list after a drag or Alt+↑/↓). Saved locally; syncs on the next push.
+func (p *Product) Rank(ids []string) (rows []HypothesisRow, err error) {
+	defer guard(p.d.Log, "Product.Rank", &err)
+	ctx := context.Background()
+	seen := map[string]bool{}
+	for i, id := range ids {
+		if seen[id] {
+			return nil, notebook.Errorf(notebook.Invalid, "hypothesis %s is listed twice in the new order", id)
+		}
+		seen[id] = true
+		var h notebook.Hypothesis
+		if err := p.d.Store.Get(ctx, id, &h); err != nil {
+			return nil, err
+		}
+		if h.Rank == i+1 {
+			continue
+		}
+		h.Rank = i + 1
+		if _, err := p.d.Store.Save(ctx, h); err != nil {
+			return nil, err
+		}
+	}
+	p.scheduleSync()
+	return p.ListHypotheses()
+}
+
+// Publish makes a hypothesis active through the hub, which stamps
+// published_at; every notebook gets it on its next sync.
+func (p *Product) Publish(id string) (out HypothesisDTO, err error) {
+	defer guard(p.d.Log, "Product.Publish", &err)
+	return p.announce(id, func(h *notebook.Hypothesis) error {
+		if h.Status != notebook.StatusDraft && h.Status != notebook.StatusActive {
+			return notebook.Errorf(notebook.Conflict, "“%s” is %s; only a draft can be published", h.Statement, h.Status)
+		}
+		h.Status = notebook.StatusActive
+		return nil
+	})
+}
+
+// Decide marks a hypothesis validated or invalidated with a decision note,
+// through the hub, which stamps decided_at; the field sees the outcome.
+func (p *Product) Decide(id, outcome, note string) (out HypothesisDTO, err error) {
+	defer guard(p.d.Log, "Product.Decide", &err)
+	st := notebook.HypothesisStatus(outcome)
+	if st != notebook.StatusValidated && st != notebook.StatusInvalidated {
+		return out, notebook.Errorf(notebook.Invalid, "a decision is validated or invalidated, not %q", outcome)
+	}
+	if strings.TrimSpace(note) == "" {
+		return out, &notebook.Error{Code: notebook.Invalid, Message: "Say in a sentence why: the field reads this note.",
+			Fields: map[string]string{"decision_note": "required"}}
+	}
+	return p.announce(id, func(h *notebook.Hypothesis) error {
+		if h.PublishedAt == nil && h.Status == notebook.StatusDraft {
+			return notebook.Errorf(notebook.Conflict, "“%s” was never published; publish it before deciding", h.Statement)
+		}
+		h.Status, h.DecisionNote = st, strings.TrimSpace(note)
+		return nil
+	})
+}
+
+// announce changes a hypothesis, sends it whole to POST /v1/hypotheses and
+// keeps the hub's answer (published_at, decided_at) in the notebook.
+func (p *Product) announce(id string, change func(*notebook.Hypothesis) error) (HypothesisDTO, error) {
+	ctx := context.Background()
+	var h notebook.Hypothesis
+	if err := p.d.Store.Get(ctx, id, &h); err != nil {
+		return HypothesisDTO{}, err
+	}
+	if err := change(&h); err != nil {
+		return HypothesisDTO{}, err
+	}
+	if err := h.Validate(); err != nil {
+		return HypothesisDTO{}, err
+	}
+	base, token, err := p.target(ctx)
+	if err != nil {
+		return HypothesisDTO{}, err
+	}
+	body, err := json.Marshal(map[string]any{"hypotheses": []notebook.Hypothesis{h}})
+	if err != nil {
+		return HypothesisDTO{}, err
+	}
+	var res struct {
+		Results []struct {
+			ID          string     `json:"id"`
+			Status      string     `json:"status"`
+			Code        string     `json:"code"`
+			Message     string     `json:"message"`
+			PublishedAt *time.Time `json:"published_at"`
+		} `json:"results"`
+	}
+	if err := p.do(ctx, base, token, http.MethodPost, "/v1/hypotheses", body, &res); err != nil {
+		return HypothesisDTO{}, err
+	}
+	if len(res.Results) != 1 {
+		return HypothesisDTO{}, fmt.Errorf("publish: the hub answered %d results for 1 hypothesis", len(res.Results))
+	}
+	r := res.Results[0]
+	if r.Status != "applied" {
+		code := notebook.Code(r.Code)
+		if code == "" {
+			code = notebook.Conflict
+		}
+		return HypothesisDTO{}, notebook.Errorf(code, "The hub did not take “%s”: %s", h.Statement, r.Message)
+	}
+	now := p.d.now()
+	if r.PublishedAt != nil {
+		t := r.PublishedAt.UTC()
+		h.PublishedAt = &t
+	} else if h.PublishedAt == nil && h.Status != notebook.StatusDraft {
+		h.PublishedAt = &now
+	}
+	if (h.Status == notebook.StatusValidated || h.Status == notebook.StatusInvalidated) && h.DecidedAt == nil {
+		h.DecidedAt = &now // the hub's own stamp arrives with the next pull
+	}
+	if _, err := p.d.Store.Save(ctx, h); err != nil {
+		return HypothesisDTO{}, err
+	}
+	p.scheduleSync()
+	logger(p.d.Log).Info("hypothesis announced", "id", h.ID, "status", h.Status)
+	return hypothesisDTO(h), nil
+}
+
+// Insights returns the hub's roll-ups (GET /v1/insights/hypotheses), for
+// one hypothesis or ("") all of them. The JSON is the hub's, passed through
+// (sync/README.md, "Product API"); an unfiltered report also tells the hub
+// product has now seen the evidence in it.
+func (p *Product) Insights(hypothesisID string) (out map[string]any, err error) {
+	defer guard(p.d.Log, "Product.Insights", &err)
+	ctx := context.Background()
+	base, token, err := p.target(ctx)
+	if err != nil {
+		return nil, err
+	}
+	path := "/v1/insights/hypotheses"
+	if hypothesisID != "" {
+		path += "?hypothesis_id=" + url.QueryEscape(hypothesisID)
+	}
+	if err := p.do(ctx, base, token, http.MethodGet, path, nil, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ExportAnonymised asks where to save and writes the hub's anonymised CSV of
+// one hypothesis's evidence (accounts, contacts and authors as stable
+// pseudonyms; segment and ARR band kept), for decks and talks.
+func (p *Product) ExportAnonymised(hypothesisID string) (out ExportResult, err error) {
+	defer guard(p.d.Log, "Product.ExportAnonymised", &err)
+	ctx := context.Background()
+	if hypothesisID == "" {
+		return out, notebook.Errorf(notebook.Invalid, "choose a hypothesis to export")
+	}
+	base, token, err := p.target(ctx)
+	if err != nil {
+		return out, err
+	}
+	var buf bytes.Buffer
+	path := "/v1/export/evidence.csv?anonymise=1&hypothesis_id=" + url.QueryEscape(hypothesisID)
+	if err := p.do(ctx, base, token, http.MethodGet, path, nil, &buf); err != nil {
+		return out, err
+	}
+	dlg := p.d.Dialogs
+	if dlg == nil {
+		dlg = noDialogs{}
+	}
+	dest, err := dlg.SaveFile(ctx, "Save the anonymised evidence", "evidence-"+hypothesisID+"-anonymised.csv")
+	if err != nil || dest == "" {
+		return ExportResult{Cancelled: true}, err
+	}
+	tmp := dest + ".part"
+	if err := os.WriteFile(tmp, buf.Bytes(), 0o600); err != nil {
+		return out, notebook.Wrap(notebook.Invalid, err, "cannot write %s: %v", filepath.Base(dest), err)
+	}
+	if err := os.Rename(tmp, dest); err != nil {
+		os.Remove(tmp)
+		return out, notebook.Wrap(notebook.Invalid, err, "cannot write %s: %v", filepath.Base(dest), err)
+	}
+	rows := bytes.Count(buf.Bytes(), []byte("\n")) - 1 // minus the header (quoted newlines make this an estimate)
+	return ExportResult{Path: dest, Rows: max(rows, 0)}, nil
+}
+
+// Outcomes lists decided hypotheses this notebook holds evidence for, newest
+// decision first: the field's "your evidence moved this". Local only, so it
+// works offline (a field notebook only holds its own user's evidence).
+func (p *Product) Outcomes() (out []Outcome, err error) {
+	defer guard(p.d.Log, "Product.Outcomes", &err)
+	ctx := context.Background()
+	hs, err := listOf[notebook.Hypothesis](ctx, p.d.Store, notebook.TypeHypothesis, Query{})
+	if err != nil {
+		return nil, err
+	}
+	out = []Outcome{}
+	for _, h := range hs {
+		if h.Status != notebook.StatusValidated && h.Status != notebook.StatusInvalidated {
+			continue
+		}
+		ev, err := listOf[notebook.Evidence](ctx, p.d.Store, notebook.TypeEvidence, Query{HypothesisID: h.ID})
+		if err != nil {
+			return nil, err
+		}
+		if len(ev) == 0 {
+			continue
+		}
+		accounts := map[string]bool{}
+		for _, e := range ev {
+			if e.AccountID != "" {
+				accounts[e.AccountID] = true
+			}
+		}
+		out = append(out, Outcome{HypothesisID: h.ID, Statement: h.Statement, Status: string(h.Status),
+			DecisionNote: h.DecisionNote, DecidedAt: tsp(h.DecidedAt), Evidence: len(ev), Accounts: len(accounts)})
+	}
+	slices.SortStableFunc(out, func(a, b Outcome) int { return strings.Compare(b.DecidedAt, a.DecidedAt) })
+	return out, nil
+}
+
+func (p *Product) scheduleSync() {
+	if sd := p.d.SyncArea; sd != nil && sd.Engine != nil {
+		sd.Engine.ScheduleSync()
+	}
+}
+
+// localState is the store's never-synced key/value state, when there is one.
+type localState interface {
+	LocalGet(ctx context.Context, key string) ([]byte, error)
+	LocalPut(ctx context.Context, key string, value []byte) error
+}
+
+func (p *Product) localState() localState {
+	if sd := p.d.SyncArea; sd != nil && sd.Store != nil {
+		return sd.Store
+	}
+	return nil
+}
+
+func (p *Product) cachedMe(ctx context.Context) (MeDTO, bool) {
+	ss := p.localState()
+	if ss == nil {
+		return MeDTO{}, false
+	}
+	b, err := ss.LocalGet(ctx, meKey)
+	if err != nil {
+		return MeDTO{}, false
+	}
+	var me MeDTO
+	return me, json.Unmarshal(b, &me) == nil && me.Role != ""
+}
+
+// target is the saved hub address and token, or an error in words.
+func (p *Product) target(ctx context.Context) (base, token string, err error) {
+	sd := p.d.SyncArea
+	if sd == nil || sd.Settings == nil {
+		return "", "", notebook.Errorf(notebook.Conflict, "The product screens need a hub; this build has no sync settings.")
+	}
+	base, token, err = syncTarget(ctx, sd)
+	if err != nil {
+		return "", "", err
+	}
+	if strings.TrimSpace(base) == "" || token == "" {
+		return "", "", notebook.Errorf(notebook.Conflict, "No hub is set up: add the hub address and your token in Settings → Sync.")
+	}
+	return strings.TrimRight(strings.TrimSpace(base), "/"), token, nil
+}
+
+// errUnauthorized marks a 401, so Me can tell "wrong token" from "offline".
+var errUnauthorized = errors.New("unauthorized")
+
+func isUnauthorized(err error) bool { return errors.Is(err, errUnauthorized) }
+
+// do sends one request to the hub and decodes a 2xx answer into out
+// (*bytes.Buffer: the raw body). Failures come back in words.
+func (p *Product) do(ctx context.Context, base, token, method, path string, body []byte, out any) error {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, base+path, rd)
+	if err != nil {
+		return notebook.Wrap(notebook.Invalid, err, "The hub address %q is not a web address; fix it in Settings → Sync.", base)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := p.client.Do(req)
+	if err != nil {
+		logger(p.d.Log).Warn("product: hub request failed", "path", path, "err", err)
+		return unreachable(base, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
+	if err != nil {
+		return unreachable(base, err)
+	}
+	if resp.StatusCode/100 != 2 {
+		return hubError(resp.StatusCode, data)
+	}
+	if b, ok := out.(*bytes.Buffer); ok {
+		b.Write(data)
+		return nil
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return fmt.Errorf("hub %s %s: decode: %w", method, path, err)
+	}
+	return nil
+}
+
+func unreachable(base string, err error) error {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return notebook.Wrap(notebook.Conflict, err, "The hub at %s did not answer in time. Try again when the network is better.", base)
+	}
+	return notebook.Wrap(notebook.Conflict, err, "The hub at %s cannot be reached (offline, or the address is wrong). Your notebook keeps working; try again when online.", base)
+}
+
+// hubError words a hub refusal {code, message}.
+func hubError(status int, body []byte) error {
+	var e struct{ Code, Message string }
+	_ = json.Unmarshal(body, &e)
+	switch {
+	case status == http.StatusUnauthorized:
+		return fmt.Errorf("%w: %w", errUnauthorized, notebook.Errorf(notebook.Forbidden,
+			"The hub does not accept your token (unknown or revoked). Ask your admin for a new one and save it in Settings → Sync."))
+	case status == http.StatusForbidden:
+		return notebook.Errorf(notebook.Forbidden, "Only product managers and admins can do this; the hub knows you as a field user.")
+	case status == http.StatusNotFound:
+		return notebook.Errorf(notebook.NotFound, "The hub does not know this (%s). It may be an older hub without the product API.", strings.TrimSpace(e.Message))
+	case status == http.StatusBadRequest:
+		return notebook.Errorf(notebook.Invalid, "The hub refused the request: %s", strings.TrimSpace(e.Message))
+	case status >= 500:
+		return notebook.Errorf(notebook.Conflict, "The hub had a problem (%d); try again in a moment.", status)
+	}
+	msg := strings.TrimSpace(e.Message)
+	if msg == "" {
+		msg = http.StatusText(status)
+	}
+	return notebook.Errorf(notebook.Conflict, "The hub answered %d: %s", status, msg)
+}
+
+func errMessage(err error) string {
+	var e *notebook.Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Something went wrong; the details are in the log."
+}

@@ -1,0 +1,279 @@
+package bridge
+
+import (
+	"context"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fieldnotes/app/notebook"
+	"fieldnotes/app/store"
+	"fieldnotes/sync/hub/hubdb"
+	"fieldnotes/sync/syncclient"
+	"fieldnotes/sync/synctest"
+)
+
+// memSettings is replica.Settings in memory.
+type memSettings struct {
+	mu         sync.Mutex
+	url, token string
+}
+
+func (m *memSettings) HubURL(context.Context) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.url, nil
+}
+func (m *memSettings) SetHubURL(_ context.Context, u string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.url = u
+	return nil
+}
+func (m *memSettings) Token(context.Context) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.token, nil
+}
+func (m *memSettings) SetToken(_ context.Context, t string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.token = t
+	return nil
+}
+
+// idleEngine counts sync nudges.
+type idleEngine struct{ nudges int }
+
+func (e *idleEngine) Status() syncclient.Status { return syncclient.Status{} }
+func (e *idleEngine) ScheduleSync()             { e.nudges++ }
+func (e *idleEngine) Configure(string, string)  {}
+
+type fixedDialogs struct{ path string }
+
+func (f fixedDialogs) OpenFile(context.Context, string, []string) (string, error) { return f.path, nil }
+func (f fixedDialogs) SaveFile(context.Context, string, string) (string, error)   { return f.path, nil }
+
+// productWorld is a notebook signed in to a real hub over HTTP as role.
+func productWorld(t *testing.T, h *synctest.Hub, role hubdb.Role) (*Product, *Deps, *idleEngine) {
+	t.Helper()
+	st, err := store.Open(store.Options{InMemory: true, Author: string(role)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	eng := &idleEngine{}
+	settings := &memSettings{}
+	if h != nil {
+		u := h.AddUser(t, role)
+		settings.url, settings.token = h.URL, u.Token
+	}
+	d := &Deps{Store: StoreBackend(st), Author: string(role), Dialogs: fixedDialogs{filepath.Join(t.TempDir(), "out.csv")},
+		SyncArea: &SyncDeps{Engine: eng, Settings: settings, Store: st}}
+	return NewProduct(d), d, eng
+}
+
+func TestProductAreaAgainstARealHub(t *testing.T) {
+	h := synctest.StartHub(t, synctest.HubOptions{})
+	pm, _, eng := productWorld(t, h, hubdb.RoleProduct)
+
+	me, err := pm.Me()
+	if err != nil || me.Role != "product" || !me.Product || !me.Online || me.Email == "" {
+		t.Fatalf("Me = %+v, %v", me, err)
+	}
+
+	// Author two drafts, offline-first: they are records in the notebook.
+	a, err := pm.SaveHypothesis(HypothesisInput{Statement: "SMB teams pay for SSO", Rationale: "deals stall on security review",
+		Questions: []QuestionDTO{{Text: "Does SSO block the deal?"}, {Text: "What would you pay?", Kind: "wtp"}, {Text: " "}},
+		Segments:  []string{"smb", " smb", ""}, Stages: []string{"prospect"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Status != "draft" || a.Rank != 1 || len(a.Questions) != 2 || a.Questions[0].ID != "q1" || a.Questions[0].Kind != "signal" ||
+		a.Questions[1].Kind != "wtp" || len(a.Segments) != 1 || a.Audience != "all" {
+		t.Fatalf("draft = %+v", a)
+	}
+	b, err := pm.SaveHypothesis(HypothesisInput{Statement: "CSMs want usage alerts", Questions: []QuestionDTO{{Text: "Would alerts help?"}}})
+	if err != nil || b.Rank != 2 {
+		t.Fatalf("second draft = %+v, %v", b, err)
+	}
+	if _, err := pm.SaveHypothesis(HypothesisInput{Statement: ""}); code(err) != notebook.Invalid {
+		t.Fatalf("empty statement: %v", err)
+	}
+	rows, err := pm.Rank([]string{b.ID, a.ID})
+	if err != nil || len(rows) != 2 || rows[0].ID != b.ID || rows[0].Rank != 1 || rows[1].Rank != 2 {
+		t.Fatalf("Rank = %+v, %v", rows, err)
+	}
+	if _, err := pm.Rank([]string{a.ID, a.ID}); code(err) != notebook.Invalid {
+		t.Fatalf("rank twice: %v", err)
+	}
+	if eng.nudges == 0 {
+		t.Error("saving did not nudge the sync engine")
+	}
+
+	// Publish: the hub stamps published_at and a field user's pull sees it.
+	pub, err := pm.Publish(a.ID)
+	if err != nil || pub.Status != "active" || pub.PublishedAt == "" {
+		t.Fatalf("Publish = %+v, %v", pub, err)
+	}
+	rep := h.AddUser(t, hubdb.RoleField)
+	wc := &synctest.WireClient{BaseURL: h.URL, Token: rep.Token, ClientID: "c_rep"}
+	recs, _, err := wc.PullAll(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range recs {
+		found = found || (r.ID == a.ID && strings.Contains(string(r.Data["status"]), "active"))
+	}
+	if !found {
+		t.Fatalf("the rep's pull does not hold the published hypothesis (%d records)", len(recs))
+	}
+
+	// The rep records evidence; the PM's insights show it with time to signal.
+	hl := synctest.HLCAt(time.Now(), 1)
+	if _, r, err := wc.Push(context.Background(),
+		synctest.Upsert(1, "account", "acc-1", hl, map[string]any{"name": "Acme", "segment": "smb", "arr": 12000}),
+		synctest.Upsert(2, "evidence", "ev-1", hl, map[string]any{"hypothesis_id": a.ID, "question_id": "q1", "account_id": "acc-1",
+			"signal": "supports", "quote": "SSO is the blocker", "captured_at": time.Now().UTC().Format(time.RFC3339Nano)})); err != nil || r.Status != 200 {
+		t.Fatalf("push: %v %d %s", err, r.Status, r.Body)
+	}
+	ins, err := pm.Insights(a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs, _ := ins["hypotheses"].([]any)
+	if len(hs) != 1 {
+		t.Fatalf("insights: %d hypotheses: %v", len(hs), ins)
+	}
+	one := hs[0].(map[string]any)
+	tts := one["time_to_signal"].(map[string]any)
+	if fe := tts["first_evidence"].(map[string]any); fe["seconds"] == nil {
+		t.Errorf("no time to first evidence: %v", tts)
+	}
+	if q := one["quotes"].([]any); len(q) != 1 || q[0].(map[string]any)["quote"] != "SSO is the blocker" {
+		t.Errorf("quotes = %v", q)
+	}
+	if all, err := pm.Insights(""); err != nil || all["headline"] == nil {
+		t.Errorf("unfiltered insights: %v %v", all, err)
+	}
+
+	// Anonymised export through the dialog.
+	ex, err := pm.ExportAnonymised(a.ID)
+	if err != nil || ex.Cancelled || ex.Rows != 1 {
+		t.Fatalf("export = %+v, %v", ex, err)
+	}
+	csv, _ := os.ReadFile(ex.Path)
+	if strings.Contains(string(csv), "Acme") || !strings.Contains(string(csv), "Account-") {
+		t.Errorf("export not anonymised:\n%s", csv)
+	}
+
+	// Decide: needs a note, then the hub stamps decided_at.
+	if _, err := pm.Decide(a.ID, "validated", " "); code(err) != notebook.Invalid {
+		t.Fatalf("decide without a note: %v", err)
+	}
+	if _, err := pm.Decide(a.ID, "maybe", "x"); code(err) != notebook.Invalid {
+		t.Fatalf("decide maybe: %v", err)
+	}
+	if _, err := pm.Decide(b.ID, "validated", "x"); code(err) != notebook.Conflict {
+		t.Fatalf("deciding a draft: %v", err)
+	}
+	dec, err := pm.Decide(a.ID, "validated", "Five accounts stalled on SSO; it ships in Q1.")
+	if err != nil || dec.Status != "validated" || dec.DecidedAt == "" || dec.DecisionNote == "" {
+		t.Fatalf("Decide = %+v, %v", dec, err)
+	}
+	ins, err = pm.Insights(a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tts = ins["hypotheses"].([]any)[0].(map[string]any)["time_to_signal"].(map[string]any)
+	if d := tts["decided"].(map[string]any); d["at"] == nil {
+		t.Errorf("hub did not stamp decided_at: %v", tts["decided"])
+	}
+	if _, err := pm.Publish(a.ID); code(err) != notebook.Conflict {
+		t.Errorf("re-publishing a decided hypothesis: %v", err)
+	}
+}
+
+func TestProductAreaSaysWhyInWords(t *testing.T) {
+	h := synctest.StartHub(t, synctest.HubOptions{})
+	field, fd, _ := productWorld(t, h, hubdb.RoleField)
+	me, err := field.Me()
+	if err != nil || me.Role != "field" || me.Product {
+		t.Fatalf("field Me = %+v, %v", me, err)
+	}
+	_, err = field.Insights("")
+	if code(err) != notebook.Forbidden || !strings.Contains(err.Error(), "product managers") {
+		t.Fatalf("field insights: %v", err)
+	}
+	x := notebook.Hypothesis{ID: notebook.NewID(), Statement: "Field cannot publish", Status: notebook.StatusDraft}
+	if _, err := fd.Store.Save(context.Background(), &x); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := field.Publish(x.ID); code(err) != notebook.Forbidden {
+		t.Fatalf("field publish: %v", err)
+	}
+	if _, err := field.ExportAnonymised(x.ID); code(err) != notebook.Forbidden {
+		t.Fatalf("field export: %v", err)
+	}
+
+	// A PM who was online once keeps the product screens offline.
+	pm, pd, _ := productWorld(t, h, hubdb.RoleProduct)
+	if me, err := pm.Me(); err != nil || !me.Product {
+		t.Fatalf("pm Me = %+v, %v", me, err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String()
+	ln.Close()
+	pd.SyncArea.Settings.SetHubURL(context.Background(), dead)
+	me, err = pm.Me()
+	if err != nil || !me.Product || me.Online || !strings.Contains(me.Message, "cannot be reached") {
+		t.Fatalf("offline Me = %+v, %v", me, err)
+	}
+	if _, err := pm.Insights(""); code(err) != notebook.Conflict || !strings.Contains(err.Error(), "cannot be reached") {
+		t.Fatalf("offline insights: %v", err)
+	}
+
+	// A revoked or wrong token, and no hub at all.
+	pd.SyncArea.Settings.SetHubURL(context.Background(), h.URL)
+	pd.SyncArea.Settings.SetToken(context.Background(), "fh_wrong")
+	if _, err := pm.Insights(""); code(err) != notebook.Forbidden || !strings.Contains(err.Error(), "token") {
+		t.Fatalf("wrong token: %v", err)
+	}
+	if me, _ := pm.Me(); me.Product || !strings.Contains(me.Message, "token") {
+		t.Fatalf("wrong token Me = %+v", me)
+	}
+	none, _, _ := productWorld(t, nil, hubdb.RoleProduct)
+	if _, err := none.Insights(""); code(err) != notebook.Conflict || !strings.Contains(err.Error(), "Settings") {
+		t.Fatalf("no hub: %v", err)
+	}
+	if me, err := none.Me(); err != nil || me.Role != "" || me.Message == "" {
+		t.Fatalf("no hub Me = %+v, %v", me, err)
+	}
+}
+
+func TestOutcomesShowWhatTheFieldsEvidenceMoved(t *testing.T) {
+	w := newWorld(t)
+	p := NewProduct(w.d)
+	ctx := context.Background()
+	decided := w.now.Add(-time.Hour)
+	h := w.hyp
+	h.Status, h.DecisionNote, h.DecidedAt = notebook.StatusValidated, "Shipping it", &decided
+	ev := notebook.Evidence{ID: notebook.NewID(), HypothesisID: h.ID, AccountID: w.acct.ID, Signal: notebook.SignalSupports, CapturedAt: w.now}
+	for _, r := range []notebook.Record{&h, &ev} {
+		if _, err := w.d.Store.Save(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := p.Outcomes()
+	if err != nil || len(out) != 1 || out[0].HypothesisID != h.ID || out[0].Evidence != 1 || out[0].Accounts != 1 || out[0].DecisionNote != "Shipping it" {
+		t.Fatalf("Outcomes = %+v, %v", out, err)
+	}
+}
