@@ -905,6 +905,22 @@ export namespace bridge {
 	}
 	
 	
+	export class ExportResult {
+	    path: string;
+	    rows: number;
+	    cancelled: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.rows = source["rows"];
+	        this.cancelled = source["cancelled"];
+	    }
+	}
 	export class FileResult {
 	    path: string;
 	    records: number;
@@ -1070,6 +1086,48 @@ export namespace bridge {
 	        this.hypothesis = this.convertValues(source["hypothesis"], HypothesisDTO);
 	        this.tally = this.convertValues(source["tally"], Tally);
 	        this.evidence = this.convertValues(source["evidence"], EvidenceRow);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class HypothesisInput {
+	    id: string;
+	    statement: string;
+	    rationale: string;
+	    questions: QuestionDTO[];
+	    audience: string;
+	    segments: string[];
+	    stages: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new HypothesisInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.statement = source["statement"];
+	        this.rationale = source["rationale"];
+	        this.questions = this.convertValues(source["questions"], QuestionDTO);
+	        this.audience = source["audience"];
+	        this.segments = source["segments"];
+	        this.stages = source["stages"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1341,6 +1399,52 @@ export namespace bridge {
 	        this.problem = source["problem"];
 	        this.message = source["message"];
 	        this.folders = source["folders"];
+	    }
+	}
+	export class MeDTO {
+	    id: string;
+	    email: string;
+	    role: string;
+	    product: boolean;
+	    online: boolean;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new MeDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.email = source["email"];
+	        this.role = source["role"];
+	        this.product = source["product"];
+	        this.online = source["online"];
+	        this.message = source["message"];
+	    }
+	}
+	export class Outcome {
+	    hypothesis_id: string;
+	    statement: string;
+	    status: string;
+	    decision_note: string;
+	    decided_at: string;
+	    evidence: number;
+	    accounts: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Outcome(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.hypothesis_id = source["hypothesis_id"];
+	        this.statement = source["statement"];
+	        this.status = source["status"];
+	        this.decision_note = source["decision_note"];
+	        this.decided_at = source["decided_at"];
+	        this.evidence = source["evidence"];
+	        this.accounts = source["accounts"];
 	    }
 	}
 	export class PendingChange {
