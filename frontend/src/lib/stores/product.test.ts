@@ -1,0 +1,81 @@
+import { describe, expect, it, vi } from 'vitest';
+import { get } from 'svelte/store';
+import type { HypothesisRow } from '../api';
+import { duration, emptyInput, isProduct, moveBy, moveTo, position, problems, reorder, shares, splitList } from './product';
+import { resource } from './resource';
+
+const row = (id: string, rank: number) => ({ id, rank, statement: id }) as unknown as HypothesisRow;
+
+describe('product logic', () => {
+  it('moves items by keyboard and by drop', () => {
+    expect(moveBy(['a', 'b', 'c'], 2, -1)).toEqual(['a', 'c', 'b']);
+    expect(moveBy(['a', 'b', 'c'], 0, 1)).toEqual(['b', 'a', 'c']);
+    const l = ['a', 'b'];
+    expect(moveBy(l, 0, -1)).toBe(l); // cannot move: the same array, nothing to save
+    expect(moveBy(l, 1, 1)).toBe(l);
+    expect(moveTo(['a', 'b', 'c', 'd'], 0, 3)).toEqual(['b', 'c', 'd', 'a']);
+    expect(moveTo(['a', 'b', 'c', 'd'], 3, 0)).toEqual(['d', 'a', 'b', 'c']);
+  });
+
+  it('words durations', () => {
+    expect(duration(null)).toBe('—');
+    expect(duration(-5)).toBe('0 s');
+    expect(duration(42)).toBe('42 s');
+    expect(duration(600)).toBe('10 min');
+    expect(duration(3600)).toBe('1 h');
+    expect(duration(3600 + 20 * 60)).toBe('1 h 20 min');
+    expect(duration(86400 * 2 + 3600 * 4)).toBe('2 d 4 h');
+  });
+
+  it('shares count accounts and ARR, never dividing by zero', () => {
+    const s = shares({ supports: { accounts: 3, arr: 300 }, refutes: { accounts: 1, arr: 100 }, mixed: { accounts: 0, arr: 0 }, unclear: { accounts: 0, arr: 0 } });
+    expect(s[0]).toMatchObject({ key: 'supports', pctAccounts: 75, pctArr: 75 });
+    expect(shares(undefined).every((x) => x.pctAccounts === 0)).toBe(true);
+  });
+
+  it('places WTP values on a scale', () => {
+    expect(position(15, 10, 20)).toBe(50);
+    expect(position(5, 5, 5)).toBe(50);
+    expect(position(30, 10, 20)).toBe(100);
+  });
+
+  it('checks the form and reads lists', () => {
+    expect(Object.keys(problems(emptyInput()))).toEqual(['statement', 'questions']);
+    expect(problems({ ...emptyInput(), statement: 'x', questions: [{ id: '', text: 'why?', kind: 'signal' }] })).toEqual({});
+    expect(splitList(' smb, mid-market ,, smb')).toEqual(['smb', 'mid-market']);
+  });
+
+  it('shows the PM screens for product and admin only', () => {
+    const me = (role: string) => ({ id: 'u', email: 'e', role, product: false, online: true, message: '' }) as never;
+    expect(isProduct(me('product'))).toBe(true);
+    expect(isProduct(me('admin'))).toBe(true);
+    expect(isProduct(me('field'))).toBe(false);
+    expect(isProduct(null)).toBe(false);
+  });
+
+  it('reorders optimistically and rolls back when the save fails', async () => {
+    const list = resource(async () => [row('a', 1), row('b', 2)], { subscribe: () => () => {} });
+    const off = list.subscribe(() => {});
+    await vi.waitFor(() => expect(get(list).data).not.toBeNull());
+    const before = get(list).data!;
+    const after = moveBy(before, 1, -1);
+    let seen: string[] = [];
+    const ok = await reorder(list, before, after, {
+      rank: async (ids) => {
+        seen = get(list).data!.map((h) => `${h.id}${h.rank}`); // optimistic state while saving
+        return ids.map((id, i) => row(id, i + 1));
+      },
+    });
+    expect(ok).toBe(true);
+    expect(seen).toEqual(['b1', 'a2']);
+    expect(get(list).data!.map((h) => h.id)).toEqual(['b', 'a']);
+    const failed = await reorder(list, get(list).data!, moveBy(get(list).data!, 0, 1), {
+      rank: async () => {
+        throw { code: 'conflict', message: 'offline' };
+      },
+    });
+    expect(failed).toBe(false);
+    expect(get(list).data!.map((h) => h.id)).toEqual(['b', 'a']);
+    off();
+  });
+});
