@@ -39,7 +39,7 @@ func (r *Replica) Outbox(ctx context.Context, limit int) ([]syncproto.Mutation, 
 func (r *Replica) ResolvePushed(ctx context.Context, results []syncproto.Result) error {
 	out := make([]store.PushResult, len(results))
 	for i, res := range results {
-		out[i] = store.PushResult{MutationID: res.MutationID, Status: res.Status, Code: res.Code, Message: res.Message}
+		out[i] = store.PushResult{MutationID: res.MutationID, Status: res.Status, Seq: res.Seq, Code: res.Code, Message: res.Message}
 	}
 	return r.s.ResolvePushed(ctx, out)
 }

@@ -217,3 +217,58 @@ func waitUntil(t *testing.T, ok func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestLosingEditPulledBeforePush: device A edits a field, then (before its
+// push) pulls a newer edit of the same field from device B — as happens
+// when a long-poll answer lands while the user types. A's edit loses LWW
+// on the hub ("applied", nothing written, the record's current seq), and
+// no newer version will ever be pulled: A must still end up showing the
+// hub's value, not its own losing one.
+func TestLosingEditPulledBeforePush(t *testing.T) {
+	ctx := testCtx(t)
+	h := synctest.StartHub(t, synctest.HubOptions{})
+	u := h.AddUser(t, hubdb.RoleField)
+	a, b := openDevice(t, "laptop", u, h.URL), openDevice(t, "tablet", u, h.URL)
+	acc := notebook.Account{ID: notebook.NewID(), Name: "Original"}
+	if _, err := a.st.Save(ctx, acc); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []*device{a, b} {
+		if _, err := d.eng.SyncOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	acc.Name = "Typed on the laptop (older)"
+	if _, err := a.st.Save(ctx, acc); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Millisecond)
+	acc.Name = "Typed on the tablet (newer)"
+	if _, err := b.st.Save(ctx, acc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.eng.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// A's long-poll brings the tablet's version while A's edit is pending.
+	ra := New(a.st)
+	cursor, _ := ra.Cursor(ctx)
+	wc := synctest.WireClient{BaseURL: h.URL, Token: u.Token, ClientID: ra.ClientID()}
+	page, cur, err := wc.PullAll(ctx, cursor)
+	if err != nil || len(page) != 1 {
+		t.Fatalf("%d %v", len(page), err)
+	}
+	if err := ra.ApplyPulled(ctx, page, cur, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.eng.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var got notebook.Account
+	if err := a.st.Get(ctx, acc.ID, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != "Typed on the tablet (newer)" {
+		t.Fatalf("laptop shows %q, the hub has the tablet's name", got.Name)
+	}
+}

@@ -33,6 +33,7 @@ const (
 type PushResult struct {
 	MutationID uint64
 	Status     string
+	Seq        uint64 // applied: the record's seq after it (its current seq when the hub wrote nothing)
 	Code       string
 	Message    string
 }
@@ -77,8 +78,12 @@ func (s *Store) ApplyPulled(ctx context.Context, page []Envelope, cursor string,
 		}
 		page = page[n:]
 	}
-	if len(changes) == 0 { // an empty page still moves the cursor and acks
-		if err := s.update(func(w *writer) error { return w.finishPull(cursor, lastMutationID) }); err != nil {
+	if len(page) == 0 { // an empty page still moves the cursor and acks
+		err := s.update(func(w *writer) (err error) {
+			changes, err = w.finishPull(cursor, lastMutationID, nil)
+			return err
+		})
+		if err != nil {
 			return internal(err, "saving the sync cursor")
 		}
 	}
@@ -96,17 +101,21 @@ func (s *Store) applyPart(page []Envelope, cursor string, lastMutationID uint64,
 			if err != nil {
 				return err
 			}
+			applied := make(map[string]bool, size)
 			for _, env := range page[:size] {
 				c, err := w.applyBase(env, pending[recordRef(env.Type, env.ID)])
 				if err != nil {
 					return err
 				}
 				part = append(part, c)
+				applied[recordRef(env.Type, env.ID)] = true
 			}
 			if size < len(page) {
 				return nil
 			}
-			return w.finishPull(cursor, lastMutationID)
+			settled, err := w.finishPull(cursor, lastMutationID, applied)
+			part = append(part, settled...)
+			return err
 		})
 		if errors.Is(err, badger.ErrTxnTooBig) && size > 1 {
 			continue
@@ -119,11 +128,61 @@ func (s *Store) applyPart(page []Envelope, cursor string, lastMutationID uint64,
 	}
 }
 
-func (w *writer) finishPull(cursor string, lastMutationID uint64) error {
-	if err := w.ackOutbox(lastMutationID); err != nil {
-		return err
+// finishPull acks the outbox up to lastMutationID and saves the cursor. A
+// record whose acked mutation is not in the page (applied) is rebuilt from
+// its base: if that mutation lost last-writer-wins the hub wrote nothing
+// new, so no later page would ever correct the local view.
+func (w *writer) finishPull(cursor string, lastMutationID uint64, applied map[string]bool) ([]Change, error) {
+	acked := map[string]Mutation{}
+	err := scanOutbox(w.txn, func(m Mutation) bool {
+		if m.MutationID > lastMutationID {
+			return false
+		}
+		if ref := recordRef(m.Type, m.ID); !applied[ref] {
+			acked[ref] = m
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
-	return w.set([]byte(keyCursor), []byte(cursor))
+	if err := w.ackOutbox(lastMutationID); err != nil {
+		return nil, err
+	}
+	changes, err := w.settle(acked)
+	if err != nil {
+		return nil, err
+	}
+	return changes, w.set([]byte(keyCursor), []byte(cursor))
+}
+
+// settle rebuilds, from the hub's base and what is still pending, the
+// records of mutations the hub has decided. Records the hub never had (no
+// base) are left alone: their first version is still to be pulled.
+func (w *writer) settle(refs map[string]Mutation) ([]Change, error) {
+	if len(refs) == 0 {
+		return nil, nil
+	}
+	pending, err := w.pendingByRecord(0)
+	if err != nil {
+		return nil, err
+	}
+	var changes []Change
+	for ref, m := range refs {
+		base, err := w.base(m.Type, m.ID)
+		if err != nil || base == nil {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		c, err := w.rebuild(m.Type, m.ID, base, pending[ref])
+		if err != nil {
+			return nil, err
+		}
+		changes = append(changes, c)
+	}
+	return changes, nil
 }
 
 func recordRef(t notebook.Type, id string) string { return string(t) + "/" + id }
@@ -217,7 +276,7 @@ func (s *Store) ResolvePushed(ctx context.Context, results []PushResult) error {
 	defer s.writeMu.Unlock()
 	var changes []Change
 	err := s.update(func(w *writer) error {
-		rebuild := map[string]Mutation{}
+		rebuild, settle := map[string]Mutation{}, map[string]Mutation{}
 		for _, r := range results {
 			m, err := w.outboxEntry(r.MutationID)
 			if err != nil || m == nil {
@@ -226,13 +285,24 @@ func (s *Store) ResolvePushed(ctx context.Context, results []PushResult) error {
 			if err := w.del(outboxKey(r.MutationID)); err != nil {
 				return err
 			}
-			if r.Status == ResultRejected {
+			switch {
+			case r.Status == ResultRejected:
 				if err := w.reject(*m, r); err != nil {
 					return err
 				}
 				rebuild[recordRef(m.Type, m.ID)] = *m
+			case w.nothingNewer(*m, r):
+				settle[recordRef(m.Type, m.ID)] = *m
 			}
 		}
+		for ref := range rebuild {
+			delete(settle, ref)
+		}
+		settled, err := w.settle(settle)
+		if err != nil {
+			return err
+		}
+		changes = append(changes, settled...)
 		pending, err := w.pendingByRecord(0)
 		if err != nil {
 			return err
@@ -255,6 +325,19 @@ func (s *Store) ResolvePushed(ctx context.Context, results []PushResult) error {
 	}
 	s.publish(changes...)
 	return nil
+}
+
+// nothingNewer reports whether the hub's verdict on m leaves the record at
+// a version this device already holds as its base: "applied" with a seq not
+// above the base's (m lost last-writer-wins or changed nothing), or a bare
+// "duplicate" (the first answer was lost; if the hub did write, the pull
+// that follows brings it). Then the local view must drop m's values now.
+func (w *writer) nothingNewer(m Mutation, r PushResult) bool {
+	base, err := w.base(m.Type, m.ID)
+	if err != nil || base == nil {
+		return false
+	}
+	return r.Status == ResultDuplicate || r.Status == ResultApplied && r.Seq != 0 && r.Seq <= base.Seq
 }
 
 func (w *writer) reject(m Mutation, r PushResult) error {
