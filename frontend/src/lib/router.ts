@@ -10,7 +10,9 @@ export type Route =
   | { name: 'call'; id: string }
   | { name: 'hypotheses'; id?: string }
   | { name: 'recruiting'; id?: string }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'product'; id?: string }
+  | { name: 'insights'; id?: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -26,6 +28,10 @@ export function parseRoute(hash: string): Route {
       return { name: 'recruiting', id };
     case 'settings':
       return { name: 'settings' };
+    case 'product':
+      return { name: 'product', id };
+    case 'insights':
+      return { name: 'insights', id };
     default:
       return { name: 'home' };
   }
@@ -39,6 +45,8 @@ export function href(r: Route): string {
       return `#/calls/${encodeURIComponent(r.id)}`;
     case 'hypotheses':
     case 'recruiting':
+    case 'product':
+    case 'insights':
       return r.id ? `#/${r.name}/${encodeURIComponent(r.id)}` : `#/${r.name}`;
     default:
       return `#/${r.name}`;
