@@ -52,7 +52,7 @@ typ 'CFO'
 key Return
 shot call-capture 1.5
 
-click 55 222          # Recruiting in the sidebar
+key Escape g r        # leave the notes, go to Recruiting
 sleep 1
 click 360 170         # the study with people in its pipeline
 shot recruiting 1.5
