@@ -140,12 +140,19 @@ test('publish → sync → evidence → insights with time to signal → decisio
   await expect(tts).toContainText('Edge → hub: p50');
   await expect(tts).toContainText('over 1 items');
   await expect(pm.getByRole('heading', { name: /Evidence, once per account \(1 accounts/ })).toBeVisible();
+  // At 1024×700, light and dark: the headline is in view without scrolling.
+  await expect(tts).toBeInViewport();
+  await pm.screenshot({ path: 'test-results/product-insights-light.png' });
+  await pm.emulateMedia({ colorScheme: 'dark' });
+  await pm.screenshot({ path: 'test-results/product-insights-dark.png' });
+  await pm.emulateMedia({ colorScheme: 'light' });
   const seconds = ((await goCall<any>(pm, 'Product', 'Insights', hyp.id)) as any).ok.hypotheses[0].time_to_signal.first_evidence.seconds;
   metric('publish_to_first_evidence_s', seconds, 's');
 
   // The PM decides; the rep sees that their evidence moved it.
   await pm.goto(`/#/product/${hyp.id}`);
   await pm.getByRole('button', { name: 'Decide…' }).click();
+  await pm.screenshot({ path: 'test-results/product-priorities.png' });
   const decide = pm.getByRole('form', { name: 'Decide' });
   await decide.getByLabel(/Decision note/).fill('Reps lose notes offline; we build it next quarter.');
   await decide.getByRole('button', { name: 'Record the decision' }).click();
