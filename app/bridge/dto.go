@@ -83,6 +83,9 @@ type CallDTO struct {
 	Kind       string   `json:"kind"`
 	Title      string   `json:"title"`
 	Notes      string   `json:"notes"`
+	// NotesConflicts are conflict copies of the notes from another device
+	// (never null); the capture screen offers keep mine / use theirs / dismiss.
+	NotesConflicts []notebook.NotesConflict `json:"notes_conflicts"`
 }
 
 // CallRow is a line in the recent-calls lists.
@@ -319,8 +322,12 @@ func hypothesisDTO(h notebook.Hypothesis) HypothesisDTO {
 }
 
 func callDTO(c notebook.Call) CallDTO {
-	return CallDTO{ID: c.ID, AccountID: c.AccountID, ContactIDs: nonNil(c.ContactIDs), StartedAt: ts(c.StartedAt),
-		EndedAt: tsp(c.EndedAt), Kind: string(c.Kind), Title: c.Title, Notes: c.Notes}
+	d := CallDTO{ID: c.ID, AccountID: c.AccountID, ContactIDs: nonNil(c.ContactIDs), StartedAt: ts(c.StartedAt),
+		EndedAt: tsp(c.EndedAt), Kind: string(c.Kind), Title: c.Title, Notes: c.Notes, NotesConflicts: []notebook.NotesConflict{}}
+	if c.NotesConflicts != nil {
+		d.NotesConflicts = append(d.NotesConflicts, *c.NotesConflicts...)
+	}
+	return d
 }
 
 func evidenceDTO(e notebook.Evidence) EvidenceDTO {

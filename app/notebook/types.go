@@ -311,6 +311,18 @@ type Call struct {
 	Title      string     `json:"title"`
 	Notes      string     `json:"notes"`
 	Author     string     `json:"author"`
+	// NotesConflicts are the losing notes bodies of concurrent edits on two
+	// devices, kept by the hub (sync/README.md). nil: none recorded; an
+	// empty list: the user has dealt with them (pushed as plain LWW).
+	NotesConflicts *[]NotesConflict `json:"notes_conflicts,omitempty"`
+}
+
+// NotesConflict is one conflict copy of a call's notes, as the hub writes it.
+type NotesConflict struct {
+	Text     string `json:"text"`
+	HLC      string `json:"hlc"`
+	ClientID string `json:"client_id"`
+	KeptAt   string `json:"kept_at"`
 }
 
 func (Call) RecordType() Type   { return TypeCall }

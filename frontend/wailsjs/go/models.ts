@@ -616,6 +616,7 @@ export namespace bridge {
 	    kind: string;
 	    title: string;
 	    notes: string;
+	    notes_conflicts: notebook.NotesConflict[];
 	
 	    static createFrom(source: any = {}) {
 	        return new CallDTO(source);
@@ -631,7 +632,26 @@ export namespace bridge {
 	        this.kind = source["kind"];
 	        this.title = source["title"];
 	        this.notes = source["notes"];
+	        this.notes_conflicts = this.convertValues(source["notes_conflicts"], notebook.NotesConflict);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	
 	export class EvidenceDTO {
@@ -1712,6 +1732,29 @@ export namespace bridge {
 	    }
 	}
 	
+
+}
+
+export namespace notebook {
+	
+	export class NotesConflict {
+	    text: string;
+	    hlc: string;
+	    client_id: string;
+	    kept_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new NotesConflict(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.text = source["text"];
+	        this.hlc = source["hlc"];
+	        this.client_id = source["client_id"];
+	        this.kept_at = source["kept_at"];
+	    }
+	}
 
 }
 
