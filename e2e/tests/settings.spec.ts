@@ -19,7 +19,7 @@ test('export, back up and restore through the (stand-in) file dialogs', async ({
 
   const before = ((await goCall<any[]>(page, 'Accounts', 'List', '')) as any).ok.length;
   await page.getByRole('button', { name: 'Restore…' }).click();
-  await expect(page.getByRole('alert')).toContainText('replaces everything');
+  await expect(page.getByRole('alert').filter({ hasText: 'replaces everything' })).toBeVisible();
   await page.getByRole('button', { name: 'Choose a backup and restore' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Restored from' })).toBeVisible();
   const after = ((await goCall<any[]>(page, 'Accounts', 'List', '')) as any).ok.length;
