@@ -95,7 +95,8 @@ type ExportResult struct {
 // product screens; without hub settings the role is "".
 func (p *Product) Me() (out MeDTO, err error) {
 	defer guard(p.d.Log, "Product.Me", &err)
-	ctx := context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second) // the nav waits on it; offline answers from the cache
+	defer cancel()
 	base, token, err := p.target(ctx)
 	if err != nil {
 		out.Message = errMessage(err)

@@ -38,9 +38,11 @@ export const me: Readable<MeState> = {
       meLoaded = true;
       void reloadMe();
       onEvent('sync:status', (s) => {
-        const hub = (s as { hub_url?: string })?.hub_url ?? '';
-        if (hub !== lastHub) {
-          lastHub = hub;
+        // A new hub, a new token (unauthorized ↔ fine) or back online: ask again.
+        const st = (s ?? {}) as { hub_url?: string; state?: string; error_kind?: string };
+        const key = `${st.hub_url ?? ''}|${st.state === 'syncing' ? 'idle' : (st.state ?? '')}|${st.error_kind ?? ''}`;
+        if (key !== lastHub) {
+          lastHub = key;
           void reloadMe();
         }
       });
