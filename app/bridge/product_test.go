@@ -277,3 +277,33 @@ func TestOutcomesShowWhatTheFieldsEvidenceMoved(t *testing.T) {
 		t.Fatalf("Outcomes = %+v, %v", out, err)
 	}
 }
+
+func TestStudiesAreAuthoredInTheNotebook(t *testing.T) {
+	w := newWorld(t)
+	p := NewProduct(w.d)
+	s, err := p.SaveStudy(StudyInput{Title: " Close interviews Q1 ", HypothesisID: w.hyp.ID, TargetCount: 5, Deadline: "2026-12-31", Segments: []string{"smb"}})
+	if err != nil || s.Status != "open" || s.Title != "Close interviews Q1" || s.Deadline == "" || s.HypothesisID != w.hyp.ID {
+		t.Fatalf("SaveStudy = %+v, %v", s, err)
+	}
+	if _, err := p.SaveStudy(StudyInput{Title: "x", Deadline: "soon"}); code(err) != notebook.Invalid {
+		t.Fatalf("bad deadline: %v", err)
+	}
+	if _, err := p.SaveStudy(StudyInput{Title: "x", HypothesisID: "nope"}); code(err) != notebook.Invalid {
+		t.Fatalf("unknown hypothesis: %v", err)
+	}
+	if _, err := p.SaveStudy(StudyInput{Title: ""}); code(err) != notebook.Invalid {
+		t.Fatalf("no title: %v", err)
+	}
+	s.Status = "closed"
+	if _, err := p.SaveStudy(StudyInput{ID: s.ID, Title: s.Title, HypothesisID: s.HypothesisID, Status: "closed"}); err != nil {
+		t.Fatal(err)
+	}
+	mine, err := p.Studies(w.hyp.ID)
+	if err != nil || len(mine) != 1 || mine[0].Status != "closed" {
+		t.Fatalf("Studies(h) = %+v, %v", mine, err)
+	}
+	all, err := p.Studies("")
+	if err != nil || len(all) != 2 || all[0].Status != "open" {
+		t.Fatalf("Studies() = %+v, %v", all, err)
+	}
+}
