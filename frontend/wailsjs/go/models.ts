@@ -1569,6 +1569,36 @@ export namespace bridge {
 		}
 	}
 	
+	export class StudyInput {
+	    id: string;
+	    title: string;
+	    goal: string;
+	    criteria: string;
+	    segments: string[];
+	    stages: string[];
+	    hypothesis_id: string;
+	    target_count: number;
+	    deadline: string;
+	    status: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new StudyInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.title = source["title"];
+	        this.goal = source["goal"];
+	        this.criteria = source["criteria"];
+	        this.segments = source["segments"];
+	        this.stages = source["stages"];
+	        this.hypothesis_id = source["hypothesis_id"];
+	        this.target_count = source["target_count"];
+	        this.deadline = source["deadline"];
+	        this.status = source["status"];
+	    }
+	}
 	export class StudyView {
 	    study: StudyDTO;
 	    candidates: ContactDTO[];

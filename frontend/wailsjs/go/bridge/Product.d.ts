@@ -19,3 +19,7 @@ export function Publish(arg1:string):Promise<bridge.HypothesisDTO>;
 export function Rank(arg1:Array<string>):Promise<Array<bridge.HypothesisRow>>;
 
 export function SaveHypothesis(arg1:bridge.HypothesisInput):Promise<bridge.HypothesisDTO>;
+
+export function SaveStudy(arg1:bridge.StudyInput):Promise<bridge.StudyDTO>;
+
+export function Studies(arg1:string):Promise<Array<bridge.StudyDTO>>;

@@ -37,3 +37,11 @@ export function Rank(arg1) {
 export function SaveHypothesis(arg1) {
   return window['go']['bridge']['Product']['SaveHypothesis'](arg1);
 }
+
+export function SaveStudy(arg1) {
+  return window['go']['bridge']['Product']['SaveStudy'](arg1);
+}
+
+export function Studies(arg1) {
+  return window['go']['bridge']['Product']['Studies'](arg1);
+}
