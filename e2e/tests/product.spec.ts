@@ -88,6 +88,25 @@ test('publish → sync → evidence → insights with time to signal → decisio
   await pm.keyboard.press('Alt+ArrowUp');
   await expect(ranked.nth(0)).toContainText(STATEMENT);
   await expect(ranked.nth(0)).toBeFocused();
+  // …and by drag: the digest back on top, then Alt+↓ moves it under again.
+  await ranked.nth(1).dragTo(ranked.nth(0));
+  await expect(ranked.nth(0)).toContainText('Reps want a weekly digest');
+  await ranked.nth(0).focus();
+  await pm.keyboard.press('Alt+ArrowDown');
+  await expect(ranked.nth(0)).toContainText(STATEMENT);
+  const order = (await goCall<any[]>(pm, 'Product', 'ListHypotheses')) as { ok: any[] };
+  expect(order.ok.map((h) => [h.statement, h.rank])).toEqual([[STATEMENT, 1], ['Reps want a weekly digest', 2]]);
+
+  // A study (recruiting ask) for it, authored in the notebook and synced by push.
+  await ranked.nth(0).click();
+  await pm.getByRole('button', { name: 'Add a study' }).click();
+  const study = pm.getByRole('form', { name: 'New study' });
+  await expect(study.getByLabel('Title')).toBeFocused();
+  await pm.keyboard.type('Offline capture interviews');
+  await study.getByLabel('Target people').fill('3');
+  await study.getByRole('button', { name: 'Save study' }).click();
+  await expect(pm.getByRole('region', { name: 'Studies' })).toContainText('Offline capture interviews');
+  await syncedUp(pm);
 
   // Publish through the hub.
   await ranked.nth(0).click();
@@ -140,6 +159,7 @@ test('publish → sync → evidence → insights with time to signal → decisio
   await expect(tts).toContainText('Edge → hub: p50');
   await expect(tts).toContainText('over 1 items');
   await expect(pm.getByRole('heading', { name: /Evidence, once per account \(1 accounts/ })).toBeVisible();
+  await expect(pm.getByText('Offline capture interviews')).toBeVisible();
   // At 1024×700, light and dark: the headline is in view without scrolling.
   await expect(tts).toBeInViewport();
   await pm.screenshot({ path: 'test-results/product-insights-light.png' });

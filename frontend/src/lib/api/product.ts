@@ -3,7 +3,7 @@
 // through the hub), the hub's insights and the anonymised export.
 import * as Product from '../../../wailsjs/go/bridge/Product';
 import { toApiError } from './index';
-import type { Hypothesis, HypothesisRow, Question } from './types';
+import type { Hypothesis, HypothesisRow, Question, Study } from './types';
 
 export interface Me {
   id: string;
@@ -22,6 +22,19 @@ export interface HypothesisInput {
   audience: string;
   segments: string[];
   stages: string[];
+}
+
+export interface StudyInput {
+  id: string; // "" creates one
+  title: string;
+  goal: string;
+  criteria: string;
+  segments: string[];
+  stages: string[];
+  hypothesis_id: string;
+  target_count: number;
+  deadline: string; // 2026-12-31 or ""
+  status: 'draft' | 'open' | 'closed' | string;
 }
 
 export interface Outcome {
@@ -184,6 +197,8 @@ export const productApi = {
   insights: (hypothesisId = '') => call<InsightsReport>(() => Product.Insights(hypothesisId)),
   exportAnonymised: (hypothesisId: string) => call<ExportResult>(() => Product.ExportAnonymised(hypothesisId)),
   outcomes: () => call<Outcome[]>(() => Product.Outcomes()),
+  studies: (hypothesisId = '') => call<Study[]>(() => Product.Studies(hypothesisId)),
+  saveStudy: (s: StudyInput) => call<Study>(() => Product.SaveStudy(s as any)),
 };
 
 export type ProductApi = typeof productApi;
