@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import type { SyncStatus } from '../api/sync';
+import { describe as describeSync, typeName } from './sync';
+
+const s = (over: Partial<SyncStatus>): SyncStatus => ({
+  state: 'idle', message: '', phase: '', online: true, pending: 0, last_synced_at: '', last_error: '', error_kind: '', retry_at: '', hub_url: '', ...over,
+});
+
+describe('sync badge in words', () => {
+  it('says state, pending and last synced', () => {
+    const now = new Date('2026-11-22T12:00:00');
+    const d = describeSync(s({ pending: 3, last_synced_at: '2026-11-22T11:58:00' }), now);
+    expect(d.label).toBe('Up to date');
+    expect(d.detail).toMatch(/^3 changes waiting · last synced today \d\d:\d\d$/);
+    expect(describeSync(s({ pending: 1 })).detail).toBe('1 change waiting · never synced');
+    expect(describeSync(s({ state: 'not_configured' })).label).toMatch(/not configured/);
+  });
+  it('puts the last error in words, keeping the detail', () => {
+    const d = describeSync(s({ state: 'error', last_error: '401 Unauthorized', error_kind: 'unauthorized' }));
+    expect(d.label).toBe('Sync failed');
+    expect(d.error).toMatch(/refused the token.*401 Unauthorized/);
+    expect(describeSync(s({ last_error: 'boom', error_kind: 'weird' })).error).toBe('boom');
+    expect(describeSync(s({})).error).toBe('');
+  });
+  it('names record types', () => {
+    expect(typeName('evidence')).toBe('Evidence');
+    expect(typeName('thing')).toBe('thing');
+  });
+});

@@ -1,0 +1,68 @@
+// Sync: the engine's status (first Status, then every `sync:status`), what
+// waits to be sent, what the hub refused, and the hub settings.
+import { readable, type Readable } from 'svelte/store';
+import { onEvent, onRecordsChanged, type RecordChange } from '../api';
+import { syncApi, type SyncApi, type SyncSettingsInput, type SyncStatus } from '../api/sync';
+import { resource } from './resource';
+import { when } from '../format';
+
+export type { PendingChange, SyncRejection, SyncSettings, SyncSettingsInput, SyncStatus } from '../api/sync';
+
+export function syncStatus(api: SyncApi = syncApi, on: typeof onEvent = onEvent): Readable<SyncStatus | null> {
+  return readable<SyncStatus | null>(null, (set) => {
+    let live = true;
+    api.status().then((s) => live && set(s), () => {});
+    const off = on('sync:status', (s) => set(s as SyncStatus));
+    return () => {
+      live = false;
+      off();
+    };
+  });
+}
+
+/** changesAndStatus reloads on record changes and on every sync status. */
+const changesAndStatus = (fn: (c: RecordChange) => void) => {
+  const a = onRecordsChanged(fn);
+  const b = onEvent('sync:status', () => fn({ type: 'sync', id: '', op: 'batch', origin: 'sync', count: 0 }));
+  return () => {
+    a();
+    b();
+  };
+};
+
+export const pendingStore = (api: SyncApi = syncApi) => resource(() => api.pending(500), { subscribe: changesAndStatus, debounceMs: 300 });
+export const rejectionsStore = (api: SyncApi = syncApi) => resource(() => api.rejections(), { subscribe: changesAndStatus, debounceMs: 300 });
+export const syncSettingsStore = (api: SyncApi = syncApi) => resource(() => api.settings(), { subscribe: () => () => {} });
+export const saveSyncSettings = (s: SyncSettingsInput) => syncApi.saveSettings(s);
+export const syncNow = () => syncApi.syncNow();
+
+export const syncStateLabel: Record<string, string> = {
+  not_configured: 'Offline — sync not configured',
+  offline: 'Offline',
+  syncing: 'Syncing…',
+  idle: 'Up to date',
+  error: 'Sync failed',
+};
+
+const errorWords: Record<string, string> = {
+  offline: 'The hub cannot be reached; changes wait on this laptop.',
+  unauthorized: 'The hub refused the token: paste a new one in Settings.',
+  wrong_user: 'This notebook belongs to another user than the token.',
+  outdated: 'The hub needs a newer version of Fieldnotes.',
+  hub_error: 'The hub had a problem; retrying shortly.',
+};
+
+/** describe is the badge in words: state, pending, last synced, last error. */
+export function describe(s: SyncStatus, now = new Date()): { label: string; detail: string; error: string } {
+  const label = syncStateLabel[s.state] ?? s.state;
+  const parts: string[] = [];
+  parts.push(s.pending === 1 ? '1 change waiting' : `${s.pending} changes waiting`);
+  parts.push(s.last_synced_at ? `last synced ${when(s.last_synced_at, now)}` : 'never synced');
+  const error = s.last_error ? errorWords[s.error_kind] ?? s.last_error : '';
+  return { label, detail: parts.join(' · '), error: error && s.last_error && error !== s.last_error ? `${error} (${s.last_error})` : error };
+}
+
+/** typeName names a record type for people. */
+export function typeName(t: string): string {
+  return ({ call: 'Call', evidence: 'Evidence', contact: 'Contact', account: 'Account', email: 'Email', hypothesis: 'Hypothesis', study: 'Study' } as Record<string, string>)[t] ?? t;
+}
