@@ -109,6 +109,15 @@ export interface Call {
   kind: string;
   title: string;
   notes: string;
+  /** conflict copies of the notes kept by the hub; [] when none */
+  notes_conflicts?: NotesConflict[];
+}
+
+export interface NotesConflict {
+  text: string;
+  hlc: string;
+  client_id: string;
+  kept_at: string;
 }
 
 export interface CallRow {
