@@ -63,6 +63,7 @@ export const api = {
   saveCallDetails: (id: string, title: string, kind: string, contactIds: string[]) =>
     call<T.SaveResult>(() => Calls.SaveDetails(id, title, kind, contactIds)),
   endCall: (id: string) => call<T.SaveResult>(() => Calls.End(id)),
+  dismissConflict: (id: string, hlc: string, clientId: string) => call<T.SaveResult>(() => Calls.DismissConflict(id, hlc, clientId)),
   recentCalls: (limit: number) => call<T.CallRow[]>(() => Calls.Recent(limit)),
   saveEvidence: (e: T.Evidence) => call<T.Evidence>(() => Evidence.Save(e as any)),
   deleteEvidence: (id: string) => call<void>(() => Evidence.Delete(id)),
