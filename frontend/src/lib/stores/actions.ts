@@ -12,3 +12,4 @@ export const importFile = () => api.importFile();
 export const exportAll = (format: string) => api.exportAll(format);
 export const backup = () => api.backup();
 export const restore = () => api.restore();
+export const dismissConflict = (callId: string, hlc: string, clientId: string) => api.dismissConflict(callId, hlc, clientId);
