@@ -1,5 +1,5 @@
 // A hash router: #/home, #/accounts, #/accounts/ID, #/calls/ID,
-// #/hypotheses[/ID], #/recruiting[/STUDY], #/settings. Hash routes survive a
+// #/hypotheses[/ID], #/recruiting[/STUDY], #/settings, #/inbox[/EMAIL], #/sync. Hash routes survive a
 // reload in the window and in the e2e browser alike.
 import { readable } from 'svelte/store';
 
@@ -12,7 +12,9 @@ export type Route =
   | { name: 'recruiting'; id?: string }
   | { name: 'settings' }
   | { name: 'product'; id?: string }
-  | { name: 'insights'; id?: string };
+  | { name: 'insights'; id?: string }
+  | { name: 'inbox'; id?: string }
+  | { name: 'sync' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -32,6 +34,10 @@ export function parseRoute(hash: string): Route {
       return { name: 'product', id };
     case 'insights':
       return { name: 'insights', id };
+    case 'inbox':
+      return { name: 'inbox', id };
+    case 'sync':
+      return { name: 'sync' };
     default:
       return { name: 'home' };
   }
@@ -47,6 +53,7 @@ export function href(r: Route): string {
     case 'recruiting':
     case 'product':
     case 'insights':
+    case 'inbox':
       return r.id ? `#/${r.name}/${encodeURIComponent(r.id)}` : `#/${r.name}`;
     default:
       return `#/${r.name}`;
