@@ -3,7 +3,7 @@
 export interface Shortcut {
   keys: string; // as shown in the overlay
   what: string;
-  where: 'Everywhere' | 'Call capture' | 'Lists' | 'Account brief' | 'Recruiting';
+  where: 'Everywhere' | 'Call capture' | 'Lists' | 'Account brief' | 'Recruiting' | 'Inbox';
 }
 
 export const shortcuts: Shortcut[] = [
@@ -14,6 +14,7 @@ export const shortcuts: Shortcut[] = [
   { keys: 'g y', what: 'Go to hypotheses', where: 'Everywhere' },
   { keys: 'g r', what: 'Go to recruiting', where: 'Everywhere' },
   { keys: 'g s', what: 'Go to settings', where: 'Everywhere' },
+  { keys: 'g i', what: 'Go to the inbox', where: 'Everywhere' },
   { keys: 'Esc', what: 'Close a panel; in the notes: leave them (then g h …)', where: 'Everywhere' },
   { keys: '/', what: 'Focus the filter', where: 'Lists' },
   { keys: '↑ ↓  Enter', what: 'Move and open', where: 'Lists' },
@@ -29,6 +30,9 @@ export const shortcuts: Shortcut[] = [
   { keys: 'Alt B', what: 'Blocker and severity', where: 'Call capture' },
   { keys: 'Alt U', what: 'Feature usage', where: 'Call capture' },
   { keys: 'Alt E', what: 'End the call', where: 'Call capture' },
+  { keys: 'Alt S', what: 'Suggest evidence from the notes (AI)', where: 'Call capture' },
+  { keys: 'j k  Enter', what: 'Move between emails and open one', where: 'Inbox' },
+  { keys: 'e', what: 'Keep the open email (or the selected words) as evidence', where: 'Inbox' },
 ];
 
 /** isTyping reports whether a key event goes into a text field. */
@@ -55,6 +59,7 @@ export const goTargets: Record<string, string> = {
   y: '#/hypotheses',
   r: '#/recruiting',
   s: '#/settings',
+  i: '#/inbox',
 };
 
 /** Sequence tracks "g then letter" within a second. */
