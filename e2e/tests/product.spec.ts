@@ -91,11 +91,15 @@ test('publish → sync → evidence → insights with time to signal → decisio
   // …and by drag: the digest back on top, then Alt+↓ moves it under again.
   await ranked.nth(1).dragTo(ranked.nth(0));
   await expect(ranked.nth(0)).toContainText('Reps want a weekly digest');
+  await expect
+    .poll(async () => (((await goCall<any[]>(pm, 'Product', 'ListHypotheses')) as { ok: any[] }).ok[0].statement))
+    .toBe('Reps want a weekly digest');
   await ranked.nth(0).focus();
   await pm.keyboard.press('Alt+ArrowDown');
   await expect(ranked.nth(0)).toContainText(STATEMENT);
-  const order = (await goCall<any[]>(pm, 'Product', 'ListHypotheses')) as { ok: any[] };
-  expect(order.ok.map((h) => [h.statement, h.rank])).toEqual([[STATEMENT, 1], ['Reps want a weekly digest', 2]]);
+  await expect
+    .poll(async () => ((await goCall<any[]>(pm, 'Product', 'ListHypotheses')) as { ok: any[] }).ok.map((h) => [h.statement, h.rank]))
+    .toEqual([[STATEMENT, 1], ['Reps want a weekly digest', 2]]);
 
   // A study (recruiting ask) for it, authored in the notebook and synced by push.
   await ranked.nth(0).click();

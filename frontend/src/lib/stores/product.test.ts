@@ -79,3 +79,26 @@ describe('product logic', () => {
     off();
   });
 });
+
+describe('reorder races', () => {
+  it('keeps the latest move when an earlier save answers last', async () => {
+    const list = resource(async () => [row('a', 1), row('b', 2), row('c', 3)], { subscribe: () => () => {} });
+    const off = list.subscribe(() => {});
+    await vi.waitFor(() => expect(get(list).data).not.toBeNull());
+    let release: () => void = () => {};
+    const slow = new Promise<void>((r) => (release = r));
+    const d0 = get(list).data!;
+    const first = reorder(list, d0, moveBy(d0, 2, -1), {
+      rank: async (ids) => {
+        await slow;
+        return ids.map((id, i) => row(id, i + 1));
+      },
+    });
+    const d1 = get(list).data!;
+    await reorder(list, d1, moveBy(d1, 1, -1), { rank: async (ids) => ids.map((id, i) => row(id, i + 1)) });
+    release();
+    await first;
+    expect(get(list).data!.map((h) => h.id)).toEqual(['c', 'a', 'b']);
+    off();
+  });
+});

@@ -86,6 +86,8 @@ export function moveTo<T>(list: T[], from: number, to: number): T[] {
   return out;
 }
 
+let rankSeq = 0;
+
 /** reorder applies a new order optimistically and rolls back if the save fails. */
 export async function reorder(
   list: Resource<HypothesisRow[]>,
@@ -94,12 +96,14 @@ export async function reorder(
   api: Pick<typeof productApi, 'rank'> = productApi,
 ): Promise<boolean> {
   if (before === after) return false;
+  const mine = ++rankSeq;
   list.set(after.map((h, i) => ({ ...h, rank: i + 1 })));
   try {
-    list.set(await api.rank(after.map((h) => h.id)));
+    const saved = await api.rank(after.map((h) => h.id));
+    if (mine === rankSeq) list.set(saved); // a later move owns the list now
     return true;
   } catch (e) {
-    list.set(before);
+    if (mine === rankSeq) list.set(before);
     toast(`The new order was not saved: ${(e as ApiError).message}`, 'error', 8000);
     return false;
   }
