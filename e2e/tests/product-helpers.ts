@@ -26,6 +26,7 @@ export interface World {
   rep: HubUser;
   pmURL: string;
   repURL: string;
+  pmDir: string; // the PM app's scratch dir (dialogs/ answers its save dialogs)
   procs: Proc[];
 }
 
@@ -131,7 +132,7 @@ export async function start(base: number): Promise<World> {
       startApp(join(dir, 'rep'), base + 2, 'rep', true),
     ]);
     procs.push(pmProc, repProc);
-    return { hubURL: hub.url, pm, rep, pmURL: `http://127.0.0.1:${base + 1}`, repURL: `http://127.0.0.1:${base + 2}`, procs };
+    return { hubURL: hub.url, pm, rep, pmURL: `http://127.0.0.1:${base + 1}`, repURL: `http://127.0.0.1:${base + 2}`, pmDir: join(dir, 'pm'), procs };
   } catch (e) {
     await stop(procs);
     throw e;

@@ -3,6 +3,8 @@
 // the PM's Insights screen shows it with its time to signal; the PM decides
 // and the rep sees that their evidence moved it.
 import { test, expect, type Browser, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { goCall, metric } from './helpers';
 import { start, stop, type World } from './product-helpers';
 
@@ -173,8 +175,15 @@ test('publish → sync → evidence → insights with time to signal → decisio
   const seconds = ((await goCall<any>(pm, 'Product', 'Insights', hyp.id)) as any).ok.hypotheses[0].time_to_signal.first_evidence.seconds;
   metric('publish_to_first_evidence_s', seconds, 's');
 
-  // The PM decides; the rep sees that their evidence moved it.
+  // The anonymised export, through the (stand-in) save dialog.
   await pm.goto(`/#/product/${hyp.id}`);
+  await pm.getByRole('button', { name: 'Export anonymised CSV' }).click();
+  await expect(pm.getByText(/Saved 1 anonymised rows/)).toBeVisible();
+  const csv = readFileSync(join(world.pmDir, 'dialogs', `evidence-${hyp.id}-anonymised.csv`), 'utf8');
+  expect(csv).toContain('Account-');
+  expect(csv).not.toContain(account.name);
+
+  // The PM decides; the rep sees that their evidence moved it.
   await pm.getByRole('button', { name: 'Decide…' }).click();
   await pm.screenshot({ path: 'test-results/product-priorities.png' });
   const decide = pm.getByRole('form', { name: 'Decide' });
