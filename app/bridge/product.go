@@ -346,15 +346,13 @@ func (p *Product) announce(id string, change func(*notebook.Hypothesis) error) (
 		}
 		return HypothesisDTO{}, notebook.Errorf(code, "The hub did not take “%s”: %s", h.Statement, r.Message)
 	}
-	now := p.d.now()
+	// Keep the hub's published_at. decided_at is left to the next pull: a
+	// device-clock stamp saved here would be pushed and win over the hub's
+	// own (the local save only pushes the fields that changed, with the
+	// same values the hub already has).
 	if r.PublishedAt != nil {
 		t := r.PublishedAt.UTC()
 		h.PublishedAt = &t
-	} else if h.PublishedAt == nil && h.Status != notebook.StatusDraft {
-		h.PublishedAt = &now
-	}
-	if (h.Status == notebook.StatusValidated || h.Status == notebook.StatusInvalidated) && h.DecidedAt == nil {
-		h.DecidedAt = &now // the hub's own stamp arrives with the next pull
 	}
 	if _, err := p.d.Store.Save(ctx, h); err != nil {
 		return HypothesisDTO{}, err
