@@ -4,6 +4,7 @@
 // and is stopped by pid in stop().
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
 const repo = resolve(process.cwd(), '..');
@@ -114,7 +115,28 @@ async function startApp(dir: string, port: number, author: string, demo: boolean
   }
 }
 
-/** start brings up the hub (users pm@ and rep@) and the two notebooks. */
+function isFree(port: number): Promise<boolean> {
+  return new Promise((ok) => {
+    const srv = createServer();
+    srv.once('error', () => ok(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => ok(true)));
+  });
+}
+
+/** freePort asks the OS for a free loopback port (the app's dev server needs a number). */
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+/** start brings up the hub (users pm@ and rep@) and the two notebooks, on
+ * ports base+1 and base+2 when free, else on ports the OS picks. */
 export async function start(base: number): Promise<World> {
   const dir = join(process.env.E2E_DIR ?? '/tmp', `product-${Date.now()}`);
   rmSync(dir, { recursive: true, force: true });
@@ -127,12 +149,14 @@ export async function start(base: number): Promise<World> {
   try {
     const hub = await startHub(bin, hubData);
     procs.push(hub.proc);
+    const pmPort = (await isFree(base + 1)) ? base + 1 : await freePort();
+    const repPort = (await isFree(base + 2)) ? base + 2 : await freePort();
     const [pmProc, repProc] = await Promise.all([
-      startApp(join(dir, 'pm'), base + 1, 'pm', false),
-      startApp(join(dir, 'rep'), base + 2, 'rep', true),
+      startApp(join(dir, 'pm'), pmPort, 'pm', false),
+      startApp(join(dir, 'rep'), repPort, 'rep', true),
     ]);
     procs.push(pmProc, repProc);
-    return { hubURL: hub.url, pm, rep, pmURL: `http://127.0.0.1:${base + 1}`, repURL: `http://127.0.0.1:${base + 2}`, pmDir: join(dir, 'pm'), procs };
+    return { hubURL: hub.url, pm, rep, pmURL: `http://127.0.0.1:${pmPort}`, repURL: `http://127.0.0.1:${repPort}`, pmDir: join(dir, 'pm'), procs };
   } catch (e) {
     await stop(procs);
     throw e;
