@@ -3,7 +3,7 @@
 export interface Shortcut {
   keys: string; // as shown in the overlay
   what: string;
-  where: 'Everywhere' | 'Call capture' | 'Lists' | 'Account brief' | 'Recruiting' | 'Inbox';
+  where: 'Everywhere' | 'Call capture' | 'Lists' | 'Account brief' | 'Recruiting' | 'Inbox' | 'Priorities (product)';
 }
 
 export const shortcuts: Shortcut[] = [
@@ -15,6 +15,8 @@ export const shortcuts: Shortcut[] = [
   { keys: 'g r', what: 'Go to recruiting', where: 'Everywhere' },
   { keys: 'g s', what: 'Go to settings', where: 'Everywhere' },
   { keys: 'g i', what: 'Go to the inbox', where: 'Everywhere' },
+  { keys: 'g p', what: 'Go to product priorities (product managers)', where: 'Everywhere' },
+  { keys: 'g t', what: 'Go to insights and time to signal (product managers)', where: 'Everywhere' },
   { keys: 'Esc', what: 'Close a panel; in the notes: leave them (then g h …)', where: 'Everywhere' },
   { keys: '/', what: 'Focus the filter', where: 'Lists' },
   { keys: '↑ ↓  Enter', what: 'Move and open', where: 'Lists' },
@@ -33,6 +35,10 @@ export const shortcuts: Shortcut[] = [
   { keys: 'Alt S', what: 'Suggest evidence from the notes (AI)', where: 'Call capture' },
   { keys: 'j k  Enter', what: 'Move between emails and open one', where: 'Inbox' },
   { keys: 'e', what: 'Keep the open email (or the selected words) as evidence', where: 'Inbox' },
+  { keys: 'n', what: 'New hypothesis', where: 'Priorities (product)' },
+  { keys: 'Alt ↑ / Alt ↓', what: 'Move the focused hypothesis up / down the ranking', where: 'Priorities (product)' },
+  { keys: '↑ ↓  Enter', what: 'Move between hypotheses; edit one', where: 'Priorities (product)' },
+  { keys: 'Ctrl Enter / Esc', what: 'Save / cancel the form', where: 'Priorities (product)' },
 ];
 
 /** isTyping reports whether a key event goes into a text field. */
@@ -60,6 +66,8 @@ export const goTargets: Record<string, string> = {
   r: '#/recruiting',
   s: '#/settings',
   i: '#/inbox',
+  p: '#/product',
+  t: '#/insights',
 };
 
 /** Sequence tracks "g then letter" within a second. */
