@@ -149,7 +149,11 @@ test('publish → sync → evidence → insights with time to signal → decisio
   await expect(question.getByRole('button', { name: /Supports/ })).toHaveAttribute('aria-pressed', 'true');
   await syncedUp(rep);
 
-  // The PM's Insights screen shows it, with its time to signal.
+  // The PM's Insights screen (g t) shows it, with its time to signal.
+  await pm.getByRole('heading', { name: 'Priorities' }).click();
+  await pm.keyboard.press('g');
+  await pm.keyboard.press('t');
+  await expect(pm).toHaveURL(/#\/insights$/);
   await pm.goto(`/#/insights/${hyp.id}`);
   const tts = pm.getByRole('region', { name: 'Time to signal' });
   await expect
