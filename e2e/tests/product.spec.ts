@@ -2,6 +2,11 @@
 // rep's notebook receives it on sync, the rep records evidence in a call,
 // the PM's Insights screen shows it with its time to signal; the PM decides
 // and the rep sees that their evidence moved it.
+//
+// Run: E2E_PORT=34135 xvfb-run -a npx playwright test tests/product.spec.ts (after `npm run build` in
+// frontend/ and `go build -tags dev -o build/bin/fieldnotes-dev .`). It starts its own fieldhub
+// (built into the scratch dir unless E2E_FIELDHUB_BIN is set) and two apps on E2E_PORT+1/+2;
+// E2E_APP_BIN and E2E_ASSET_DIR point at another app binary / built frontend.
 import { test, expect, type Browser, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -80,6 +85,12 @@ test('publish → sync → evidence → insights with time to signal → decisio
     await expect(form.getByLabel('Statement')).toBeFocused();
     await pm.keyboard.type(stmt);
     await form.getByLabel('Question 1', { exact: true }).fill(q);
+    if (stmt === STATEMENT) {
+      await form.getByRole('button', { name: 'Add a question' }).click();
+      await form.getByLabel('Question 2', { exact: true }).fill('What would you pay for it?');
+      await form.getByLabel('Answer kind for question 2').selectOption('wtp');
+      await pm.screenshot({ path: 'test-results/product-form.png' });
+    }
     await pm.keyboard.press('Control+Enter');
     await expect(pm.getByRole('heading', { level: 1, name: stmt })).toBeVisible();
   }
