@@ -23,8 +23,31 @@ func derive(env Envelope) derived {
 	return deriveRecord(rec)
 }
 
+// asPointer turns a record passed by value into a pointer to a copy, so the
+// type switches below see one shape whichever way a caller passed it.
+func asPointer(rec notebook.Record) notebook.Record {
+	switch r := rec.(type) {
+	case notebook.Hypothesis:
+		return &r
+	case notebook.Study:
+		return &r
+	case notebook.Account:
+		return &r
+	case notebook.Contact:
+		return &r
+	case notebook.Call:
+		return &r
+	case notebook.Evidence:
+		return &r
+	case notebook.Email:
+		return &r
+	}
+	return rec
+}
+
 // deriveRecord computes the keys of a decoded record (its id included).
 func deriveRecord(rec notebook.Record) derived {
+	rec = asPointer(rec)
 	d := derived{keys: map[string]bool{}, uniques: map[string]bool{}}
 	t, id := rec.RecordType(), rec.RecordID()
 	index := func(name, value string) {

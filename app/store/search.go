@@ -61,7 +61,7 @@ func termSet(texts ...string) map[string]bool {
 
 // searchText is what search finds a record by.
 func searchText(rec notebook.Record) []string {
-	switch r := rec.(type) {
+	switch r := asPointer(rec).(type) {
 	case *notebook.Account:
 		return append([]string{r.Name, r.Segment}, r.Domains...)
 	case *notebook.Contact:

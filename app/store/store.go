@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -71,6 +72,9 @@ func Open(opts Options) (*Store, error) {
 			return nil, notebook.Wrap(notebook.Internal, err, "cannot create the data directory %s: %v", opts.Dir, err)
 		}
 	}
+	if !opts.InMemory {
+		removeEmptyLogs(opts.Dir, opts.Logger)
+	}
 	db, err := badger.Open(bo)
 	if err != nil {
 		return nil, openError(opts.Dir, err)
@@ -81,6 +85,27 @@ func Open(opts Options) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// removeEmptyLogs deletes zero-length value-log and memtable files. Badger
+// creates such a file and then writes its header; killed in between, it
+// leaves an empty file that its next Open refuses ("Create a new file").
+// An empty file holds no write, so removing it loses nothing.
+func removeEmptyLogs(dir string, log *slog.Logger) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".vlog") && !strings.HasSuffix(name, ".mem") {
+			continue
+		}
+		if info, err := e.Info(); err == nil && info.Size() == 0 {
+			log.Warn("store: removing an empty log file left by a crash", "file", name)
+			_ = os.Remove(filepath.Join(dir, name))
+		}
+	}
 }
 
 func openError(dir string, err error) error {

@@ -412,3 +412,29 @@ func TestSearchKeepsEveryTypeInTheResults(t *testing.T) {
 		t.Fatalf("the account must not be crowded out by 300 notes: %d hits, account found %v", len(hits), found)
 	}
 }
+
+func TestOpenSurvivesEmptyLogFilesLeftByACrash(t *testing.T) {
+	dir := t.TempDir()
+	s := must(Open(Options{Dir: dir, Key: testKey}))
+	a, _ := seed(t, s)
+	s.Close()
+	for _, name := range []string{"000099.vlog", "00099.mem"} { // as kill -9 leaves them between create and header
+		noErr(t, os.WriteFile(filepath.Join(dir, name), nil, 0o600))
+	}
+	s = openDisk(t, dir)
+	var got notebook.Account
+	noErr(t, s.Get(ctx, a.ID, &got))
+}
+
+func TestSavingByValueIndexesLikeByPointer(t *testing.T) {
+	s := must(Open(Options{InMemory: true, Key: testKey}))
+	defer s.Close()
+	e := notebook.Evidence{ID: notebook.NewID(), HypothesisID: "h1", AccountID: "a1", Signal: notebook.SignalSupports, Quote: "by value"}
+	must(s.Save(ctx, e))
+	if got := must(List[notebook.Evidence](ctx, s, Query{AccountID: "a1"})); len(got) != 1 {
+		t.Fatalf("a record saved by value must be indexed: %d", len(got))
+	}
+	if hits := must(s.Search(ctx, "value", 5)); len(hits) != 1 {
+		t.Fatalf("and searchable: %d", len(hits))
+	}
+}
