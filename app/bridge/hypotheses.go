@@ -18,7 +18,11 @@ func NewHypotheses(d *Deps) *Hypotheses { return &Hypotheses{d} }
 // list should show at once.
 func (h *Hypotheses) List() (rows []HypothesisRow, err error) {
 	defer guard(h.d.Log, "Hypotheses.List", &err)
-	return hypothesisRows(context.Background(), h.d, false, 0, false)
+	rows, err = hypothesisRows(context.Background(), h.d, false, 0, false)
+	// A product manager's draft syncs through the org scope to every
+	// notebook; until it is published only its owner lists it here (the
+	// Product area lists every draft for product managers).
+	return filter(rows, func(r HypothesisRow) bool { return r.Status != string(notebook.StatusDraft) || r.Owner == "" || r.Owner == h.d.Author }), err
 }
 
 // Tallies counts the evidence of each hypothesis, each account once.
