@@ -307,3 +307,30 @@ func TestStudiesAreAuthoredInTheNotebook(t *testing.T) {
 		t.Fatalf("Studies() = %+v, %v", all, err)
 	}
 }
+
+func TestOtherPeoplesDraftsStayOutOfTheFieldList(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	theirs := notebook.Hypothesis{ID: notebook.NewID(), Statement: "A PM's draft", Status: notebook.StatusDraft, Owner: "pm"}
+	mine := notebook.Hypothesis{ID: notebook.NewID(), Statement: "My draft", Status: notebook.StatusDraft, Owner: w.d.Author}
+	for _, r := range []notebook.Record{&theirs, &mine} {
+		if _, err := w.d.Store.Save(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := NewHypotheses(w.d).List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		seen[r.ID] = true
+	}
+	if seen[theirs.ID] || !seen[mine.ID] || !seen[w.hyp.ID] {
+		t.Fatalf("list = %+v", rows)
+	}
+	all, err := NewProduct(w.d).ListHypotheses()
+	if err != nil || len(all) != len(rows)+1 {
+		t.Fatalf("product list has %d, field list %d: %v", len(all), len(rows), err)
+	}
+}
