@@ -217,6 +217,7 @@ test('publish → sync → evidence → insights with time to signal → decisio
     .toContain(hyp.id);
   await rep.goto(`/#/hypotheses/${hyp.id}`);
   await expect(rep.getByRole('region', { name: 'Your evidence moved this' })).toContainText('validated');
+  await rep.screenshot({ path: 'test-results/product-rep-outcome.png' });
 
   await pm.context().close();
   await rep.context().close();
