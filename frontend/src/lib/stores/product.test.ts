@@ -102,3 +102,14 @@ describe('reorder races', () => {
     off();
   });
 });
+
+describe('product routes', () => {
+  it('parses and builds #/product and #/insights', async () => {
+    const { parseRoute, href } = await import('../router');
+    expect(parseRoute('#/product')).toEqual({ name: 'product', id: undefined });
+    expect(parseRoute('#/product/new')).toEqual({ name: 'product', id: 'new' });
+    expect(parseRoute('#/insights/h%201')).toEqual({ name: 'insights', id: 'h 1' });
+    expect(href({ name: 'insights', id: 'h 1' })).toBe('#/insights/h%201');
+    expect(href({ name: 'product' })).toBe('#/product');
+  });
+});
