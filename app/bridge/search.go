@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"context"
+	"net/url"
 	"strings"
 
 	"fieldnotes/app/notebook"
@@ -35,7 +36,8 @@ func (s *Search) Query(q string, limit int) (hits []SearchHit, err error) {
 	return hits, nil
 }
 
-// route is the screen a hit opens: evidence opens its call, a contact its account.
+// route is the screen a hit opens: evidence opens its call, a contact its
+// account, an email the reader.
 func (s *Search) route(ctx context.Context, h Hit) string {
 	switch h.Type {
 	case notebook.TypeAccount:
@@ -60,10 +62,7 @@ func (s *Search) route(ctx context.Context, h Hit) string {
 			return "#/hypotheses/" + e.HypothesisID
 		}
 	case notebook.TypeEmail:
-		var m notebook.Email
-		if s.d.Store.Get(ctx, h.ID, &m) == nil && m.AccountID != "" {
-			return "#/accounts/" + m.AccountID
-		}
+		return "#/inbox/" + url.PathEscape(h.ID) // the reader, beside the inbox
 	}
 	return "#/home"
 }

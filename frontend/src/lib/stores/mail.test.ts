@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { get } from 'svelte/store';
 import type { RecordChange } from '../api';
 import type { MailApi, MailGroup, MailStatus } from '../api/mail';
-import { canOpen, flatten, inboxStore, mailStatus, problemWords, progressFraction, progressText, unreadTotal } from './mail';
+import { canOpen, flatten, inboxStore, mailStatus, problemWords, progressFraction, progressText, statusLine, unreadTotal } from './mail';
 
 const base: MailStatus = { state: 'idle', message: '', error_code: '', folder: '', stage: '', done: 0, total: 0, last_sync_at: '', last: { folders: 0, scanned: 0, relevant: 0, fetched: 0, skipped: 0, expunged: 0, flag_changes: 0 } };
 
@@ -19,6 +19,11 @@ describe('mail progress', () => {
     expect(progressText({ ...base, state: 'error', message: 'The server refused the password.' })).toBe('The server refused the password.');
     expect(progressText({ ...base, state: 'not_configured' })).toBe('Mail is not set up yet.');
     expect(progressText(null)).toBe('');
+  });
+  it('adds when the last pull ended', () => {
+    const now = new Date('2026-11-22T12:00:00');
+    expect(statusLine({ ...base, state: 'idle', message: 'Up to date.', last_sync_at: '2026-11-22T11:58:00' }, now)).toMatch(/^Up to date · last today \d\d:\d\d$/);
+    expect(statusLine({ ...base, state: 'syncing', stage: 'fetching', folder: 'INBOX', done: 1, total: 2, last_sync_at: '2026-11-22T11:58:00' }, now)).toBe('Fetching INBOX: 1 of 2');
   });
   it('names each connection problem distinctly', () => {
     const words = ['unreachable', 'tls', 'auth', 'protocol'].map(problemWords);
@@ -85,5 +90,21 @@ describe('inbox', () => {
     emit({ ...base, state: 'syncing', folder: 'Sent', done: 1, total: 3 });
     expect(get(s)?.folder).toBe('Sent');
     off();
+  });
+
+  it('asks Status again when a pull looks busy but has gone quiet', async () => {
+    vi.useFakeTimers();
+    let emit: (d: unknown) => void = () => {};
+    const status = vi.fn(async () => ({ ...base, state: 'idle' }));
+    const s = mailStatus({ status } as unknown as MailApi, (_n, fn) => ((emit = fn), () => {}), 1000);
+    const off = s.subscribe(() => {});
+    await vi.advanceTimersByTimeAsync(0);
+    emit({ ...base, state: 'syncing', stage: 'done', folder: 'INBOX' });
+    expect(get(s)?.state).toBe('syncing');
+    await vi.advanceTimersByTimeAsync(1100);
+    expect(get(s)?.state).toBe('idle');
+    expect(status).toHaveBeenCalledTimes(2);
+    off();
+    vi.useRealTimers();
   });
 });

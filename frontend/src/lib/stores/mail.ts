@@ -5,6 +5,7 @@ import { readable, type Readable } from 'svelte/store';
 import { api, onEvent, onRecordsChanged, type AccountBrief, type Hypothesis, type RecordChange } from '../api';
 import { mailApi, type EmailEvidenceInput, type MailApi, type MailGroup, type MailSettingsInput, type MailStatus } from '../api/mail';
 import { resource } from './resource';
+import { when } from '../format';
 
 export type { EmailRow, EmailView, MailAttachment, MailFolder, MailGroup, MailSettings, MailSettingsInput, MailStatus, MailTestResult } from '../api/mail';
 
@@ -30,14 +31,24 @@ export const accountMailStore = (accountId: string, api: MailApi = mailApi, subs
 
 export const mailSettingsStore = (api: MailApi = mailApi) => resource(() => api.settings(), { subscribe: () => () => {} });
 
-/** mailStatus follows the pull: the first answer of Status, then every `mail:progress`. */
-export function mailStatus(api: MailApi = mailApi, on: typeof onEvent = onEvent): Readable<MailStatus | null> {
+/** mailStatus follows the pull: the first answer of Status, then every
+ * `mail:progress`. Progress is throttled on the Go side, so while a pull
+ * looks busy and no event came for a while, Status is asked again. */
+export function mailStatus(api: MailApi = mailApi, on: typeof onEvent = onEvent, quietMs = 1500): Readable<MailStatus | null> {
   return readable<MailStatus | null>(null, (set) => {
     let live = true;
-    api.status().then((s) => live && set(s), () => {});
-    const off = on('mail:progress', (s) => set(s as MailStatus));
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const settle = (s: MailStatus) => {
+      if (!live) return;
+      set(s);
+      if (timer) clearTimeout(timer);
+      timer = s.state === 'syncing' ? setTimeout(() => void api.status().then(settle, () => {}), quietMs) : null;
+    };
+    api.status().then(settle, () => {});
+    const off = on('mail:progress', (s) => settle(s as MailStatus));
     return () => {
       live = false;
+      if (timer) clearTimeout(timer);
       off();
     };
   });
@@ -62,6 +73,12 @@ export function progressText(s: MailStatus | null): string {
     default:
       return s.message || (s.last_sync_at ? 'Up to date' : 'Not synced yet');
   }
+}
+
+/** statusLine is progressText plus when the last pull ended, for one line of UI. */
+export function statusLine(s: MailStatus | null, now = new Date()): string {
+  const text = progressText(s).replace(/\.$/, '');
+  return s && s.last_sync_at && s.state !== 'syncing' ? `${text} · last ${when(s.last_sync_at, now)}` : text;
 }
 
 /** progressFraction is 0..1 for a progress bar, or null when unknown. */

@@ -1,0 +1,157 @@
+import { test, expect, type Page } from '@playwright/test';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { goCall, open } from './helpers';
+
+// The Inbox against a real IMAP server: go-imap's in-memory server on
+// 127.0.0.1 (e2e/imapfixture, its own Go module), seeded with mail from a
+// demo account's domain, a subdomain, a helpdesk relay that names the
+// contact only in its display name (not relevant) and a reply in Sent.
+const fixtureDir = fileURLToPath(new URL('../imapfixture', import.meta.url));
+const fixtureBin = join(process.env.E2E_DIR ?? tmpdir(), 'imapfixture');
+
+interface Fixture {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  proc: ChildProcess;
+}
+
+test.beforeAll(() => {
+  const r = spawnSync('go', ['build', '-o', fixtureBin, '.'], {
+    cwd: fixtureDir,
+    env: { ...process.env, GOFLAGS: '-mod=mod', GOPROXY: 'off' },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (r.status !== 0) throw new Error(`building the IMAP fixture failed: ${r.stderr}`);
+});
+
+async function startIMAP(domain: string, contact: string): Promise<Fixture> {
+  const proc = spawn(fixtureBin, ['-domain', domain, '-contact', contact], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const line: string = await new Promise((resolve, reject) => {
+    createInterface({ input: proc.stdout! }).once('line', resolve);
+    proc.once('exit', (code) => reject(new Error(`imapfixture exited ${code}`)));
+  });
+  const j = JSON.parse(line);
+  const [host, port] = j.addr.split(':');
+  return { host, port: Number(port), user: j.user, password: j.password, proc };
+}
+
+/** anAccountWithAContact picks a demo account that has a contact with an address. */
+async function anAccountWithAContact(page: Page) {
+  const rows = (await goCall<any[]>(page, 'Accounts', 'List', '')) as { ok: any[] };
+  for (const a of rows.ok) {
+    const b = (await goCall<any>(page, 'Accounts', 'Brief', a.id)) as { ok: any };
+    const c = b.ok.contacts.find((x: any) => x.email);
+    if (c && a.domains.length && b.ok.hypotheses.length) return { account: a, contact: c };
+  }
+  throw new Error('demo data has no account with a contact');
+}
+
+test('the Inbox shows relevant mail from a real IMAP server, safely', async ({ page }) => {
+  test.setTimeout(90_000);
+  await open(page, '#/home');
+  const { account, contact } = await anAccountWithAContact(page);
+  const imap = await startIMAP(account.domains[0], contact.email);
+  try {
+    // Settings → Mail: a wrong password is named as such, then the right one works.
+    await open(page, '#/settings');
+    const form = page.getByRole('form', { name: 'Mail account' });
+    await form.getByLabel('IMAP server').fill(imap.host);
+    await form.getByLabel('Security').selectOption('none');
+    await form.getByLabel('Port').fill(String(imap.port));
+    await form.getByLabel('User name').fill(imap.user);
+    await form.getByLabel('Password or app password').fill('wrong');
+    await form.getByRole('button', { name: 'Test connection' }).click();
+    await expect(page.getByTestId('mail-test')).toContainText(/refused the user name or password/i, { timeout: 15_000 });
+    await form.getByLabel('Password or app password').fill(imap.password);
+    await form.getByRole('button', { name: 'Test connection' }).click();
+    await expect(page.getByTestId('mail-test')).toContainText('Connected', { timeout: 15_000 });
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(form.getByLabel('Password or app password')).toHaveValue(''); // write-only
+    await expect(form.getByLabel('Password or app password')).toHaveAttribute('placeholder', /Saved/);
+    // Saving starts a pull; it ends up to date (progress in words meanwhile), and Sync now pulls again.
+    await expect(page.getByTestId('mail-sync-state')).toContainText(/Up to date/, { timeout: 20_000 });
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await expect(page.getByTestId('mail-sync-state')).toContainText(/^Up to date · last today/, { timeout: 20_000 });
+
+    // g i: the Inbox, grouped by account, unread first time.
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).click();
+    await page.keyboard.press('g');
+    await page.keyboard.press('i');
+    await expect(page).toHaveURL(/#\/inbox$/);
+    const group = page.getByRole('region', { name: new RegExp(`^${account.name}, \\d+ unread`) });
+    await expect(group.getByRole('link', { name: /Month-end close pain/ }).first()).toBeVisible({ timeout: 15_000 });
+    await expect(group.getByRole('link', { name: /Invoice approvals/ })).toBeVisible(); // a subdomain of the account
+    await expect(page.getByRole('link', { name: /Your newsletter/ })).toHaveCount(0); // relay: display name only
+    const first = group.getByRole('link', { name: /Dana Customer|Month-end close pain/ }).filter({ hasText: 'Month-end close pain' }).filter({ hasNot: page.getByText('Re:') }).first();
+    await expect(first.getByLabel('Unread')).toBeVisible();
+
+    // The reader: sanitised HTML in a sandbox without scripts; no remote content.
+    const remote: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith('http://127.0.0.1') && !/^(data|about|blob|cid):/.test(r.url())) remote.push(r.url());
+    });
+    await first.click();
+    await expect(page.getByRole('heading', { name: 'Month-end close pain', level: 2 })).toBeVisible();
+    const iframe = page.locator('iframe[title^="Email body"]');
+    await expect(iframe).toHaveAttribute('sandbox', 'allow-same-origin');
+    const body = page.frameLocator('iframe[title^="Email body"]');
+    await expect(body.getByText(/nine days/)).toBeVisible();
+    expect(await body.locator('script, img[src^="http"]').count()).toBe(0);
+    await expect(page.getByRole('region', { name: 'Attachments' })).toContainText('close-report.pdf');
+    await expect(first.getByLabel('Unread')).toHaveCount(0); // reading marks it read
+
+    // A link in the email goes to Mail.OpenLink (stubbed here: no browser, no traffic), never navigates.
+    await page.evaluate(() => {
+      (window as any).__opened = [];
+      (window as any).go.bridge.Mail.OpenLink = async (u: string) => void (window as any).__opened.push(u);
+    });
+    const before = page.url();
+    await body.getByRole('link', { name: 'Our roadmap' }).click();
+    await expect.poll(() => page.evaluate(() => (window as any).__opened)).toEqual([`https://${account.domains[0]}/roadmap`]);
+    expect(page.url()).toBe(before);
+
+    // Select words in the email, press e: they become the quote of new evidence.
+    await body.locator('p').first().evaluate((p) => {
+      const doc = p.ownerDocument;
+      const text = p.firstChild!; // "Our month-end close takes "
+      const range = doc.createRange();
+      range.setStart(text, 4);
+      range.setEnd(text, text.textContent!.length - 1);
+      doc.getSelection()!.removeAllRanges();
+      doc.getSelection()!.addRange(range);
+    });
+    await page.getByRole('heading', { name: 'Month-end close pain', level: 2 }).click({ position: { x: 1, y: 1 } }).catch(() => {});
+    await page.keyboard.press('e');
+    const ev = page.getByRole('form', { name: 'Keep as evidence' });
+    await expect(ev).toBeVisible();
+    await ev.getByLabel('Signal').selectOption('supports');
+    const quote = await ev.getByLabel('Quote').inputValue();
+    expect(['month-end close takes', 'Our month-end close takes nine days because of manual matching.']).toContain(quote);
+    await ev.getByRole('button', { name: 'Save as evidence' }).click();
+    await expect(ev).toHaveCount(0);
+    await expect(page.getByText('Shared as evidence')).toBeVisible();
+
+    // Search finds emails and opens them in the reader.
+    const hits = (await goCall<any[]>(page, 'Search', 'Query', 'approvals', 20)) as { ok: any[] };
+    const hit = hits.ok.find((h) => h.type === 'email');
+    expect(hit?.route).toMatch(/^#\/inbox\//);
+
+    // Not relevant: hidden for good.
+    await group.getByRole('link', { name: /Invoice approvals/ }).click();
+    await page.getByRole('button', { name: 'Not relevant…' }).click();
+    await page.getByRole('button', { name: 'Yes, not relevant' }).click();
+    await expect(page).toHaveURL(/#\/inbox$/);
+    await expect(page.getByRole('link', { name: /Invoice approvals/ })).toHaveCount(0);
+    expect(remote, 'remote requests').toEqual([]);
+  } finally {
+    imap.proc.stdin?.end();
+    imap.proc.kill();
+  }
+});
