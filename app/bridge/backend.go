@@ -37,9 +37,9 @@ type Saved struct {
 
 // Query narrows a List; empty fields mean "any".
 type Query struct {
-	AccountID, HypothesisID, CallID, ContactID string
-	Newest                                     bool
-	Limit                                      int
+	AccountID, HypothesisID, CallID, ContactID, StudyID string
+	Newest                                              bool
+	Limit                                               int
 }
 
 // Hit is one full-text search result.

@@ -25,10 +25,6 @@ func (r *Recruiting) Studies() (views []StudyView, err error) {
 	if err != nil {
 		return nil, err
 	}
-	contacts, err := r.contacts(ctx)
-	if err != nil {
-		return nil, err
-	}
 	order := map[notebook.StudyStatus]int{notebook.StudyOpen: 0, notebook.StudyDraft: 1, notebook.StudyClosed: 2}
 	sort.SliceStable(studies, func(i, j int) bool {
 		if order[studies[i].Status] != order[studies[j].Status] {
@@ -39,6 +35,10 @@ func (r *Recruiting) Studies() (views []StudyView, err error) {
 	views = make([]StudyView, 0, len(studies))
 	for _, s := range studies {
 		v := StudyView{Study: studyDTO(s), Candidates: []ContactDTO{}, Counts: map[string]int{}}
+		contacts, err := r.contacts(ctx, s.ID) // the study index: not every contact
+		if err != nil {
+			return nil, err
+		}
 		for _, c := range contacts {
 			if c.StudyID == s.ID && c.RecruitStatus != "" {
 				v.Candidates = append(v.Candidates, c)
@@ -61,7 +61,7 @@ func (r *Recruiting) Contacts(filter string) (out []ContactDTO, err error) {
 	if out, err = r.searchContacts(ctx, f); err != nil || len(out) > 0 {
 		return out, err
 	}
-	all, err := r.contacts(ctx)
+	all, err := r.contacts(ctx, "")
 	if err != nil {
 		return nil, err
 	}
@@ -103,8 +103,9 @@ func (r *Recruiting) searchContacts(ctx context.Context, f string) ([]ContactDTO
 	return out, nil
 }
 
-func (r *Recruiting) contacts(ctx context.Context) ([]ContactDTO, error) {
-	cs, err := listOf[notebook.Contact](ctx, r.d.Store, notebook.TypeContact, Query{})
+// contacts lists the contacts recruited for a study ("" for every contact).
+func (r *Recruiting) contacts(ctx context.Context, studyID string) ([]ContactDTO, error) {
+	cs, err := listOf[notebook.Contact](ctx, r.d.Store, notebook.TypeContact, Query{StudyID: studyID})
 	if err != nil {
 		return nil, err
 	}

@@ -18,7 +18,7 @@ func (b storeBackend) Save(ctx context.Context, rec notebook.Record) (Saved, err
 }
 
 func (b storeBackend) List(ctx context.Context, t notebook.Type, q Query) ([]notebook.Record, error) {
-	sq := store.Query{AccountID: q.AccountID, HypothesisID: q.HypothesisID, CallID: q.CallID, ContactID: q.ContactID, Newest: q.Newest, Limit: q.Limit}
+	sq := store.Query{AccountID: q.AccountID, HypothesisID: q.HypothesisID, CallID: q.CallID, ContactID: q.ContactID, StudyID: q.StudyID, Newest: q.Newest, Limit: q.Limit}
 	switch t {
 	case notebook.TypeHypothesis:
 		return records(store.List[notebook.Hypothesis](ctx, b.Store, sq))

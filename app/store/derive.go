@@ -72,6 +72,7 @@ func deriveRecord(rec notebook.Record) derived {
 		}
 	case *notebook.Contact:
 		index("account", r.AccountID)
+		index("study", r.StudyID)
 		unique("email", r.Email)
 	case *notebook.Call:
 		index("account", r.AccountID)

@@ -16,8 +16,9 @@ type Query struct {
 	HypothesisID string
 	CallID       string
 	ContactID    string
-	Newest       bool // newest first (ids are time-ordered UUIDv7; calls, evidence and email use their own time)
-	Limit        int  // 0: no limit
+	StudyID      string // contacts recruited for a study
+	Newest       bool   // newest first (ids are time-ordered UUIDv7; calls, evidence and email use their own time)
+	Limit        int    // 0: no limit
 }
 
 // List returns the live records of type T matching q.
@@ -59,6 +60,8 @@ func scanIDs(txn *badger.Txn, t notebook.Type, q Query, fn func(id string) (bool
 		prefix = indexPrefix("call", q.CallID, t)
 	case q.ContactID != "":
 		prefix = indexPrefix("contact", q.ContactID, t)
+	case q.StudyID != "":
+		prefix = indexPrefix("study", q.StudyID, t)
 	case q.Newest && (t == notebook.TypeCall || t == notebook.TypeEvidence || t == notebook.TypeEmail):
 		prefix = []byte("i/time/" + string(t) + "/")
 	default:

@@ -185,7 +185,7 @@ var typeBonus = map[notebook.Type]float64{notebook.TypeAccount: 1, notebook.Type
 
 // titleOf is how a record is named in lists and search results.
 func titleOf(rec notebook.Record) string {
-	switch r := rec.(type) {
+	switch r := asPointer(rec).(type) {
 	case *notebook.Account:
 		return r.Name
 	case *notebook.Contact:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -240,6 +241,31 @@ func (b badgerLogger) Debugf(string, ...any) {}
 // data from a newer app is refused rather than misread.
 var migrations = []func(txn *badger.Txn) error{
 	func(*badger.Txn) error { return nil }, // v1: the initial layout
+	reindexContacts,                        // v2: contacts indexed by study
+}
+
+// reindexContacts writes the index entries contacts imply now (v2 added
+// i/study/…); entries already there are simply written again.
+func reindexContacts(txn *badger.Txn) error {
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix = recordPrefix(notebook.TypeContact)
+	it := txn.NewIterator(opts)
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		var env Envelope
+		if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &env) }); err != nil {
+			return err
+		}
+		if env.Deleted {
+			continue
+		}
+		for k := range derive(env).keys {
+			if err := txn.Set([]byte(k), nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // SchemaVersion is the layout this code writes.

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dgraph-io/badger/v4"
+
 	"fieldnotes/app/notebook"
 )
 
@@ -436,5 +438,29 @@ func TestSavingByValueIndexesLikeByPointer(t *testing.T) {
 	}
 	if hits := must(s.Search(ctx, "value", 5)); len(hits) != 1 {
 		t.Fatalf("and searchable: %d", len(hits))
+	}
+}
+
+func TestMigrationBackfillsTheStudyIndex(t *testing.T) {
+	dir := t.TempDir()
+	s := must(Open(Options{Dir: dir, Key: testKey}))
+	c := notebook.Contact{ID: notebook.NewID(), Email: "ana@globex.com", StudyID: "s1", RecruitStatus: notebook.RecruitNominated}
+	must(s.Save(ctx, &c))
+	// make it look like a v1 notebook: no study index, schema 1
+	noErr(t, s.db.Update(func(txn *badger.Txn) error {
+		if err := txn.Delete(indexKey("study", "s1", notebook.TypeContact, c.ID)); err != nil {
+			return err
+		}
+		return setUint(txn, keySchema, 1)
+	}))
+	s.Close()
+	s = openDisk(t, dir)
+	if got := must(List[notebook.Contact](ctx, s, Query{StudyID: "s1"})); len(got) != 1 {
+		t.Fatalf("v2 migration must index contacts by study: %d", len(got))
+	}
+	noErr(t, s.db.Update(func(txn *badger.Txn) error { return setUint(txn, keySchema, 99) }))
+	s.Close()
+	if _, err := Open(Options{Dir: dir, Key: testKey}); !notebook.IsCode(err, notebook.Conflict) || !strings.Contains(err.Error(), "newer Fieldnotes") {
+		t.Fatalf("data from a newer app must be refused in words: %v", err)
 	}
 }
