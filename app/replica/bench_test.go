@@ -160,23 +160,26 @@ func BenchmarkEditToVisible(b *testing.B) {
 		if _, err := a.Save(ctx, acc); err != nil {
 			b.Fatal(err)
 		}
-		waitChange(b, changes, acc.ID)
+		if !waitChange(changes, acc.ID) {
+			var x notebook.Account
+			b.Fatalf("edit %d never arrived: A %+v B %+v; B has it: %v", i, engs[0].Status(), engs[1].Status(), bb.Get(ctx, acc.ID, &x) == nil)
+		}
 		lat = append(lat, time.Since(start))
 	}
 	b.StopTimer()
 	reportPercentiles(b, lat)
 }
 
-func waitChange(b *testing.B, changes <-chan store.Change, id string) {
+func waitChange(changes <-chan store.Change, id string) bool {
 	timeout := time.After(10 * time.Second)
 	for {
 		select {
 		case c := <-changes:
 			if c.ID == id && c.Origin == "sync" {
-				return
+				return true
 			}
 		case <-timeout:
-			b.Fatal("edit never arrived")
+			return false
 		}
 	}
 }

@@ -272,3 +272,31 @@ func TestLosingEditPulledBeforePush(t *testing.T) {
 		t.Fatalf("laptop shows %q, the hub has the tablet's name", got.Name)
 	}
 }
+
+// TestPulledChangesArePublished: what a pull brings reaches the store's
+// subscribers (the UI refreshes from them) with origin "sync".
+func TestPulledChangesArePublished(t *testing.T) {
+	ctx := testCtx(t)
+	h := synctest.StartHub(t, synctest.HubOptions{})
+	u := h.AddUser(t, hubdb.RoleField)
+	a, b := openDevice(t, "laptop", u, h.URL), openDevice(t, "tablet", u, h.URL)
+	changes, stop := b.st.Subscribe()
+	defer stop()
+	acc := notebook.Account{ID: notebook.NewID(), Name: "Published"}
+	if _, err := a.st.Save(ctx, acc); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []*device{a, b} {
+		if _, err := d.eng.SyncOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	select {
+	case c := <-changes:
+		if c.ID != acc.ID || c.Origin != "sync" {
+			t.Fatalf("%+v", c)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no change published for a pulled record")
+	}
+}

@@ -71,6 +71,7 @@ func (s *Store) ApplyPulled(ctx context.Context, page []Envelope, cursor string,
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	var changes []Change
+	empty := len(page) == 0
 	for len(page) > 0 {
 		n, err := s.applyPart(page, cursor, lastMutationID, &changes)
 		if err != nil {
@@ -78,7 +79,7 @@ func (s *Store) ApplyPulled(ctx context.Context, page []Envelope, cursor string,
 		}
 		page = page[n:]
 	}
-	if len(page) == 0 { // an empty page still moves the cursor and acks
+	if empty { // an empty page still moves the cursor and acks
 		err := s.update(func(w *writer) (err error) {
 			changes, err = w.finishPull(cursor, lastMutationID, nil)
 			return err
