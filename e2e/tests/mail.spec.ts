@@ -143,12 +143,24 @@ test('the Inbox shows relevant mail from a real IMAP server, safely', async ({ p
     const hit = hits.ok.find((h) => h.type === 'email');
     expect(hit?.route).toMatch(/^#\/inbox\//);
 
+    // Usable at 1024×700, light and dark (screenshots for the report).
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await page.screenshot({ path: 'test-results/inbox-1024-light.png' });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: 'test-results/inbox-1024-dark.png' });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 800 });
+
     // Not relevant: hidden for good.
     await group.getByRole('link', { name: /Invoice approvals/ }).click();
     await page.getByRole('button', { name: 'Not relevant…' }).click();
     await page.getByRole('button', { name: 'Yes, not relevant' }).click();
     await expect(page).toHaveURL(/#\/inbox$/);
     await expect(page.getByRole('link', { name: /Invoice approvals/ })).toHaveCount(0);
+
+    // The account's brief lists its email.
+    await open(page, `#/accounts/${account.id}`);
+    await expect(page.getByRole('region', { name: 'Email' }).getByRole('link', { name: /Month-end close pain/ }).first()).toBeVisible();
     expect(remote, 'remote requests').toEqual([]);
   } finally {
     imap.proc.stdin?.end();
