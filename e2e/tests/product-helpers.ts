@@ -31,7 +31,7 @@ export interface World {
   procs: Proc[];
 }
 
-function fieldhubBin(dir: string): string {
+export function fieldhubBin(dir: string): string {
   if (process.env.E2E_FIELDHUB_BIN) return process.env.E2E_FIELDHUB_BIN;
   const out = join(dir, 'fieldhub');
   if (!existsSync(out)) {
@@ -41,7 +41,7 @@ function fieldhubBin(dir: string): string {
   return out;
 }
 
-function addUser(bin: string, data: string, email: string, role: string): HubUser {
+export function addUser(bin: string, data: string, email: string, role: string): HubUser {
   const r = spawnSync(bin, ['user', 'add', '--data', data, '--email', email, '--role', role], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`fieldhub user add: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as HubUser;
@@ -59,7 +59,7 @@ function track(child: ChildProcess): Proc {
 }
 
 /** startHub starts `fieldhub serve` on 127.0.0.1:0 and reads the address from its first log line. */
-async function startHub(bin: string, data: string): Promise<{ url: string; proc: Proc }> {
+export async function startHub(bin: string, data: string): Promise<{ url: string; proc: Proc }> {
   const child = spawn(bin, ['serve', '--data', data, '--addr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const proc = track(child);
   const url = await new Promise<string>((ok, fail) => {
@@ -85,7 +85,7 @@ async function startHub(bin: string, data: string): Promise<{ url: string; proc:
 }
 
 /** startApp runs the -tags dev app on port with its own data dir; seeded with demo data when demo. */
-async function startApp(dir: string, port: number, author: string, demo: boolean): Promise<Proc> {
+export async function startApp(dir: string, port: number, author: string, demo: boolean): Promise<Proc> {
   const bin = resolve(process.env.E2E_APP_BIN ?? join(repo, 'build/bin/fieldnotes-dev'));
   const assets = resolve(process.env.E2E_ASSET_DIR ?? join(repo, 'frontend/dist'));
   mkdirSync(join(dir, 'dialogs'), { recursive: true });
@@ -124,7 +124,7 @@ function isFree(port: number): Promise<boolean> {
 }
 
 /** freePort asks the OS for a free loopback port (the app's dev server needs a number). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const srv = createServer();
     srv.once('error', fail);
