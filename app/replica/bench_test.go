@@ -136,16 +136,21 @@ func BenchmarkEditToVisible(b *testing.B) {
 	h := synctest.StartHub(b, synctest.HubOptions{})
 	u := h.AddUser(b, hubdb.RoleField)
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	a, bb := benchStore(b, false, u.ID), benchStore(b, false, u.ID)
-	defer a.Close()
-	defer bb.Close()
 	var engs []*syncclient.Engine
+	var wg sync.WaitGroup
+	defer func() { // stop the engines before closing their stores
+		cancel()
+		wg.Wait()
+		a.Close()
+		bb.Close()
+	}()
 	for _, st := range []*store.Store{a, bb} {
 		eng, _ := syncclient.New(syncclient.Config{Replica: New(st), HubURL: h.URL, Token: u.Token, Logger: quiet})
 		engs = append(engs, eng)
-		go eng.Serve(ctx)
-		go WakeOnEdits(ctx, st, eng)
+		wg.Add(2)
+		go func() { defer wg.Done(); eng.Serve(ctx) }()
+		go func() { defer wg.Done(); WakeOnEdits(ctx, st, eng) }()
 	}
 	for engs[0].Status().Phase != syncclient.PhaseWaiting || engs[1].Status().Phase != syncclient.PhaseWaiting {
 		time.Sleep(time.Millisecond)

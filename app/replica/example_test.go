@@ -28,9 +28,10 @@ func Example() {
 		return
 	}
 	runCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	go func() { _ = eng.Serve(runCtx) }()   // one owner: push, pull, long-poll, back off
-	go replica.WakeOnEdits(runCtx, st, eng) // a local edit leaves at once
+	served := make(chan struct{})
+	defer func() { stop(); <-served }()                  // stop the engine before the store closes
+	go func() { _ = eng.Serve(runCtx); close(served) }() // one owner: push, pull, long-poll, back off
+	go replica.WakeOnEdits(runCtx, st, eng)              // a local edit leaves at once
 	// Settings screen, "Save": store the address and token, wake the engine.
 	_ = settings.Apply(ctx, eng, "https://hub.example.com", "fh_…")
 	// "Sync now" button: eng.ScheduleSync(); badge: eng.Status().

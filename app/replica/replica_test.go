@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -182,15 +183,17 @@ func TestWakeOnEditsPushesAtOnce(t *testing.T) {
 	a := openDevice(t, "laptop", u, h.URL)
 	b := openDevice(t, "tablet", u, h.URL)
 	runCtx, stop := context.WithCancel(ctx)
-	defer stop()
+	var wg sync.WaitGroup
+	defer func() { stop(); wg.Wait() }() // engines end before the stores close (t.Cleanup)
 	for _, d := range []*device{a, b} {
 		eng, err := syncclient.New(syncclient.Config{Replica: New(d.st), HubURL: h.URL, Token: u.Token, Logger: quiet, LongPoll: 25 * time.Second})
 		if err != nil {
 			t.Fatal(err)
 		}
 		d.eng = eng
-		go eng.Serve(runCtx)
-		go WakeOnEdits(runCtx, d.st, eng)
+		wg.Add(2)
+		go func() { defer wg.Done(); eng.Serve(runCtx) }()
+		go func() { defer wg.Done(); WakeOnEdits(runCtx, d.st, eng) }()
 	}
 	waitUntil(t, func() bool {
 		return a.eng.Status().Phase == syncclient.PhaseWaiting && b.eng.Status().Phase == syncclient.PhaseWaiting
