@@ -39,6 +39,12 @@ func main() {
 
 	mem := imapmemserver.New()
 	u := imapmemserver.NewUser(user, password)
+	// A fresh UIDVALIDITY per run (the server counts from 1), so an app that
+	// met an earlier fixture re-scans instead of seeing "no change".
+	for i := time.Now().UnixNano()%1000 + 1; i > 0; i-- {
+		_ = u.Create("scratch", nil)
+		_ = u.Delete("scratch")
+	}
 	for _, name := range []string{"INBOX", "Sent"} {
 		if err := u.Create(name, nil); err != nil {
 			log.Fatal(err)

@@ -21,6 +21,7 @@ describe('sync badge in words', () => {
     expect(d.error).toMatch(/refused the token.*401 Unauthorized/);
     expect(describeSync(s({ last_error: 'boom', error_kind: 'weird' })).error).toBe('boom');
     expect(describeSync(s({})).error).toBe('');
+    expect(describeSync(s({ state: 'not_configured', last_error: 'sync is not set up' })).error).toBe('');
   });
   it('names record types', () => {
     expect(typeName('evidence')).toBe('Evidence');

@@ -58,7 +58,8 @@ export function describe(s: SyncStatus, now = new Date()): { label: string; deta
   const parts: string[] = [];
   parts.push(s.pending === 1 ? '1 change waiting' : `${s.pending} changes waiting`);
   parts.push(s.last_synced_at ? `last synced ${when(s.last_synced_at, now)}` : 'never synced');
-  const error = s.last_error ? errorWords[s.error_kind] ?? s.last_error : '';
+  // not configured is a state, not a failure: the label already says it
+  const error = s.last_error && s.state !== 'not_configured' ? errorWords[s.error_kind] ?? s.last_error : '';
   return { label, detail: parts.join(' · '), error: error && s.last_error && error !== s.last_error ? `${error} (${s.last_error})` : error };
 }
 
