@@ -108,6 +108,15 @@ test('AI suggestions: accept one, reject another — only the accepted one becom
     await expect(good.locator('mark')).toHaveText(GOOD);
     expect(ai.requests.length).toBeGreaterThanOrEqual(1);
 
+    // Usable at 1024×700, light and dark (screenshots for the report).
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await page.screenshot({ path: 'test-results/assist-1024-light.png' });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForTimeout(200); // colour transitions
+    await page.screenshot({ path: 'test-results/assist-1024-dark.png' });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 800 });
+
     // Nothing is evidence before a click.
     let view = (await goCall<any>(page, 'Calls', 'View', call.id)) as { ok: any };
     expect(view.ok.evidence.filter((e: any) => e.quote === GOOD || e.quote === BAD)).toHaveLength(0);
