@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { goCall, open } from './helpers';
+import { fakeAI } from './fakeai';
 
 // The Inbox against a real IMAP server: go-imap's in-memory server on
 // 127.0.0.1 (e2e/imapfixture, its own Go module), seeded with mail from a
@@ -138,6 +139,30 @@ test('the Inbox shows relevant mail from a real IMAP server, safely', async ({ p
     await ev.getByRole('button', { name: 'Save as evidence' }).click();
     await expect(ev).toHaveCount(0);
     await expect(page.getByText('Shared as evidence')).toBeVisible();
+
+    // AI triage of the open email: a summary and a suggested link with its excerpt; Accept links it.
+    const ai = await fakeAI();
+    try {
+      const brief = ((await goCall<any>(page, 'Accounts', 'Brief', account.id)) as { ok: any }).ok;
+      const h = brief.hypotheses[0];
+      ai.answer = JSON.stringify({
+        summary: 'Close takes nine days; manual matching is the cause.',
+        links: [{ hypothesis_id: h.id, question_id: h.questions[0].id, signal: 'supports', strength: 2, quote: 'nine days because of manual matching', wtp: null }],
+      });
+      const saved = await goCall(page, 'Assist', 'SaveSettings', { base_url: ai.url, model: 'test-model', azure_api_version: '', redaction: true, org_disabled: false, use_tools: false, no_stream: false, has_key: false, api_key: 'sk-test', clear_key: false });
+      expect(saved).toHaveProperty('ok');
+      const triage = page.getByRole('region', { name: 'AI triage' });
+      await triage.getByRole('button', { name: 'Summarise and suggest links' }).click();
+      await expect(triage).toContainText('Close takes nine days; manual matching is the cause.', { timeout: 15_000 });
+      const link = triage.getByRole('list', { name: 'Suggested links' }).getByRole('listitem');
+      await expect(link).toContainText('nine days because of manual matching');
+      await link.getByRole('button', { name: 'Accept' }).click();
+      await expect(link).toHaveCount(0);
+      expect(ai.requests.length).toBe(1);
+    } finally {
+      await goCall(page, 'Assist', 'SaveSettings', { base_url: '', model: '', azure_api_version: '', redaction: true, org_disabled: false, use_tools: false, no_stream: false, has_key: false, api_key: '', clear_key: true });
+      await ai.close();
+    }
 
     // Search finds emails and opens them in the reader.
     const hits = (await goCall<any[]>(page, 'Search', 'Query', 'approvals', 20)) as { ok: any[] };
