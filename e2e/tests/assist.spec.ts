@@ -100,3 +100,41 @@ test('without an AI endpoint the action says why it waits', async ({ page }) => 
   await open(page, `#/calls/${call.id}`);
   await expect(page.getByTestId('assist-waiting')).toContainText(/because|not set up|Settings/i);
 });
+
+test('AI brief on the account page: every claim cites its source', async ({ page }) => {
+  const ai = await fakeAI();
+  try {
+    await open(page, '#/home');
+    const rows = (await goCall<any[]>(page, 'Accounts', 'List', '')) as { ok: any[] };
+    let account: any = null;
+    let evidence: any = null;
+    for (const a of rows.ok) {
+      const b = (await goCall<any>(page, 'Accounts', 'Brief', a.id)) as { ok: any };
+      if (b.ok.evidence.length) {
+        account = a;
+        evidence = b.ok.evidence[0];
+        break;
+      }
+    }
+    expect(account, 'an account with evidence').not.toBeNull();
+    ai.answer = JSON.stringify({
+      claims: [
+        { text: 'They said month-end close is slow.', sources: [evidence.id] },
+        { text: 'An invented claim with no source.', sources: ['not-an-id'] },
+      ],
+    });
+    const saved = await goCall(page, 'Assist', 'SaveSettings', { base_url: ai.url, model: 'test-model', azure_api_version: '', redaction: true, org_disabled: false, use_tools: false, no_stream: false, has_key: false, api_key: 'sk-test', clear_key: false });
+    expect(saved).toHaveProperty('ok');
+    await open(page, `#/accounts/${account.id}`);
+    const email = page.getByRole('region', { name: 'Email' });
+    await email.getByRole('button', { name: 'Write a brief' }).click();
+    const brief = email.getByRole('list', { name: 'Brief' });
+    await expect(brief.getByRole('listitem')).toHaveCount(1, { timeout: 15_000 });
+    await expect(brief).toContainText('They said month-end close is slow.');
+    await expect(brief).toContainText('[evidence 1]');
+    await expect(brief).not.toContainText('invented');
+  } finally {
+    await goCall(page, 'Assist', 'SaveSettings', { base_url: '', model: '', azure_api_version: '', redaction: true, org_disabled: false, use_tools: false, no_stream: false, has_key: false, api_key: '', clear_key: true });
+    await ai.close();
+  }
+});
