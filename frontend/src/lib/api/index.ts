@@ -1,4 +1,4 @@
-// The only module that talks to the generated Wails bindings. Every call
+// lib/api is the only folder that talks to the generated Wails bindings (this file, plus mail.ts, assist.ts and sync.ts for those areas). Every call
 // goes through `call`, which turns whatever the Go side or the IPC layer
 // rejects with into an ApiError {code, message}.
 import * as Home from '../../../wailsjs/go/bridge/Home';
