@@ -20,7 +20,7 @@
 //	m/feed                               uint64 (decimal)            last change-feed sequence issued
 //	m/hlc                                HLC wire string             highest HLC issued or observed
 //	r/<type>/<id>                        Envelope JSON               the record as this device sees it
-//	b/<type>/<id>                        Envelope JSON               the record as the hub last sent it (rebase base)
+//	b/<type>/<id>                        Envelope JSON               the hub's version while local edits are pending (rebase base)
 //	i/<index>/<value>/<type>/<id>        empty                       secondary index: account, hypothesis, call, contact, study
 //	i/time/<type>/<sortable time>/<id>   empty                       records of a type by their time (calls, evidence, email)
 //	u/domain/<domain>                    account id                  unique: account by domain (import upsert, mail relevance)

@@ -136,6 +136,9 @@ func (w *writer) save(rec notebook.Record, fields map[string]json.RawMessage, cf
 	if len(changed) == 0 {
 		return Saved{}, Change{}, nil
 	}
+	if err := w.copyOnWrite(old, exists); err != nil {
+		return Saved{}, Change{}, err
+	}
 	hlc := w.s.clock.Now()
 	next := Envelope{ID: id, Type: t, Data: map[string]json.RawMessage{}, FieldHLC: map[string]string{}, LocalOnly: cfg.localOnly}
 	if exists {
@@ -183,6 +186,9 @@ func (s *Store) Delete(ctx context.Context, t notebook.Type, id string) error {
 		}
 		if !exists || old.Deleted {
 			return notebook.Errorf(notebook.NotFound, "no %s with id %s", t, id)
+		}
+		if err := w.copyOnWrite(old, exists); err != nil {
+			return err
 		}
 		hlc := s.clock.Now()
 		next := old.clone()

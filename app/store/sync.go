@@ -207,13 +207,6 @@ func (w *writer) applyBase(base Envelope, pending []Mutation) (Change, error) {
 			w.s.clock.Observe(hlc)
 		}
 	}
-	raw, err := encodeEnvelope(base)
-	if err != nil {
-		return Change{}, err
-	}
-	if err := w.set(baseKey(base.Type, base.ID), raw); err != nil {
-		return Change{}, err
-	}
 	return w.rebuild(base.Type, base.ID, &base, pending)
 }
 
@@ -223,6 +216,9 @@ func (w *writer) applyBase(base Envelope, pending []Mutation) (Change, error) {
 func (w *writer) rebuild(t notebook.Type, id string, base *Envelope, pending []Mutation) (Change, error) {
 	old, exists, err := w.load(t, id)
 	if err != nil {
+		return Change{}, err
+	}
+	if err := w.keepBase(t, id, base, len(pending) > 0); err != nil {
 		return Change{}, err
 	}
 	next := Envelope{ID: id, Type: t, Data: map[string]json.RawMessage{}, FieldHLC: map[string]string{}, SchemaVersion: SchemaVersion}
@@ -255,14 +251,43 @@ func (w *writer) rebuild(t notebook.Type, id string, base *Envelope, pending []M
 	return c, err
 }
 
+// The hub's version of a record (its base) is stored apart under b/ only
+// while this device shows something else (edits pending): a synced record
+// with nothing pending is its own base. That halves the writes of a pull,
+// where almost every record arrives with nothing pending.
+
+// keepBase stores base apart when the local view will differ from it, and
+// drops a stored base when it will not.
+func (w *writer) keepBase(t notebook.Type, id string, base *Envelope, diverges bool) error {
+	if base == nil {
+		return nil
+	}
+	if !diverges {
+		return w.del(baseKey(t, id))
+	}
+	raw, err := encodeEnvelope(*base)
+	if err != nil {
+		return err
+	}
+	return w.set(baseKey(t, id), raw)
+}
+
+// copyOnWrite saves a synced record's current version as its base before
+// a local edit changes it (it is the base until then).
+func (w *writer) copyOnWrite(old Envelope, exists bool) error {
+	if !exists || old.Seq == 0 {
+		return nil
+	}
+	if _, err := w.txn.Get(baseKey(old.Type, old.ID)); !errors.Is(err, badger.ErrKeyNotFound) {
+		return err // nil: a base is kept already
+	}
+	return w.keepBase(old.Type, old.ID, &old, true)
+}
+
 // serverHLC is the hub's HLC of a field of a record ("" if never synced).
 func (w *writer) serverHLC(t notebook.Type, id, field string) string {
-	item, err := w.txn.Get(baseKey(t, id))
-	if err != nil {
-		return ""
-	}
-	var base Envelope
-	if item.Value(func(v []byte) error { return json.Unmarshal(v, &base) }) != nil {
+	base, err := w.base(t, id)
+	if err != nil || base == nil {
 		return ""
 	}
 	return base.FieldHLC[field]
@@ -349,10 +374,16 @@ func (w *writer) reject(m Mutation, r PushResult) error {
 	return w.set(rejectedKey(m.MutationID), raw)
 }
 
+// base is the hub's version of a record: kept apart while edits are
+// pending, otherwise the record itself once synced; nil if never synced.
 func (w *writer) base(t notebook.Type, id string) (*Envelope, error) {
 	item, err := w.txn.Get(baseKey(t, id))
 	if errors.Is(err, badger.ErrKeyNotFound) {
-		return nil, nil
+		env, ok, err := w.load(t, id)
+		if err != nil || !ok || env.Seq == 0 {
+			return nil, err
+		}
+		return &env, nil
 	}
 	if err != nil {
 		return nil, err
