@@ -22,7 +22,9 @@ func (h *Hypotheses) List() (rows []HypothesisRow, err error) {
 	// A product manager's draft syncs through the org scope to every
 	// notebook; until it is published only its owner lists it here (the
 	// Product area lists every draft for product managers).
-	return filter(rows, func(r HypothesisRow) bool { return r.Status != string(notebook.StatusDraft) || r.Owner == "" || r.Owner == h.d.Author }), err
+	return filter(rows, func(r HypothesisRow) bool {
+		return r.Status != string(notebook.StatusDraft) || r.Owner == "" || r.Owner == h.d.Author
+	}), err
 }
 
 // Tallies counts the evidence of each hypothesis, each account once.
