@@ -38,7 +38,7 @@ func newWorld(t *testing.T) *world {
 	w.contact = notebook.Contact{ID: notebook.NewID(), Email: "ana@acme.com", Name: "Ana", AccountID: w.acct.ID}
 	w.study = notebook.Study{ID: notebook.NewID(), Title: "Close interviews", Status: notebook.StudyOpen}
 	for _, r := range []notebook.Record{w.acct, w.hyp, other, w.contact, w.study} {
-		if _, err := st.Save(context.Background(), pointer(r)); err != nil {
+		if _, err := st.Save(context.Background(), r); err != nil {
 			t.Fatal(err)
 		}
 	}

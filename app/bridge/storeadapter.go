@@ -13,7 +13,7 @@ func StoreBackend(s *store.Store) Backend { return storeBackend{s} }
 type storeBackend struct{ *store.Store }
 
 func (b storeBackend) Save(ctx context.Context, rec notebook.Record) (Saved, error) {
-	s, err := b.Store.Save(ctx, pointer(rec))
+	s, err := b.Store.Save(ctx, rec)
 	return Saved{Seq: s.Seq, Changed: s.Changed, Created: s.Created}, err
 }
 
@@ -53,28 +53,4 @@ func (b storeBackend) Search(ctx context.Context, q string, limit int) ([]Hit, e
 		out[i] = Hit{Type: h.Type, ID: h.ID, Title: h.Title, Snippet: h.Snippet, Score: h.Score}
 	}
 	return out, err
-}
-
-// pointer passes records to the store as pointers: the store derives index
-// keys and search postings with a type switch on *notebook.X, so a record
-// saved as a value was stored but not indexed (no evidence by call, no
-// contacts by account). TODO(lead): make store.deriveRecord accept values.
-func pointer(rec notebook.Record) notebook.Record {
-	switch r := rec.(type) {
-	case notebook.Hypothesis:
-		return &r
-	case notebook.Study:
-		return &r
-	case notebook.Account:
-		return &r
-	case notebook.Contact:
-		return &r
-	case notebook.Call:
-		return &r
-	case notebook.Evidence:
-		return &r
-	case notebook.Email:
-		return &r
-	}
-	return rec
 }
