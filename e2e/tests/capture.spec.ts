@@ -175,3 +175,27 @@ test('who is on the call is saved with it and their answers are attributed', asy
   await page.reload();
   await expect(page.getByRole('group', { name: 'On the call' }).getByRole('button', { name: new RegExp(who) })).toHaveAttribute('aria-pressed', 'true');
 });
+
+test("an answer's strength is rated and saved with it", async ({ page }) => {
+  await open(page, '#/home');
+  const rows = ((await goCall<any[]>(page, 'Accounts', 'List', '')) as any).ok;
+  let account: any;
+  for (const a of rows) {
+    const b = ((await goCall<any>(page, 'Accounts', 'Brief', a.id)) as any).ok;
+    if (b.hypotheses.length) {
+      account = b;
+      break;
+    }
+  }
+  const call = ((await goCall<any>(page, 'Calls', 'Start', account.account.id, 'discovery')) as any).ok;
+  await page.goto(`/#/calls/${call.id}`);
+  await page.getByRole('textbox', { name: 'Call notes' }).focus();
+  await page.keyboard.press('Alt+1');
+  const strength = page.getByRole('toolbar', { name: 'Strength' }).first();
+  await strength.getByRole('button', { name: 'Strong' }).click();
+  await expect(page.getByRole('status', { name: 'Save state' })).toHaveText(/Saved/);
+  const view = ((await goCall<any>(page, 'Calls', 'View', call.id)) as any).ok;
+  expect(view.evidence[0].strength).toBe(3);
+  await page.reload();
+  await expect(page.getByRole('toolbar', { name: 'Strength' }).first().getByRole('button', { name: 'Strong' })).toHaveAttribute('aria-pressed', 'true');
+});
