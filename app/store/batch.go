@@ -2,9 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
-
-	"github.com/dgraph-io/badger/v4"
 
 	"fieldnotes/app/notebook"
 )
@@ -72,16 +69,9 @@ func (b *Batch) room() error {
 
 // Save is Store.Save inside the batch.
 func (b *Batch) Save(rec notebook.Record, opts ...SaveOption) (Saved, error) {
-	cfg := saveConfig{origin: "local"}
-	for _, o := range opts {
-		o(&cfg)
-	}
-	if err := rec.Validate(); err != nil {
-		return Saved{}, err
-	}
-	fields, err := fieldsOf(rec)
+	fields, cfg, err := prepareSave(rec, opts)
 	if err != nil {
-		return Saved{}, internal(err, "encoding the record")
+		return Saved{}, err
 	}
 	if err := b.room(); err != nil {
 		return Saved{}, err
@@ -110,14 +100,7 @@ func (b *Batch) Envelope(t notebook.Type, id string) (env Envelope, ok bool, err
 
 // LocalGet reads local state as the batch sees it.
 func (b *Batch) LocalGet(key string) ([]byte, error) {
-	item, err := b.w.txn.Get(localKey(key))
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return nil, notebook.Errorf(notebook.NotFound, "no local value %s", key)
-	}
-	if err != nil {
-		return nil, internal(err, "reading local state")
-	}
-	v, err := item.ValueCopy(nil)
+	v, err := getLocal(b.w.txn, key)
 	return v, internal(err, "reading local state")
 }
 

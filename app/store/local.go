@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 
@@ -11,25 +10,28 @@ import (
 	"fieldnotes/app/notebook"
 )
 
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
-
 // LocalGet reads local-only service state ("mail/…", "assist/…",
 // "settings/…"); NotFound when absent. It is encrypted like everything else
 // and never synced.
 func (s *Store) LocalGet(ctx context.Context, key string) ([]byte, error) {
 	var out []byte
-	err := s.db.View(func(txn *badger.Txn) error {
-		item, err := txn.Get(localKey(key))
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return notebook.Errorf(notebook.NotFound, "no local value %s", key)
-		}
-		if err != nil {
-			return err
-		}
-		out, err = item.ValueCopy(nil)
+	err := s.db.View(func(txn *badger.Txn) (err error) {
+		out, err = getLocal(txn, key)
 		return err
 	})
 	return out, internal(err, "reading local state")
+}
+
+// getLocal reads one local value in txn; NotFound when absent.
+func getLocal(txn *badger.Txn, key string) ([]byte, error) {
+	item, err := txn.Get(localKey(key))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, notebook.Errorf(notebook.NotFound, "no local value %s", key)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return item.ValueCopy(nil)
 }
 
 // LocalPut writes local-only state, fsynced.

@@ -33,15 +33,9 @@ func (s *Store) Outbox(ctx context.Context, limit int) ([]Mutation, error) {
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	var out []Mutation
-	err := s.db.View(func(txn *badger.Txn) error {
-		return scanOutbox(txn, func(m Mutation) bool {
-			out = append(out, m)
-			return limit <= 0 || len(out) < limit
-		})
-	})
+	out, err := s.readOutbox(limit)
 	if err != nil {
-		return nil, internal(err, "reading the outbox")
+		return nil, err
 	}
 	if n := len(out); n > 0 && out[n-1].MutationID > s.sealedUpTo {
 		s.sealedUpTo = out[n-1].MutationID
@@ -55,6 +49,11 @@ func (s *Store) PeekOutbox(ctx context.Context, limit int) ([]Mutation, error) {
 	if err := ctxErr(ctx); err != nil {
 		return nil, err
 	}
+	return s.readOutbox(limit)
+}
+
+// readOutbox returns up to limit pending mutations in order.
+func (s *Store) readOutbox(limit int) ([]Mutation, error) {
 	var out []Mutation
 	err := s.db.View(func(txn *badger.Txn) error {
 		return scanOutbox(txn, func(m Mutation) bool {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
@@ -171,7 +172,7 @@ func (s *Store) Envelopes(ctx context.Context, t notebook.Type, fn func(Envelope
 				return err
 			}
 			var env Envelope
-			if err := it.Item().Value(func(v []byte) error { return jsonUnmarshal(v, &env) }); err != nil {
+			if err := it.Item().Value(func(v []byte) error { return json.Unmarshal(v, &env) }); err != nil {
 				return err
 			}
 			if err := fn(env); err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -90,16 +91,9 @@ func (s *Store) Save(ctx context.Context, rec notebook.Record, opts ...SaveOptio
 	if err := ctxErr(ctx); err != nil {
 		return Saved{}, err
 	}
-	cfg := saveConfig{origin: "local"}
-	for _, o := range opts {
-		o(&cfg)
-	}
-	if err := rec.Validate(); err != nil {
-		return Saved{}, err
-	}
-	fields, err := fieldsOf(rec)
+	fields, cfg, err := prepareSave(rec, opts)
 	if err != nil {
-		return Saved{}, internal(err, "encoding the record")
+		return Saved{}, err
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
@@ -118,6 +112,23 @@ func (s *Store) Save(ctx context.Context, rec notebook.Record, opts ...SaveOptio
 	return saved, nil
 }
 
+// prepareSave does what Save and Batch.Save do before a transaction:
+// options, validation and the record's data fields.
+func prepareSave(rec notebook.Record, opts []SaveOption) (map[string]json.RawMessage, saveConfig, error) {
+	cfg := saveConfig{origin: "local"}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if err := rec.Validate(); err != nil {
+		return nil, cfg, err
+	}
+	fields, err := fieldsOf(rec)
+	if err != nil {
+		return nil, cfg, internal(err, "encoding the record")
+	}
+	return fields, cfg, nil
+}
+
 // save is Save's work inside a transaction: what it did, and the change to
 // publish once the transaction commits (Seq 0: nothing changed).
 func (w *writer) save(rec notebook.Record, fields map[string]json.RawMessage, cfg saveConfig) (Saved, Change, error) {
@@ -129,7 +140,8 @@ func (w *writer) save(rec notebook.Record, fields map[string]json.RawMessage, cf
 	if exists && old.Deleted {
 		return Saved{}, Change{}, notebook.Errorf(notebook.NotFound, "this %s was deleted (perhaps on another device)", t)
 	}
-	if err := w.checkUnique(rec); err != nil {
+	keys := deriveRecord(rec)
+	if err := w.checkUnique(rec, keys.uniques); err != nil {
 		return Saved{}, Change{}, err
 	}
 	changed := changedFields(old.Data, fields)
@@ -152,13 +164,13 @@ func (w *writer) save(rec notebook.Record, fields map[string]json.RawMessage, cf
 		next.LocalOnly = false
 		changed = sortedKeys(next.Data)
 	}
-	if err := w.putTyped(old, exists, next, rec); err != nil {
+	if err := w.putDerived(old, exists, next, keys); err != nil {
 		return Saved{}, Change{}, err
 	}
 	saved := Saved{Changed: changed, Created: !exists}
 	if !next.LocalOnly {
 		m := Mutation{Op: OpUpsert, Type: t, ID: id, Fields: pick(next.Data, changed), HLC: hlc.String()}
-		if t == notebook.TypeCall && contains(changed, "notes") {
+		if t == notebook.TypeCall && slices.Contains(changed, "notes") {
 			m.Base = map[string]string{"notes": w.serverHLC(t, id, "notes")}
 		}
 		if saved.MutationID, err = w.appendOutbox(m); err != nil {
@@ -300,13 +312,4 @@ func pick(data map[string]json.RawMessage, names []string) map[string]json.RawMe
 		out[n] = data[n]
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -80,12 +80,16 @@ func (w *writer) load(t notebook.Type, id string) (Envelope, bool, error) {
 // put writes next over old and moves index entries, unique keys and search
 // postings from what old implied to what next implies.
 func (w *writer) put(old Envelope, exists bool, next Envelope) error {
-	return w.putTyped(old, exists, next, nil)
+	var after derived
+	if !next.Deleted {
+		after = derive(next)
+	}
+	return w.putDerived(old, exists, next, after)
 }
 
-// putTyped is put for a caller that already holds next as a typed record,
-// which saves decoding it again to derive its keys.
-func (w *writer) putTyped(old Envelope, exists bool, next Envelope, nextRec notebook.Record) error {
+// putDerived is put for a caller that already derived next's keys (Save
+// does, for its uniqueness check), so they are not computed twice.
+func (w *writer) putDerived(old Envelope, exists bool, next Envelope, after derived) error {
 	raw, err := encodeEnvelope(next)
 	if err != nil {
 		return err
@@ -96,14 +100,6 @@ func (w *writer) putTyped(old Envelope, exists bool, next Envelope, nextRec note
 	var before derived
 	if exists && !old.Deleted {
 		before = derive(old)
-	}
-	var after derived
-	switch {
-	case next.Deleted:
-	case nextRec != nil:
-		after = deriveRecord(nextRec)
-	default:
-		after = derive(next)
 	}
 	if err := w.swapKeys(before.keys, after.keys); err != nil {
 		return err
@@ -156,8 +152,8 @@ func (w *writer) swapUniques(id string, before, after map[string]bool) error {
 
 // checkUnique refuses a local edit that would take a domain, email address
 // or Message-ID that another live record already has.
-func (w *writer) checkUnique(rec notebook.Record) error {
-	for k := range deriveRecord(rec).uniques {
+func (w *writer) checkUnique(rec notebook.Record, uniques map[string]bool) error {
+	for k := range uniques {
 		owner, err := getString(w.txn, k)
 		if err != nil {
 			return err
