@@ -166,10 +166,26 @@ func (c *chunkReader) next() error {
 		if plain, err := c.aead.Open(nil, cw.nonce(), sealed, finalFlag(final)); err == nil {
 			c.plain, c.done = plain, final
 			c.counter++
+			if final {
+				return c.atEnd()
+			}
 			return nil
 		}
 	}
 	return notebook.Errorf(notebook.Invalid, "the backup cannot be decrypted with this notebook's key, or it is damaged (chunk %d)", c.counter+1)
+}
+
+// atEnd checks nothing follows the final chunk: the format knows its own
+// length, so extra bytes mean the file is not the backup that was written.
+func (c *chunkReader) atEnd() error {
+	extra, err := io.Copy(io.Discard, c.r)
+	if err != nil {
+		return notebook.Wrap(notebook.Invalid, err, "cannot read the backup to its end: %v", err)
+	}
+	if extra > 0 {
+		return notebook.Errorf(notebook.Invalid, "the backup has %d bytes of unexpected data after its end; it is damaged or not the file that was written", extra)
+	}
+	return nil
 }
 
 // Restore replaces everything in the store with the backup in r. The file

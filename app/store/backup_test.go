@@ -1,0 +1,41 @@
+package store
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fieldnotes/app/notebook"
+)
+
+// writeBackup seeds a notebook and returns the path of its backup.
+func writeBackup(t *testing.T) (string, notebook.Hypothesis) {
+	t.Helper()
+	src := openDisk(t, t.TempDir())
+	_, h := seed(t, src)
+	path := filepath.Join(t.TempDir(), "notebook.fnbackup")
+	f := must(os.Create(path))
+	noErr(t, src.Backup(ctx, f))
+	noErr(t, f.Close())
+	return path, h
+}
+
+// TestRestoreRefusesTrailingJunk: the sealed format knows where it ends, so
+// bytes after the final chunk mean the file is not what was written.
+func TestRestoreRefusesTrailingJunk(t *testing.T) {
+	path, _ := writeBackup(t)
+	f := must(os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0))
+	must(f.WriteString("appended junk"))
+	noErr(t, f.Close())
+
+	dst := openDisk(t, t.TempDir())
+	kept := notebook.Account{ID: notebook.NewID(), Name: "Kept"}
+	must(dst.Save(ctx, &kept))
+	err := dst.Restore(ctx, func() (io.ReadCloser, error) { return os.Open(path) })
+	if !notebook.IsCode(err, notebook.Invalid) || !strings.Contains(err.Error(), "after its end") {
+		t.Fatalf("a backup with trailing junk: %v", err)
+	}
+	noErr(t, dst.Get(ctx, kept.ID, &notebook.Account{}))
+}
