@@ -46,7 +46,10 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) error {
 		return internal(err, "writing the backup")
 	}
 	cw := &chunkWriter{w: w, aead: aead, prefix: prefix}
-	if _, err := s.db.Backup(cw, 0); err != nil {
+	s.dbMu.RLock()
+	_, err = s.db.Backup(cw, 0)
+	s.dbMu.RUnlock()
+	if err != nil {
 		return internal(err, "writing the backup")
 	}
 	return internal(cw.close(), "writing the backup")
@@ -186,37 +189,6 @@ func (c *chunkReader) atEnd() error {
 		return notebook.Errorf(notebook.Invalid, "the backup has %d bytes of unexpected data after its end; it is damaged or not the file that was written", extra)
 	}
 	return nil
-}
-
-// Restore replaces everything in the store with the backup in r. The file
-// is verified completely before anything is dropped. Afterwards the store
-// takes a new sync identity and renumbers its outbox, so unsent edits from
-// the backup are sent again and nothing is mistaken for a duplicate.
-func (s *Store) Restore(ctx context.Context, open func() (io.ReadCloser, error)) error {
-	if err := s.verifyBackup(open); err != nil {
-		return err
-	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	f, err := open()
-	if err != nil {
-		return internal(err, "opening the backup")
-	}
-	defer f.Close()
-	plain, err := s.openBackup(f)
-	if err != nil {
-		return err
-	}
-	if err := s.db.DropAll(); err != nil {
-		return internal(err, "clearing the notebook before restoring")
-	}
-	if err := s.db.Load(plain, 256); err != nil {
-		return internal(err, "loading the backup")
-	}
-	if err := s.db.Update(resetSyncIdentity); err != nil {
-		return internal(err, "resetting the sync identity")
-	}
-	return s.init()
 }
 
 func (s *Store) verifyBackup(open func() (io.ReadCloser, error)) error {

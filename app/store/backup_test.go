@@ -39,3 +39,23 @@ func TestRestoreRefusesTrailingJunk(t *testing.T) {
 	}
 	noErr(t, dst.Get(ctx, kept.ID, &notebook.Account{}))
 }
+
+// TestOpenPutsBackTheNotebookARestoreMovedAside: a crash between the two
+// renames of a restore leaves no notebook under the data dir (or an empty
+// one the app created); Open puts the old one back, never opens it empty.
+func TestOpenPutsBackTheNotebookARestoreMovedAside(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "notebook")
+	s := must(Open(Options{Dir: dir, Key: testKey}))
+	a, _ := seed(t, s)
+	noErr(t, s.Close())
+	noErr(t, os.Rename(dir, dir+restoreOldSuffix))
+	noErr(t, os.MkdirAll(dir+restoreNewSuffix, 0o700))
+	noErr(t, os.MkdirAll(dir, 0o700)) // what the desktop app does before Open
+	s = openDisk(t, dir)
+	noErr(t, s.Get(ctx, a.ID, &notebook.Account{}))
+	for _, left := range []string{restoreOldSuffix, restoreNewSuffix} {
+		if _, err := os.Stat(dir + left); err == nil {
+			t.Errorf("%s is still there", dir+left)
+		}
+	}
+}

@@ -84,7 +84,7 @@ func (s *Store) Changes(ctx context.Context, after uint64, limit int) ([]Change,
 		return nil, err
 	}
 	var out []Change
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.viewDB(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
 		opts.Prefix = []byte(prefixFeed)
 		it := txn.NewIterator(opts)

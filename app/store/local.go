@@ -15,7 +15,7 @@ import (
 // and never synced.
 func (s *Store) LocalGet(ctx context.Context, key string) ([]byte, error) {
 	var out []byte
-	err := s.db.View(func(txn *badger.Txn) (err error) {
+	err := s.viewDB(func(txn *badger.Txn) (err error) {
 		out, err = getLocal(txn, key)
 		return err
 	})
@@ -39,17 +39,17 @@ func (s *Store) LocalPut(ctx context.Context, key string, value []byte) error {
 	if key == "" {
 		return notebook.Errorf(notebook.Invalid, "a local key cannot be empty")
 	}
-	return internal(s.db.Update(func(txn *badger.Txn) error { return txn.Set(localKey(key), value) }), "writing local state")
+	return internal(s.updateDB(func(txn *badger.Txn) error { return txn.Set(localKey(key), value) }), "writing local state")
 }
 
 // LocalDelete removes local-only state (absent keys are fine).
 func (s *Store) LocalDelete(ctx context.Context, key string) error {
-	return internal(s.db.Update(func(txn *badger.Txn) error { return txn.Delete(localKey(key)) }), "deleting local state")
+	return internal(s.updateDB(func(txn *badger.Txn) error { return txn.Delete(localKey(key)) }), "deleting local state")
 }
 
 // LocalScan calls fn for every local key starting with prefix, in key order.
 func (s *Store) LocalScan(ctx context.Context, prefix string, fn func(key string, value []byte) error) error {
-	err := s.db.View(func(txn *badger.Txn) error { return scanLocal(ctx, txn, prefix, fn) })
+	err := s.viewDB(func(txn *badger.Txn) error { return scanLocal(ctx, txn, prefix, fn) })
 	return internal(err, "scanning local state")
 }
 

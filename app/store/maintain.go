@@ -29,7 +29,9 @@ func (s *Store) Maintain(ctx context.Context, every time.Duration) error {
 
 func (s *Store) collectGarbage() {
 	for i := 0; i < 10; i++ { // each round rewrites at most one value-log file
+		s.dbMu.RLock()
 		err := s.db.RunValueLogGC(0.5)
+		s.dbMu.RUnlock()
 		if errors.Is(err, badger.ErrNoRewrite) || errors.Is(err, badger.ErrRejected) {
 			return
 		}
@@ -47,7 +49,7 @@ func (s *Store) trimFeed() error {
 	if last <= feedKeep {
 		return nil
 	}
-	return s.db.Update(func(txn *badger.Txn) error {
+	return s.updateDB(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
 		opts.PrefetchValues = false
 		opts.Prefix = []byte(prefixFeed)

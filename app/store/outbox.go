@@ -55,7 +55,7 @@ func (s *Store) PeekOutbox(ctx context.Context, limit int) ([]Mutation, error) {
 // readOutbox returns up to limit pending mutations in order.
 func (s *Store) readOutbox(limit int) ([]Mutation, error) {
 	var out []Mutation
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.viewDB(func(txn *badger.Txn) error {
 		return scanOutbox(txn, func(m Mutation) bool {
 			out = append(out, m)
 			return limit <= 0 || len(out) < limit
@@ -87,7 +87,7 @@ func (s *Store) PendingCount(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	n := 0
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.viewDB(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
 		opts.PrefetchValues = false
 		opts.Prefix = []byte(prefixOut)

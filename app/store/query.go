@@ -32,7 +32,7 @@ func List[T any, P interface {
 	}
 	t := P(new(T)).RecordType()
 	var out []T
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.viewDB(func(txn *badger.Txn) error {
 		return scanIDs(txn, t, q, func(id string) (bool, error) {
 			var v T
 			err := getInto(txn, t, id, P(&v))
@@ -95,7 +95,7 @@ func (s *Store) AccountByDomain(ctx context.Context, domain string) (notebook.Ac
 	if d == "" {
 		return a, notebook.Errorf(notebook.Invalid, "%q is not a domain", domain)
 	}
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.viewDB(func(txn *badger.Txn) error {
 		for ; strings.Contains(d, "."); d = d[strings.IndexByte(d, '.')+1:] {
 			id, err := getString(txn, string(uniqueKey("domain", d)))
 			if err != nil {
@@ -130,7 +130,7 @@ func byUnique[T any, P interface {
 	if value == "" {
 		return v, notebook.Errorf(notebook.NotFound, "%s", notFound)
 	}
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.viewDB(func(txn *badger.Txn) error {
 		id, err := getString(txn, string(uniqueKey(kind, value)))
 		if err != nil {
 			return err
@@ -146,7 +146,7 @@ func byUnique[T any, P interface {
 // Count returns how many live records of type t there are.
 func (s *Store) Count(ctx context.Context, t notebook.Type) (int, error) {
 	n := 0
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.viewDB(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
 		opts.Prefix = recordPrefix(t)
 		it := txn.NewIterator(opts)
@@ -162,7 +162,7 @@ func (s *Store) Count(ctx context.Context, t notebook.Type) (int, error) {
 // Envelopes walks every stored envelope of type t (tombstones included), for
 // export and sync resets.
 func (s *Store) Envelopes(ctx context.Context, t notebook.Type, fn func(Envelope) error) error {
-	return s.db.View(func(txn *badger.Txn) error {
+	return s.viewDB(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
 		opts.Prefix = recordPrefix(t)
 		it := txn.NewIterator(opts)

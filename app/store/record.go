@@ -230,7 +230,7 @@ func (s *Store) Get(ctx context.Context, id string, dst notebook.Record) error {
 	if err := ctxErr(ctx); err != nil {
 		return err
 	}
-	return s.db.View(func(txn *badger.Txn) error {
+	return s.viewDB(func(txn *badger.Txn) error {
 		return getInto(txn, dst.RecordType(), id, dst)
 	})
 }
@@ -238,7 +238,7 @@ func (s *Store) Get(ctx context.Context, id string, dst notebook.Record) error {
 // Envelope returns the stored envelope of a record, tombstones included.
 func (s *Store) Envelope(ctx context.Context, t notebook.Type, id string) (Envelope, error) {
 	var env Envelope
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.viewDB(func(txn *badger.Txn) error {
 		e, ok, err := loadEnvelope(txn, t, id)
 		if err == nil && !ok {
 			err = notebook.Errorf(notebook.NotFound, "no %s with id %s", t, id)

@@ -112,7 +112,7 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]Hit, error) 
 		limit = 50
 	}
 	var hits []Hit
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.viewDB(func(txn *badger.Txn) error {
 		for r, score := range matchAll(txn, words, limit) {
 			rec := notebook.NewRecord(r.t)
 			if rec == nil || getInto(txn, r.t, r.id, rec) != nil {

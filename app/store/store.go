@@ -30,6 +30,7 @@ type Options struct {
 
 // Store is the local notebook database. All methods are safe for concurrent use.
 type Store struct {
+	dbMu     sync.RWMutex // readers hold it shared; Restore holds it to swap db
 	db       *badger.DB
 	opts     Options
 	log      *slog.Logger
@@ -55,30 +56,18 @@ func Open(opts Options) (*Store, error) {
 	if !opts.InMemory && len(opts.Key) != 32 {
 		return nil, notebook.Errorf(notebook.Invalid, "the store needs a 32-byte encryption key, got %d bytes", len(opts.Key))
 	}
-	bo := badger.DefaultOptions(opts.Dir).
-		WithInMemory(opts.InMemory).
-		WithSyncWrites(true).
-		WithNumVersionsToKeep(1).
-		WithNumMemtables(3).
-		WithNumCompactors(2).
-		WithLogger(badgerLogger{opts.Logger})
-	if opts.InMemory {
-		bo = bo.WithDir("").WithValueDir("")
-	}
-	if len(opts.Key) > 0 {
-		bo = bo.WithEncryptionKey(opts.Key).WithIndexCacheSize(32 << 20)
-	}
 	if !opts.InMemory {
+		if err := recoverInterruptedRestore(opts.Dir, opts.Logger); err != nil {
+			return nil, err
+		}
 		if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
 			return nil, notebook.Wrap(notebook.Internal, err, "cannot create the data directory %s: %v", opts.Dir, err)
 		}
-	}
-	if !opts.InMemory {
 		removeEmptyLogs(opts.Dir, opts.Logger)
 	}
-	db, err := badger.Open(bo)
+	db, err := openBadger(opts, opts.Dir)
 	if err != nil {
-		return nil, openError(opts.Dir, err)
+		return nil, err
 	}
 	s := &Store{db: db, opts: opts, log: opts.Logger, subs: map[int]*subscriber{}}
 	if err := s.init(); err != nil {
@@ -92,6 +81,29 @@ func Open(opts Options) (*Store, error) {
 // creates such a file and then writes its header; killed in between, it
 // leaves an empty file that its next Open refuses ("Create a new file").
 // An empty file holds no write, so removing it loses nothing.
+// openBadger opens the Badger database in dir with the store's settings;
+// damage found on the way is a clear error, never a panic.
+func openBadger(opts Options, dir string) (db *badger.DB, err error) {
+	bo := badger.DefaultOptions(dir).
+		WithInMemory(opts.InMemory).
+		WithSyncWrites(true).
+		WithNumVersionsToKeep(1).
+		WithNumMemtables(3).
+		WithNumCompactors(2).
+		WithLogger(badgerLogger{opts.Logger})
+	if opts.InMemory {
+		bo = bo.WithDir("").WithValueDir("")
+	}
+	if len(opts.Key) > 0 {
+		bo = bo.WithEncryptionKey(opts.Key).WithIndexCacheSize(32 << 20)
+	}
+	db, err = badger.Open(bo)
+	if err != nil {
+		return nil, openError(dir, err)
+	}
+	return db, nil
+}
+
 func removeEmptyLogs(dir string, log *slog.Logger) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -125,7 +137,7 @@ func (s *Store) init() error {
 	if err := s.migrate(); err != nil {
 		return err
 	}
-	return s.db.Update(func(txn *badger.Txn) error {
+	return s.updateDB(func(txn *badger.Txn) error {
 		id, err := getString(txn, keyClientID)
 		if err != nil {
 			return err
@@ -152,6 +164,20 @@ func (s *Store) init() error {
 		s.clock = notebook.NewClock(last, nil)
 		return nil
 	})
+}
+
+// viewDB runs a read transaction on the current database.
+func (s *Store) viewDB(fn func(txn *badger.Txn) error) error {
+	s.dbMu.RLock()
+	defer s.dbMu.RUnlock()
+	return s.db.View(fn)
+}
+
+// updateDB runs a read-write transaction on the current database.
+func (s *Store) updateDB(fn func(txn *badger.Txn) error) error {
+	s.dbMu.RLock()
+	defer s.dbMu.RUnlock()
+	return s.db.Update(fn)
 }
 
 func newClientID() string {
@@ -274,7 +300,7 @@ var SchemaVersion = len(migrations)
 func (s *Store) migrate() error {
 	for {
 		var done bool
-		err := s.db.Update(func(txn *badger.Txn) error {
+		err := s.updateDB(func(txn *badger.Txn) error {
 			v, err := getUint(txn, keySchema)
 			if err != nil {
 				return err

@@ -447,7 +447,7 @@ func TestMigrationBackfillsTheStudyIndex(t *testing.T) {
 	c := notebook.Contact{ID: notebook.NewID(), Email: "ana@globex.com", StudyID: "s1", RecruitStatus: notebook.RecruitNominated}
 	must(s.Save(ctx, &c))
 	// make it look like a v1 notebook: no study index, schema 1
-	noErr(t, s.db.Update(func(txn *badger.Txn) error {
+	noErr(t, s.updateDB(func(txn *badger.Txn) error {
 		if err := txn.Delete(indexKey("study", "s1", notebook.TypeContact, c.ID)); err != nil {
 			return err
 		}
@@ -458,7 +458,7 @@ func TestMigrationBackfillsTheStudyIndex(t *testing.T) {
 	if got := must(List[notebook.Contact](ctx, s, Query{StudyID: "s1"})); len(got) != 1 {
 		t.Fatalf("v2 migration must index contacts by study: %d", len(got))
 	}
-	noErr(t, s.db.Update(func(txn *badger.Txn) error { return setUint(txn, keySchema, 99) }))
+	noErr(t, s.updateDB(func(txn *badger.Txn) error { return setUint(txn, keySchema, 99) }))
 	s.Close()
 	if _, err := Open(Options{Dir: dir, Key: testKey}); !notebook.IsCode(err, notebook.Conflict) || !strings.Contains(err.Error(), "newer Fieldnotes") {
 		t.Fatalf("data from a newer app must be refused in words: %v", err)

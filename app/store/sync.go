@@ -50,14 +50,14 @@ type Rejection struct {
 // SyncCursor returns the pull cursor ("" before the first pull).
 func (s *Store) SyncCursor(ctx context.Context) (string, error) {
 	var c string
-	err := s.db.View(func(txn *badger.Txn) (err error) { c, err = getString(txn, keyCursor); return err })
+	err := s.viewDB(func(txn *badger.Txn) (err error) { c, err = getString(txn, keyCursor); return err })
 	return c, internal(err, "reading the sync cursor")
 }
 
 // ResetCursor forgets the pull cursor, after the hub answered 410: the next
 // pull downloads everything again and the outbox is kept and replayed.
 func (s *Store) ResetCursor(ctx context.Context) error {
-	return internal(s.db.Update(func(txn *badger.Txn) error { return txn.Delete([]byte(keyCursor)) }), "resetting the sync cursor")
+	return internal(s.updateDB(func(txn *badger.Txn) error { return txn.Delete([]byte(keyCursor)) }), "resetting the sync cursor")
 }
 
 // ApplyPulled applies one pulled page, the new cursor and the outbox clean-up
@@ -395,7 +395,7 @@ func (w *writer) base(t notebook.Type, id string) (*Envelope, error) {
 // Rejections lists the mutations the hub refused, oldest first.
 func (s *Store) Rejections(ctx context.Context) ([]Rejection, error) {
 	var out []Rejection
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := s.viewDB(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
 		opts.Prefix = []byte("s/rejected/")
 		it := txn.NewIterator(opts)
