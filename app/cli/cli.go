@@ -45,6 +45,7 @@ func commands() []command {
 		{"export", "export --format ndjson|csv|md [--type T] [--out FILE]", runExport},
 		{"backup", "backup FILE  write an encrypted backup of the notebook", runBackup},
 		{"restore", "restore FILE  replace the notebook with a backup", runRestore},
+		{"doctor", "doctor [--salvage DIR]  check the notebook for damage; save what can still be read", runDoctor},
 		{"demo", "demo  seed realistic demo data (once; --force to add again)", runDemo},
 		{"version", "version  print the version", runVersion},
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"fieldnotes/app/demo"
@@ -176,6 +178,59 @@ func runRestore(e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "restored %s into %s\n", args[0], e.dataDir)
 		return nil
 	})
+}
+
+func runDoctor(e *env, args []string) error {
+	fs := newFlags("doctor", e)
+	salvage := fs.String("salvage", "", "write every record that can still be read to DIR/records.ndjson")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		return notebook.Errorf(notebook.Invalid, "usage: fieldnotes doctor [--salvage DIR]")
+	}
+	key, _, err := secrets.DataKey(e.dataDir, e.log)
+	if err != nil {
+		return err
+	}
+	var rep store.DoctorReport
+	check := func(w io.Writer) (int, error) {
+		rep, err = store.Doctor(e.dataDir, key, w, e.log)
+		return rep.Salvaged, err
+	}
+	if *salvage == "" {
+		_, err = check(nil)
+	} else {
+		if err := os.MkdirAll(*salvage, 0o700); err != nil {
+			return notebook.Wrap(notebook.Invalid, err, "cannot create %s: %v", *salvage, err)
+		}
+		err = e.writeOut(filepath.Join(*salvage, "records.ndjson"), check)
+	}
+	if err != nil {
+		return err
+	}
+	if rep.Healthy {
+		fmt.Fprintf(e.stdout, "the notebook in %s is healthy: %s\n", e.dataDir, countsText(rep.Records))
+		return nil
+	}
+	for _, p := range rep.Problems {
+		fmt.Fprintln(e.stderr, "damaged:", p)
+	}
+	fmt.Fprintf(e.stdout, "readable: %s\n", countsText(rep.Records))
+	return notebook.Errorf(notebook.Damaged, "the notebook in %s is damaged (%d problems above); nothing was changed; restore it from a backup with `fieldnotes --data %s restore FILE`%s",
+		e.dataDir, len(rep.Problems), e.dataDir, map[bool]string{true: ", or import the salvaged records into a new notebook", false: ", or save every record that can still be read with `fieldnotes doctor --salvage DIR`"}[*salvage != ""])
+}
+
+func countsText(byType map[string]int) string {
+	total := 0
+	parts := []string{}
+	for _, t := range notebook.Types {
+		if n := byType[string(t)]; n > 0 {
+			total += n
+			parts = append(parts, fmt.Sprintf("%d %s", n, t))
+		}
+	}
+	if total == 0 {
+		return "0 records"
+	}
+	return fmt.Sprintf("%d records (%s)", total, strings.Join(parts, ", "))
 }
 
 func runDemo(e *env, args []string) error {

@@ -134,7 +134,7 @@ func TestRestoreKilledAtRandomLeavesOldOrNew(t *testing.T) {
 	}
 	rnd := rand.New(rand.NewPCG(15, 10))
 	killed, finished, swapped := 0, 0, 0
-	for round := 0; round < 40; round++ {
+	for round := 0; killed < 32 && round < 120; round++ {
 		target := map[string]string{"A": "B", "B": "A"}[current]
 		cmd := fieldnotesCmd(dir, "restore", backups[target])
 		if err := cmd.Start(); err != nil {

@@ -18,6 +18,7 @@ const (
 	Conflict  Code = "conflict"  // the operation clashes with current state (e.g. data dir in use)
 	Forbidden Code = "forbidden" // the caller may not do this (role, scope, do_not_contact)
 	Internal  Code = "internal"  // a bug or an I/O failure; details are logged, not shown
+	Damaged   Code = "damaged"   // stored data is damaged; the message says what and how to recover
 )
 
 // Error is an error with a code and a message meant for people. Fields, when

@@ -9,16 +9,17 @@ import (
 )
 
 const (
-	keySchema   = "m/schema"
-	keyClientID = "m/client_id"
-	keyMutation = "m/mutation"
-	keyFeed     = "m/feed"
-	keyHLC      = "m/hlc"
-	prefixFeed  = "f/"
-	prefixOut   = "o/"
-	prefixLocal = "l/"
-	prefixSync  = "s/"
-	prefixText  = "x/"
+	keySchema    = "m/schema"
+	keyClientID  = "m/client_id"
+	keyMutation  = "m/mutation"
+	keyFeed      = "m/feed"
+	keyHLC       = "m/hlc"
+	prefixFeed   = "f/"
+	prefixOut    = "o/"
+	prefixLocal  = "l/"
+	prefixSync   = "s/"
+	prefixText   = "x/"
+	prefixRecord = "r/"
 )
 
 func recordKey(t notebook.Type, id string) []byte { return []byte("r/" + string(t) + "/" + id) }

@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
 
 	"fieldnotes/app/notebook"
 )
@@ -63,6 +64,9 @@ func Open(opts Options) (*Store, error) {
 		if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
 			return nil, notebook.Wrap(notebook.Internal, err, "cannot create the data directory %s: %v", opts.Dir, err)
 		}
+		if err := preflight(opts.Dir, opts.Key); err != nil {
+			return nil, err
+		}
 		removeEmptyLogs(opts.Dir, opts.Logger)
 	}
 	db, err := openBadger(opts, opts.Dir)
@@ -72,7 +76,7 @@ func Open(opts Options) (*Store, error) {
 	s := &Store{db: db, opts: opts, log: opts.Logger, subs: map[int]*subscriber{}}
 	if err := s.init(); err != nil {
 		db.Close()
-		return nil, err
+		return nil, s.readErr(err)
 	}
 	return s, nil
 }
@@ -90,6 +94,7 @@ func openBadger(opts Options, dir string) (db *badger.DB, err error) {
 		WithNumVersionsToKeep(1).
 		WithNumMemtables(3).
 		WithNumCompactors(2).
+		WithChecksumVerificationMode(options.OnBlockRead). // see damage.go
 		WithLogger(badgerLogger{opts.Logger})
 	if opts.InMemory {
 		bo = bo.WithDir("").WithValueDir("")
@@ -128,6 +133,9 @@ func openError(dir string, err error) error {
 		return notebook.Wrap(notebook.Conflict, err, "the data directory %s is in use by another Fieldnotes process (the app or a command); close it and try again", dir)
 	case strings.Contains(msg, "Encryption key mismatch"), strings.Contains(msg, "Invalid encryption key"):
 		return notebook.Wrap(notebook.Forbidden, err, "the encryption key does not open the data in %s (was it restored from another machine? set FIELDNOTES_KEY to the original key)", dir)
+	}
+	if holdsNotebook(dir) && !errors.Is(err, os.ErrPermission) {
+		return damaged(dir, "Badger cannot open it: "+msg, err)
 	}
 	return notebook.Wrap(notebook.Internal, err, "cannot open the data in %s: %v", dir, err)
 }
@@ -170,14 +178,14 @@ func (s *Store) init() error {
 func (s *Store) viewDB(fn func(txn *badger.Txn) error) error {
 	s.dbMu.RLock()
 	defer s.dbMu.RUnlock()
-	return s.db.View(fn)
+	return s.readErr(s.db.View(fn))
 }
 
 // updateDB runs a read-write transaction on the current database.
 func (s *Store) updateDB(fn func(txn *badger.Txn) error) error {
 	s.dbMu.RLock()
 	defer s.dbMu.RUnlock()
-	return s.db.Update(fn)
+	return s.readErr(s.db.Update(fn))
 }
 
 func newClientID() string {
