@@ -8,6 +8,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"fieldnotes/sync/syncproto"
 )
 
 type metrics struct {
@@ -16,6 +18,8 @@ type metrics struct {
 	duration  *prometheus.HistogramVec
 	mutations *prometheus.CounterVec
 	waiting   prometheus.Gauge
+	throttled *prometheus.CounterVec
+	limits    *prometheus.GaugeVec
 }
 
 func newMetrics() *metrics {
@@ -29,8 +33,12 @@ func newMetrics() *metrics {
 			Help: "Pushed mutations by result status."}, []string{"status"}),
 		waiting: prometheus.NewGauge(prometheus.GaugeOpts{Name: "fieldhub_longpoll_waiting",
 			Help: "Pull requests currently waiting for a change."}),
+		throttled: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "fieldhub_throttled_total",
+			Help: "Requests and connections refused by a limit, by limit."}, []string{"limit"}),
+		limits: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "fieldhub_limit",
+			Help: "The hub's quotas and limits (sync/README.md, Limits), by name; sizes in bytes, times in seconds."}, []string{"name"}),
 	}
-	m.reg.MustRegister(m.requests, m.duration, m.mutations, m.waiting,
+	m.reg.MustRegister(m.requests, m.duration, m.mutations, m.waiting, m.throttled, m.limits,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -71,4 +79,25 @@ func (m *metrics) instrument(next http.Handler) http.Handler {
 		m.requests.WithLabelValues(route, strconv.Itoa(rec.status)).Inc()
 		m.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
 	})
+}
+
+// publishLimits shows every quota on /metrics, so an operator sees the
+// numbers a 429 or too_large came from.
+func (m *metrics) publishLimits(l Limits) {
+	for name, v := range map[string]float64{
+		"header_timeout_seconds":         l.HeaderTimeout.Seconds(),
+		"body_timeout_seconds":           l.BodyTimeout.Seconds(),
+		"write_timeout_seconds":          l.WriteTimeout.Seconds(),
+		"idle_timeout_seconds":           l.IdleTimeout.Seconds(),
+		"requests_in_flight_per_user":    float64(l.MaxRequestsPerUser),
+		"unauthenticated_connections":    float64(l.MaxUnauthConns),
+		"pushes_per_second_per_user":     l.PushesPerSecond,
+		"push_burst_per_user":            float64(l.PushBurst),
+		"push_bytes_per_minute_per_user": float64(l.PushBytesPerMinute),
+		"push_body_bytes":                syncproto.MaxPushBytes,
+		"push_mutations":                 syncproto.MaxPushMutations,
+		"field_value_nesting_depth":      syncproto.MaxNestingDepth,
+	} {
+		m.limits.WithLabelValues(name).Set(v)
+	}
 }

@@ -15,7 +15,7 @@ import (
 func (s *Server) handlePush(w http.ResponseWriter, r *http.Request) {
 	user := userFrom(r.Context())
 	body, ok := readPushBody(w, r)
-	if !ok {
+	if !ok || s.guard.throttlePush(user.ID, w, len(body)) {
 		return
 	}
 	req, err := syncproto.DecodePushRequest(body)

@@ -30,6 +30,9 @@ type Options struct {
 	EvidenceEditWindow time.Duration
 	// TombstoneTTL is how long tombstones are kept (default and minimum 90 days).
 	TombstoneTTL time.Duration
+	// Limits bound connections, requests in flight and push rate and
+	// volume per user (guard.go); zero fields take DefaultLimits.
+	Limits Limits
 	// ProductDir keeps the product side's state (webhooks and their queue,
 	// pseudonym secret, first-seen steps; product.go); "" keeps it in memory.
 	ProductDir string
@@ -46,6 +49,7 @@ type Server struct {
 	ttl     time.Duration
 	notify  notifier
 	metrics *metrics
+	guard   *guard
 	product *product
 	mux     *http.ServeMux
 
@@ -78,6 +82,8 @@ func NewServer(opts Options) (*Server, error) {
 	}
 	s.clock = notebook.NewClock(notebook.HLC{}, s.now)
 	s.metrics = newMetrics()
+	s.guard = newGuard(opts.Limits, s.metrics)
+	s.metrics.publishLimits(s.guard.limits)
 	var err error
 	if s.product, err = newProduct(s, opts.ProductDir); err != nil {
 		return nil, err
@@ -156,7 +162,7 @@ func (s *Server) authed(next http.HandlerFunc) http.HandlerFunc {
 			s.fail(w, r, err)
 			return
 		}
-		next(w, r.WithContext(context.WithValue(r.Context(), userKey{}, user)))
+		s.guard.perUser(next)(w, r.WithContext(context.WithValue(r.Context(), userKey{}, user)))
 	}
 }
 

@@ -44,6 +44,7 @@ const (
 	CodeReset               = "reset"
 	CodeTooLarge            = "too_large"
 	CodeUnsupportedProtocol = "unsupported_protocol"
+	CodeRateLimited         = "rate_limited" // 429, with Retry-After
 )
 
 // RecordTypes lists the record types of protocol v1.

@@ -27,6 +27,7 @@ type HubOptions struct {
 	Dir    string           // data dir (persistent Badger); "" for in memory
 	Now    func() time.Time // hub clock; nil for time.Now
 	Logger *slog.Logger     // nil: discard
+	Limits hub.Limits       // zero: the hub's defaults
 }
 
 var userCounter atomic.Int64
@@ -42,11 +43,14 @@ func StartHub(t testing.TB, opts HubOptions) *Hub {
 	if err != nil {
 		t.Fatalf("open hub store: %v", err)
 	}
-	srv, err := hub.NewServer(hub.Options{Store: store, Logger: log, Now: opts.Now})
+	srv, err := hub.NewServer(hub.Options{Store: store, Logger: log, Now: opts.Now, Limits: opts.Limits})
 	if err != nil {
 		t.Fatalf("new hub: %v", err)
 	}
-	h := &Hub{Server: srv, Store: store, HTTP: httptest.NewServer(srv.Handler())}
+	ts := httptest.NewUnstartedServer(nil)
+	ts.Config = srv.HTTPServer(log) // the timeouts and connection caps fieldhub serves with
+	ts.Start()
+	h := &Hub{Server: srv, Store: store, HTTP: ts}
 	h.URL = h.HTTP.URL
 	t.Cleanup(func() {
 		srv.Close()

@@ -128,8 +128,7 @@ func listenAndServe(ctx context.Context, srv *hub.Server, addr, cert, key string
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	hs := srv.HTTPServer(log)
 	go srv.Maintain(ctx, 24*time.Hour)
 	errc := make(chan error, 1)
 	go func() {
