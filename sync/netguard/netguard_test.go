@@ -86,7 +86,7 @@ func TestDNSRebindingIsRefusedAtConnectTime(t *testing.T) {
 	}
 	// with --webhook-allow-private the same delivery goes through
 	allowed := Guard{AllowPrivate: true, Lookup: fixed("127.0.0.1")}
-	resp, err := allowed.Client(5 * time.Second).Post(target, "application/json", strings.NewReader("{}"))
+	resp, err := allowed.Client(5*time.Second).Post(target, "application/json", strings.NewReader("{}"))
 	if err != nil || resp.StatusCode != 200 || hits.Load() != 1 {
 		t.Fatalf("allow-private: %v, hits %d", err, hits.Load())
 	}
