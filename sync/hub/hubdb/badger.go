@@ -33,6 +33,8 @@ type Badger struct {
 	log    *slog.Logger
 	locks  scopeLocks
 	userMu sync.Mutex // serialises user and client-binding writes (conflict detection is off)
+	mu     sync.Mutex // serialises document transactions and queue operations (doc.go)
+	watch  watchers
 }
 
 var _ Store = (*Badger)(nil)

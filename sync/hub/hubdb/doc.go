@@ -1,6 +1,44 @@
-// Package hubdb is the hub's storage: users and their hashed tokens, the
-// client_id → user binding with each client's last processed mutation id,
-// and the records with their per-scope sequence numbers.
+// Package hubdb is the hub's storage, and all of it: users and their
+// hashed tokens, the client_id → user binding with each client's last
+// processed mutation id, the records with their per-scope sequence
+// numbers, a namespaced document store for the hub's small state, durable
+// work queues, and change hints for long-poll. A hub process keeps
+// nothing else that it needs after a restart, so any number of processes
+// can serve one database (PostgreSQL) and a restarted one answers at once.
+//
+// # The primitives, and why these
+//
+// Store is deliberately a handful of backend-neutral primitives that a
+// SQL database implements directly, not one method per hub feature:
+//
+//   - Records: Update (per-scope serialised, seq = commit order), Pull
+//     (one snapshot), Heads, PurgeTombstones — the sync protocol.
+//   - Documents: (namespace, key) → bytes with GetDoc/ScanDocs/PutDoc/
+//     DeleteDoc, read in ViewDocs, read-modify-written in UpdateDocs (or
+//     inside Update, committing with records). A new kind of hub state is
+//     a new namespace, not a new method. PostgreSQL: one table
+//     (ns, key, value) with primary key (ns, key), keys COLLATE "C".
+//   - Work queues: Enqueue (inside a document transaction, so a job is
+//     queued atomically with the state change that caused it), Claim with
+//     a lease, Ack / Retry / Bury. Leases make delivery survive a dead
+//     process: its jobs fall due again when the lease runs out.
+//     PostgreSQL: FOR UPDATE SKIP LOCKED.
+//   - Watch: advisory hints of which scopes changed (PostgreSQL:
+//     LISTEN/NOTIFY once per commit). Never the only wake-up: the hub
+//     re-checks on a bounded interval, so a lost hint only delays.
+//
+// # Document namespaces
+//
+// Each namespace has one owner package, which alone reads and writes it:
+//
+//	hub        sync/hub/insights   "pseudonym-secret": 32 random bytes, key of export/webhook pseudonyms
+//	seen       sync/hub/insights   "<scope>\x00<seq %020d>": first-seen-by-product steps (time, RFC 3339)
+//	insights   sync/hub/insights   the insights projection: cursor, entities, observations, roll-ups
+//	webhooks   sync/hub/webhook    "hook/<id>": registrations; "status/<id>": delivery figures
+//	settings   (reserved)          admin settings, one key per setting
+//
+// and one work queue, "webhook", keyed by webhook id (one delivery in
+// flight per receiver, in order).
 //
 // Store is an interface so a PostgreSQL implementation can be added for
 // deployments that outgrow one machine; the hub's merge rules (sync/hub)
@@ -20,6 +58,11 @@
 //	h/<scope>                tombstone horizon: highest seq whose tombstone was purged
 //	r/<record id>            scope + seq of the record's current version
 //	s/<scope>\x00<seq BE>    the record's current version (see encodeRecord)
+//	d/<ns>\x00<key>          a document
+//	j/<queue>\x00<key>\x00<n BE>  a pending job (jobState JSON); n orders a key's jobs
+//	k/<queue>\x00<key>\x00<n BE>  a dead job
+//	i/<queue>\x00<job id>    n and key of a job, to find it by id
+//	m/jobseq                 the last n given to a job
 //
 // A record lives under exactly one s/ key, its current version; an update
 // deletes the old key and writes the new one, so a pull is one ordered scan
@@ -36,6 +79,13 @@
 // after the fact. A push can only write the org scope and its own user scope
 // (sync-protocol.md, scope table), so locks are always taken in the order
 // user scope, then org, and cannot deadlock.
+//
+// Document transactions (UpdateDocs, and the document calls of an Update)
+// and queue operations are serialised by one mutex, taken by an Update
+// only when it first touches a document, after its scope locks: one
+// order, no deadlock. They are small and short, and Badger serves one
+// process, so nothing finer is needed.
+// Watch hints are sent in-process after each commit.
 //
 // Every commit is fsynced (SyncWrites) before Update returns, so the hub
 // acknowledges only durable pushes.

@@ -85,10 +85,11 @@ type recordPointer struct {
 // ---- Update ----
 
 type badgerTx struct {
+	docTxn
 	db      *badger.DB
-	txn     *badger.Txn
 	allowed map[string]bool
 	size    int
+	touched map[string]bool
 }
 
 // Update runs fn with the scopes' locks held and commits (fsynced) before
@@ -97,15 +98,30 @@ type badgerTx struct {
 func (b *Badger) Update(ctx context.Context, scopes []string, fn func(Tx) error) error {
 	unlock := b.locks.lock(scopes)
 	defer unlock()
-	tx := &badgerTx{db: b.db, txn: b.db.NewTransaction(true), allowed: map[string]bool{}}
+	tx := &badgerTx{docTxn: docTxn{b: b, txn: b.db.NewTransaction(true), lazyLock: true}, db: b.db,
+		allowed: map[string]bool{}, touched: map[string]bool{}}
 	for _, s := range scopes {
 		tx.allowed[s] = true
 	}
+	defer tx.unlock()
 	defer func() { tx.txn.Discard() }()
 	if err := fn(tx); err != nil {
 		return err
 	}
-	return internal(tx.txn.Commit(), "commit push")
+	if err := tx.txn.Commit(); err != nil {
+		return internal(err, "commit push")
+	}
+	b.watch.publish(sortedKeys(tx.touched))
+	return nil
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func (t *badgerTx) Get(id string) (Record, bool, error) {
@@ -142,7 +158,7 @@ func (t *badgerTx) Apply(clientID string, lastID uint64, rec *Record) error {
 		if err := t.txn.Commit(); err != nil {
 			return internal(err, "commit part of a push")
 		}
-		t.txn, t.size = t.db.NewTransaction(true), 0
+		t.txn, t.size, t.writes, t.bytes = t.db.NewTransaction(true), 0, 0, 0
 	}
 	return internal(t.apply(clientID, lastID, rec), "apply mutation")
 }
@@ -160,6 +176,7 @@ func (t *badgerTx) apply(clientID string, lastID uint64, rec *Record) error {
 	if rec == nil {
 		return nil
 	}
+	t.touched[rec.Scope] = true
 	return t.putRecord(rec)
 }
 
