@@ -62,7 +62,10 @@ func (s *Server) decide(tx hubdb.Tx, c *change) (outcome, error) {
 		return outcome{}, err
 	}
 	if exists && cur.Type != c.m.Type {
-		return reject(notebook.Invalid, "id: %s is a %s, not a %s", c.m.ID, cur.Type, c.m.Type), nil
+		if !canRead(c.user, cur.Scope) {
+			return reject(notebook.Invalid, "%s", unusableID(c.m.ID)), nil
+		}
+		return reject(notebook.Invalid, "id: %s is already a %s; a record id names one record of one type, so give this %s a new id", c.m.ID, cur.Type, c.m.Type), nil
 	}
 	scope := targetScope(c, cur, exists)
 	if o, ok := authorize(c, scope); !ok {
@@ -91,6 +94,18 @@ func (s *Server) stampHLC(wire string) (string, *notebook.Error) {
 	return h.String(), nil
 }
 
+// canRead reports whether user may read scope.
+func canRead(user hubdb.User, scope string) bool {
+	return user.Role.ReadsAll() || scope == syncproto.OrgScope || scope == syncproto.UserScope(user.ID)
+}
+
+// unusableID is the one message for an id taken in a scope the caller
+// cannot read: it says neither that the record exists nor what it is, so
+// an error never tells a user about another user's records.
+func unusableID(id string) string {
+	return "id: " + id + " cannot be used for this record; give it a new id (a UUIDv7 or ULID, as notebooks make them)"
+}
+
 func targetScope(c *change, cur hubdb.Record, exists bool) string {
 	switch {
 	case syncproto.OrgScoped(c.m.Type):
@@ -108,6 +123,8 @@ func authorize(c *change, scope string) (outcome, bool) {
 	switch {
 	case (t == "hypothesis" || t == "study") && !c.user.Role.ReadsAll():
 		return reject(notebook.Forbidden, "only product or admin may write a %s", t), false
+	case scope != syncproto.OrgScope && scope != syncproto.UserScope(c.user.ID) && !canRead(c.user, scope):
+		return reject(notebook.Forbidden, "%s", unusableID(c.m.ID)), false
 	case scope != syncproto.OrgScope && scope != syncproto.UserScope(c.user.ID):
 		return reject(notebook.Forbidden, "%s %s belongs to another user; only its owner may change it", t, c.m.ID), false
 	}
@@ -117,6 +134,9 @@ func authorize(c *change, scope string) (outcome, bool) {
 func deleteRecord(c *change, cur hubdb.Record, exists bool, scope string) outcome {
 	if exists && cur.Deleted {
 		return outcome{seq: cur.Seq}
+	}
+	if !exists { // nothing to delete: storing a tombstone would reserve the id for good
+		return outcome{}
 	}
 	// A tombstone carries no data: the record's content leaves every
 	// replica with it, and delete wins over any later edit regardless of HLC.
@@ -156,6 +176,9 @@ func (s *Server) upsert(c *change, cur hubdb.Record, exists bool, scope string) 
 	if !changed {
 		return outcome{seq: cur.Seq}
 	}
+	if r := checkRecordSize(rec.Type, rec.Data); r != nil {
+		return outcome{rejected: r}
+	}
 	if err := validateData(rec.Type, rec.ID, rec.Data); err != nil {
 		return outcome{rejected: err}
 	}
@@ -194,6 +217,9 @@ func cleanPatch(c *change) (map[string]json.RawMessage, *notebook.Error) {
 		var buf bytes.Buffer
 		if err := json.Compact(&buf, v); err != nil {
 			return nil, notebook.Errorf(notebook.Invalid, "%s: not valid JSON", f)
+		}
+		if r := checkFieldValue(f, buf.Bytes()); r != nil {
+			return nil, r
 		}
 		patch[f] = buf.Bytes()
 	}
@@ -261,7 +287,7 @@ func (s *Server) mergeEvidence(c *change, cur hubdb.Record, exists bool, rec *hu
 	if !exists {
 		return changed, nil
 	}
-	editable := s.withinEditWindow(cur, c.hlc)
+	editable := s.withinEditWindow(cur, c.now)
 	for _, f := range sortedKeys(patch) {
 		old, had := cur.Data[f]
 		if !had || isEmptyJSON(old) || bytes.Equal(old, patch[f]) || editable {
@@ -272,17 +298,18 @@ func (s *Server) mergeEvidence(c *change, cur hubdb.Record, exists bool, rec *hu
 	return changed, nil
 }
 
-// withinEditWindow reports whether an edit (by its HLC) was made before the
-// evidence reached the hub or within the edit window after — typing that
-// an autosave split into several mutations is still part of its creation.
-func (s *Server) withinEditWindow(cur hubdb.Record, hlc string) bool {
+// withinEditWindow reports whether the hub receives an edit within the
+// edit window after it first received the evidence — typing that an
+// autosave split into several mutations is still part of its creation.
+// Both times are the hub's own: a client's HLC says nothing here, since a
+// client can backdate it at will.
+func (s *Server) withinEditWindow(cur hubdb.Record, now time.Time) bool {
 	var received string
 	if json.Unmarshal(cur.Data[fieldReceivedAt], &received) != nil {
 		return false
 	}
 	at, err := time.Parse(hubdb.TimeFormat, received)
-	h, herr := notebook.ParseHLC(hlc)
-	return err == nil && herr == nil && h.Millis <= at.Add(s.window).UnixMilli()
+	return err == nil && !now.After(at.Add(s.window))
 }
 
 func unionLinks(rec *hubdb.Record, v json.RawMessage, c *change) (bool, *notebook.Error) {

@@ -389,13 +389,13 @@ func (s *Server) PublishHypotheses(ctx context.Context, user hubdb.User, hyps []
 	if !user.Role.ReadsAll() {
 		return nil, notebook.Errorf(notebook.Forbidden, "only product or admin may publish hypotheses")
 	}
-	clientID := "hub-publish." + user.ID
-	if err := s.store.BindClient(ctx, clientID, user.ID); err != nil {
+	clientID, err := s.publishClientID(ctx, user)
+	if err != nil {
 		return nil, err
 	}
 	var out []PublishResult
 	touched := map[string]bool{}
-	err := s.store.Update(ctx, []string{syncproto.UserScope(user.ID), syncproto.OrgScope}, func(tx hubdb.Tx) error {
+	err = s.store.Update(ctx, []string{syncproto.UserScope(user.ID), syncproto.OrgScope}, func(tx hubdb.Tx) error {
 		out, touched = nil, map[string]bool{}
 		last, err := tx.LastMutationID(clientID)
 		if err != nil {

@@ -30,7 +30,7 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p.clientID != "" {
-		if err := s.store.BindClient(r.Context(), p.clientID, user.ID); err != nil {
+		if err := s.bindClient(r.Context(), p.clientID, user); err != nil {
 			s.fail(w, r, err)
 			return
 		}

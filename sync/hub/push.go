@@ -23,7 +23,7 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request) {
 		writeProtoError(w, err)
 		return
 	}
-	if err := s.store.BindClient(r.Context(), req.ClientID, user.ID); err != nil {
+	if err := s.bindClient(r.Context(), req.ClientID, user); err != nil {
 		s.fail(w, r, err)
 		return
 	}

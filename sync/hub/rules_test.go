@@ -200,7 +200,13 @@ func TestDeleteWins(t *testing.T) {
 	r := pushOne(t, e.repA, synctest.Upsert(2, "account", acc, hlc(), map[string]any{"name": "Edited later"}))
 	wantStatus(t, r, "rejected", "not_found")
 	wantStatus(t, pushOne(t, e.repA, synctest.Delete(3, "account", acc, hlc())), "applied", "")
-	wantStatus(t, pushOne(t, e.repA, synctest.Delete(4, "call", id(), hlc())), "applied", "") // unknown id: a tombstone
+	unseen := id()
+	if r := pushOne(t, e.repA, synctest.Delete(4, "call", unseen, hlc())); r.Status != "applied" { // unknown id: stores nothing
+		t.Fatalf("delete of an unseen id: %+v", r)
+	}
+	if _, stored := pullAll(t, e.pm)[unseen]; stored {
+		t.Fatal("a delete of an id the hub never saw stored a tombstone")
+	}
 	got := pullAll(t, e.repB)[acc]
 	if !got.Deleted || len(got.Data) != 0 {
 		t.Fatalf("tombstone %+v", got)

@@ -63,6 +63,10 @@ func KnownType(t string) bool {
 // OrgScope is the scope of records every user reads.
 const OrgScope = "org"
 
+// ReservedClientPrefix starts the client ids the hub uses itself; a client
+// sending one gets 403 (sync-protocol.md, "Limits and errors").
+const ReservedClientPrefix = "hub-"
+
 // UserScope returns the scope of a user's own calls, evidence and emails.
 func UserScope(userID string) string { return "user:" + userID }
 
