@@ -3,17 +3,21 @@ package synctest
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"fieldnotes/app/notebook"
 	"fieldnotes/sync/hub"
 	"fieldnotes/sync/hub/hubdb"
+	"fieldnotes/sync/syncproto"
 )
 
 // The attacks of issue 15, each as a hostile or careless user would try
@@ -165,6 +169,167 @@ func TestAttackPushFlood(t *testing.T) {
 	for _, want := range []string{`fieldhub_throttled_total{limit="push_rate"}`, `fieldhub_limit{name="pushes_per_second_per_user"} 2`} {
 		if !found[want] {
 			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}
+
+// clock is a hub clock tests move forward.
+type clock struct{ offset atomic.Int64 }
+
+func (c *clock) now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *clock) advance(d time.Duration) { c.offset.Add(int64(d)) }
+
+type attackRig struct {
+	h        *Hub
+	clock    *clock
+	rep, pm  *WireClient
+	rep2     *WireClient
+	repID    string
+	pmID     string
+	mutation map[*WireClient]uint64
+}
+
+func newAttackRig(t *testing.T) *attackRig {
+	c := &clock{}
+	h := StartHub(t, HubOptions{Now: c.now})
+	rep, rep2, pm := h.AddUser(t, hubdb.RoleField), h.AddUser(t, hubdb.RoleField), h.AddUser(t, hubdb.RoleProduct)
+	return &attackRig{h: h, clock: c, repID: rep.ID, pmID: pm.ID, mutation: map[*WireClient]uint64{},
+		rep:  &WireClient{BaseURL: h.URL, Token: rep.Token, ClientID: "c_rep_" + rep.ID},
+		rep2: &WireClient{BaseURL: h.URL, Token: rep2.Token, ClientID: "c_rep2_" + rep2.ID},
+		pm:   &WireClient{BaseURL: h.URL, Token: pm.Token, ClientID: "c_pm_" + pm.ID}}
+}
+
+func (g *attackRig) hlc() string { return HLCAt(g.clock.now(), 0) }
+
+// push sends one mutation (numbered per client) and returns its result.
+func (g *attackRig) push(t *testing.T, c *WireClient, op, typ, id string, fields map[string]any, hlc string) syncproto.Result {
+	t.Helper()
+	g.mutation[c]++
+	m := Upsert(g.mutation[c], typ, id, hlc, fields)
+	if op == syncproto.OpDelete {
+		m = Delete(g.mutation[c], typ, id, hlc)
+	}
+	resp, rep, err := c.Push(context.Background(), m)
+	if err != nil || rep.Status != http.StatusOK || len(resp.Results) != 1 {
+		t.Fatalf("push %s %s: %v %d %.300s", typ, id, err, rep.Status, rep.Body)
+	}
+	return resp.Results[0]
+}
+
+// pushRaw sends one mutation whose fields are given as raw JSON text.
+func (g *attackRig) pushRaw(t *testing.T, c *WireClient, typ, id, rawFields string) syncproto.Result {
+	t.Helper()
+	g.mutation[c]++
+	body := fmt.Sprintf(`{"client_id":%q,"mutations":[{"mutation_id":%d,"op":"upsert","type":%q,"id":%q,"hlc":%q,"fields":%s}]}`,
+		c.ClientID, g.mutation[c], typ, id, g.hlc(), rawFields)
+	rep, err := c.Do(context.Background(), http.MethodPost, "/v1/sync/push", []byte(body))
+	var resp syncproto.PushResponse
+	if err != nil || rep.Status != http.StatusOK || rep.Decode(&resp) != nil || len(resp.Results) != 1 {
+		t.Fatalf("push: %v %d %.300s", err, rep.Status, rep.Body)
+	}
+	return resp.Results[0]
+}
+
+func wantResult(t *testing.T, what string, r syncproto.Result, status, code string) {
+	t.Helper()
+	if r.Status != status || r.Code != code {
+		t.Fatalf("%s: got %s %s (%s), want %s %s", what, r.Status, r.Code, r.Message, status, code)
+	}
+}
+
+// TestAttackRecordGrowth: pushes of large unknown fields into one org
+// account are refused too_large; the record stays small.
+func TestAttackRecordGrowth(t *testing.T) {
+	g := newAttackRig(t)
+	acc := notebook.NewID()
+	wantResult(t, "create", g.push(t, g.rep, "upsert", "account", acc, map[string]any{"name": "Acme"}, g.hlc()), "applied", "")
+	big := strings.Repeat("x", 900<<10)
+	for i := 0; i < 5; i++ {
+		r := g.push(t, g.rep, "upsert", "account", acc, map[string]any{fmt.Sprintf("junk_%d", i): big}, g.hlc())
+		wantResult(t, "900 KB unknown field", r, "rejected", "too_large")
+	}
+	medium := strings.Repeat("y", 6<<10)
+	tooLarge := 0
+	for i := 0; i < 10; i++ {
+		r := g.push(t, g.rep, "upsert", "account", acc, map[string]any{fmt.Sprintf("extra_%d", i): medium}, g.hlc())
+		if r.Code == "too_large" {
+			tooLarge++
+		}
+	}
+	if tooLarge == 0 {
+		t.Fatal("60 KB of unknown fields in 6 KB pieces were all kept")
+	}
+	recs, _, err := g.pm.PullAll(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		if raw, _ := json.Marshal(r); r.ID == acc && len(raw) > hub.MaxRecordBytes {
+			t.Fatalf("the account grew to %d bytes", len(raw))
+		}
+	}
+}
+
+// TestAttackBlockPublishing: a field user binding the hub's publishing
+// client id, or deleting an id it never saw, cannot stop a PM publishing.
+func TestAttackBlockPublishing(t *testing.T) {
+	g := newAttackRig(t)
+	for _, stolen := range []string{"hub-publish." + g.pmID, "hub-publish.fieldhub", "hub-anything"} {
+		thief := &WireClient{BaseURL: g.h.URL, Token: g.rep.Token, ClientID: stolen}
+		if _, rep, _ := thief.Pull(context.Background(), "", 0, 0); rep.Status != http.StatusForbidden {
+			t.Fatalf("pull with client_id %s: %d %s", stolen, rep.Status, rep.Body)
+		}
+		if _, rep, _ := thief.Push(context.Background(), Upsert(1, "account", notebook.NewID(), g.hlc(), map[string]any{"name": "x"})); rep.Status != http.StatusForbidden {
+			t.Fatalf("push with client_id %s: %d %s", stolen, rep.Status, rep.Body)
+		}
+	}
+	wantResult(t, "delete of an unseen id", g.push(t, g.rep, "delete", "account", "sso-pricing", nil, g.hlc()), "applied", "")
+	rep, err := g.pm.Do(context.Background(), http.MethodPost, "/v1/hypotheses", []byte(`[{"id":"sso-pricing","statement":"SSO sells the upgrade","status":"active"}]`))
+	if err != nil || rep.Status != http.StatusOK || !strings.Contains(string(rep.Body), `"status":"applied"`) {
+		t.Fatalf("publish after the attacks: %v %d %s", err, rep.Status, rep.Body)
+	}
+}
+
+// TestAttackRewriteEvidence: an edit after the author window is refused
+// even when its HLC is backdated into the window.
+func TestAttackRewriteEvidence(t *testing.T) {
+	g := newAttackRig(t)
+	ev := notebook.NewID()
+	created := g.clock.now()
+	wantResult(t, "create", g.push(t, g.rep, "upsert", "evidence", ev, map[string]any{"hypothesis_id": "h1", "signal": "supports", "quote": "We'd pay 40"}, g.hlc()), "applied", "")
+	g.clock.advance(11 * time.Minute)
+	backdated := HLCAt(created.Add(time.Second), 1)
+	wantResult(t, "backdated edit", g.push(t, g.rep, "upsert", "evidence", ev, map[string]any{"quote": "We'd pay 4000"}, backdated), "rejected", "conflict")
+}
+
+// TestAttackInvalidUTF8AndDeepNesting: raw invalid UTF-8 and a 9,996-deep
+// value are rejected invalid, naming the field, and never stored.
+func TestAttackInvalidUTF8AndDeepNesting(t *testing.T) {
+	g := newAttackRig(t)
+	acc := notebook.NewID()
+	r := g.pushRaw(t, g.rep, "account", acc, "{\"name\":\"Acme \xff GmbH\"}")
+	if r.Status != "rejected" || r.Code != "invalid" || !strings.Contains(r.Message, "name") || !strings.Contains(r.Message, "UTF-8") {
+		t.Fatalf("invalid UTF-8: %+v", r)
+	}
+	deep := strings.Repeat("[", 9996) + strings.Repeat("]", 9996)
+	r = g.pushRaw(t, g.rep, "account", acc, `{"name":"Acme","nested_junk":`+deep+`}`)
+	if r.Status != "rejected" || r.Code != "invalid" || !strings.Contains(r.Message, "nested_junk") {
+		t.Fatalf("deep nesting: %+v", r)
+	}
+	r = g.pushRaw(t, g.rep, "account", acc, `{"name":"Acme","ok":`+strings.Repeat("[", 32)+strings.Repeat("]", 32)+`}`)
+	wantResult(t, "32 levels", r, "applied", "")
+}
+
+// TestAttackProbeOtherUsersIDs: a field user guessing ids learns nothing
+// from the messages about another user's records.
+func TestAttackProbeOtherUsersIDs(t *testing.T) {
+	g := newAttackRig(t)
+	ev := notebook.NewID()
+	wantResult(t, "create", g.push(t, g.rep, "upsert", "evidence", ev, map[string]any{"hypothesis_id": "h1", "signal": "supports"}, g.hlc()), "applied", "")
+	for _, typ := range []string{"evidence", "call"} {
+		r := g.push(t, g.rep2, "upsert", typ, ev, map[string]any{"hypothesis_id": "h1", "signal": "refutes", "account_id": "a"}, g.hlc())
+		if r.Status != "rejected" || strings.Contains(r.Message, "another user") || strings.Contains(r.Message, "evidence") || strings.Contains(r.Message, g.repID) {
+			t.Fatalf("%s over another user's evidence: %+v", typ, r)
 		}
 	}
 }
