@@ -98,7 +98,11 @@ func (s *Server) applyPush(r *http.Request, user hubdb.User, req syncproto.PushR
 		touched := map[string]bool{}
 		for _, m := range req.Mutations {
 			if m.MutationID <= last {
-				res.results = append(res.results, syncproto.Result{MutationID: m.MutationID, Status: syncproto.StatusDuplicate})
+				dup, err := duplicateResult(tx, req.ClientID, m.MutationID)
+				if err != nil {
+					return err
+				}
+				res.results = append(res.results, dup)
 				continue
 			}
 			if m.MutationID > last+1 {
@@ -143,7 +147,8 @@ func (s *Server) applyOne(tx hubdb.Tx, user hubdb.User, clientID string, m syncp
 	}
 	switch {
 	case o.rejected != nil:
-		return syncproto.Result{MutationID: m.MutationID, Status: syncproto.StatusRejected, Code: string(o.rejected.Code), Message: o.rejected.Message}, nil
+		r := syncproto.Result{MutationID: m.MutationID, Status: syncproto.StatusRejected, Code: string(o.rejected.Code), Message: o.rejected.Message}
+		return r, saveVerdict(tx, clientID, r)
 	case o.write != nil:
 		touched[o.write.Scope] = true
 		return syncproto.Result{MutationID: m.MutationID, Status: syncproto.StatusApplied, Seq: o.write.Seq}, nil

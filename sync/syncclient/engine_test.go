@@ -484,12 +484,10 @@ func TestServeUnconfiguredThenConfigured(t *testing.T) {
 	}
 }
 
-// TestLostRejectionVerdict documents a hub gap (see the final report of
-// issue 4): when the answer to a push that the hub *rejected* is lost, the
-// retry is answered plain "duplicate", so the client cannot tell that the
-// change was refused and keeps it locally without a visible rejection. The
-// engine already treats a "duplicate" that carries a code as a rejection;
-// this test starts passing fully once the hub remembers verdicts.
+// TestLostRejectionVerdict: when the answer to a push that the hub
+// rejected is lost, the retry is answered "duplicate" with the rejection's
+// code and message (the hub keeps verdicts), and the engine records the
+// rejection, so the user sees that the change was refused.
 func TestLostRejectionVerdict(t *testing.T) {
 	g := newRig(t)
 	m := newMem("dev-lost-verdict")
@@ -500,7 +498,7 @@ func TestLostRejectionVerdict(t *testing.T) {
 		t.Fatal(err)
 	}
 	if rep.Rejected == 0 {
-		t.Skipf("known hub gap: a rejected change whose answer was lost comes back as plain duplicate (%+v)", rep)
+		t.Fatalf("a rejected change whose answer was lost came back as a plain duplicate (%+v)", rep)
 	}
 	if len(m.rejected) != 1 || m.rejected[0].Code != syncproto.CodeForbidden {
 		t.Fatalf("%+v", m.rejected)
