@@ -187,6 +187,7 @@ type attackRig struct {
 	repID    string
 	pmID     string
 	mutation map[*WireClient]uint64
+	ticks    int
 }
 
 func newAttackRig(t *testing.T) *attackRig {
@@ -199,7 +200,7 @@ func newAttackRig(t *testing.T) *attackRig {
 		pm:   &WireClient{BaseURL: h.URL, Token: pm.Token, ClientID: "c_pm_" + pm.ID}}
 }
 
-func (g *attackRig) hlc() string { return HLCAt(g.clock.now(), 0) }
+func (g *attackRig) hlc() string { g.ticks++; return HLCAt(g.clock.now(), uint16(g.ticks)) }
 
 // push sends one mutation (numbered per client) and returns its result.
 func (g *attackRig) push(t *testing.T, c *WireClient, op, typ, id string, fields map[string]any, hlc string) syncproto.Result {
@@ -332,4 +333,81 @@ func TestAttackProbeOtherUsersIDs(t *testing.T) {
 			t.Fatalf("%s over another user's evidence: %+v", typ, r)
 		}
 	}
+}
+
+// pulled returns the record as product sees it.
+func (g *attackRig) pulled(t *testing.T, id string) syncproto.Envelope {
+	t.Helper()
+	recs, _, err := g.pm.PullAll(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		if r.ID == id {
+			return r
+		}
+	}
+	t.Fatalf("%s is not on the hub", id)
+	return syncproto.Envelope{}
+}
+
+func flagged(env syncproto.Envelope) bool { return string(env.Data["do_not_contact"]) == "true" }
+
+// TestAttackBypassDoNotContact: the opt-out belongs to the address; delete
+// and recreate, moving the address to another contact, or changing the
+// flagged contact's address do not lift it; only product can.
+func TestAttackBypassDoNotContact(t *testing.T) {
+	g := newAttackRig(t)
+	flaggedID := notebook.NewID()
+	wantResult(t, "flag", g.push(t, g.rep, "upsert", "contact", flaggedID, map[string]any{"email": "ana@acme.com", "do_not_contact": true}, g.hlc()), "applied", "")
+	wantResult(t, "delete the flagged contact", g.push(t, g.rep, "delete", "contact", flaggedID, nil, g.hlc()), "applied", "")
+
+	again := notebook.NewID()
+	wantResult(t, "recreate with do_not_contact false", g.push(t, g.rep, "upsert", "contact", again, map[string]any{"email": "ana@acme.com", "do_not_contact": false}, g.hlc()), "rejected", "forbidden")
+	wantResult(t, "recreate without the flag", g.push(t, g.rep, "upsert", "contact", again, map[string]any{"email": "ana@acme.com"}, g.hlc()), "applied", "")
+	if !flagged(g.pulled(t, again)) {
+		t.Fatal("a recreated contact with the opted-out address is contactable")
+	}
+
+	other := notebook.NewID()
+	wantResult(t, "another contact", g.push(t, g.rep, "upsert", "contact", other, map[string]any{"email": "bo@acme.com"}, g.hlc()), "applied", "")
+	wantResult(t, "move the address to it", g.push(t, g.rep, "upsert", "contact", other, map[string]any{"email": "ana@acme.com"}, g.hlc()), "applied", "")
+	if !flagged(g.pulled(t, other)) {
+		t.Fatalf("moving the opted-out address to another contact lifted the opt-out: %s", g.pulled(t, other).Data)
+	}
+
+	// the flagged contact moves to a new address; the old one stays opted out
+	wantResult(t, "change the flagged contact's email", g.push(t, g.rep, "upsert", "contact", again, map[string]any{"email": "ana.new@acme.com"}, g.hlc()), "applied", "")
+	third := notebook.NewID()
+	wantResult(t, "take the old address", g.push(t, g.rep, "upsert", "contact", third, map[string]any{"email": "ana@acme.com"}, g.hlc()), "applied", "")
+	if !flagged(g.pulled(t, third)) {
+		t.Fatal("the old address of a flagged contact became contactable")
+	}
+
+	// product clears it, explicitly
+	wantResult(t, "product clears", g.push(t, g.pm, "upsert", "contact", third, map[string]any{"do_not_contact": false}, g.hlc()), "applied", "")
+	fourth := notebook.NewID()
+	wantResult(t, "after the clear", g.push(t, g.rep, "upsert", "contact", fourth, map[string]any{"email": "ana@acme.com"}, g.hlc()), "applied", "")
+	if flagged(g.pulled(t, fourth)) {
+		t.Fatal("product's clear did not hold")
+	}
+}
+
+// TestSoftDeleteProductCanUndo: a field user's delete of an account is a
+// tombstone for everyone, but product can bring the account back whole.
+func TestSoftDeleteProductCanUndo(t *testing.T) {
+	g := newAttackRig(t)
+	acc := notebook.NewID()
+	wantResult(t, "create", g.push(t, g.rep, "upsert", "account", acc, map[string]any{"name": "Globex", "segment": "mid-market"}, g.hlc()), "applied", "")
+	wantResult(t, "careless delete", g.push(t, g.rep, "delete", "account", acc, nil, g.hlc()), "applied", "")
+	if env := g.pulled(t, acc); !env.Deleted {
+		t.Fatal("the delete did not go out")
+	}
+	wantResult(t, "owner's edit after the delete", g.push(t, g.rep, "upsert", "account", acc, map[string]any{"name": "Globex Inc"}, g.hlc()), "rejected", "not_found")
+	wantResult(t, "product restores", g.push(t, g.pm, "upsert", "account", acc, map[string]any{"stage": "customer"}, g.hlc()), "applied", "")
+	env := g.pulled(t, acc)
+	if env.Deleted || string(env.Data["name"]) != `"Globex"` || string(env.Data["segment"]) != `"mid-market"` || string(env.Data["stage"]) != `"customer"` {
+		t.Fatalf("restored: %+v %s", env.Deleted, env.Data)
+	}
+	wantResult(t, "owner's edit after the restore", g.push(t, g.rep, "upsert", "account", acc, map[string]any{"name": "Globex Inc"}, g.hlc()), "applied", "")
 }
