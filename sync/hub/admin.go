@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"fieldnotes/app/notebook"
@@ -33,11 +34,65 @@ func AddUser(ctx context.Context, store hubdb.Store, email string, role hubdb.Ro
 		return NewUser{}, notebook.Errorf(notebook.Invalid, "role: %q is not one of field, product, admin", role)
 	}
 	token := newToken()
+	if revoked, ok, err := revokedUserByEmail(ctx, store, norm); err != nil {
+		return NewUser{}, err
+	} else if ok { // the same person again: same id, so their notebook and records carry on
+		revoked.Revoked, revoked.Role = false, role
+		if err := store.SetUserToken(ctx, revoked, HashToken(token)); err != nil {
+			return NewUser{}, err
+		}
+		return NewUser{ID: revoked.ID, Email: revoked.Email, Role: revoked.Role, Token: token}, nil
+	}
 	u := hubdb.User{ID: "u_" + randomHex(6), Email: norm, Role: role, CreatedAt: now.UTC()}
 	if err := store.CreateUser(ctx, u, HashToken(token)); err != nil {
 		return NewUser{}, err
 	}
 	return NewUser{ID: u.ID, Email: u.Email, Role: u.Role, Token: token}, nil
+}
+
+// revokedUserByEmail finds the most recent revoked user with the address,
+// unless a live one has it (CreateUser then reports the conflict).
+func revokedUserByEmail(ctx context.Context, store hubdb.Store, email string) (hubdb.User, bool, error) {
+	users, err := store.ListUsers(ctx)
+	if err != nil {
+		return hubdb.User{}, false, err
+	}
+	var found hubdb.User
+	ok := false
+	for _, u := range users { // oldest first
+		if !strings.EqualFold(u.Email, email) {
+			continue
+		}
+		if !u.Revoked {
+			return hubdb.User{}, false, nil
+		}
+		found, ok = u, true
+	}
+	return found, ok, nil
+}
+
+// RotateToken gives a user a new token and retires every old one; the
+// user's id, role, client bindings and records stay as they are, so a
+// notebook signed in again with the new token carries on.
+func RotateToken(ctx context.Context, store hubdb.Store, id string) (NewUser, error) {
+	users, err := store.ListUsers(ctx)
+	if err != nil {
+		return NewUser{}, err
+	}
+	for _, u := range users {
+		if u.ID != id {
+			continue
+		}
+		if u.Revoked {
+			return NewUser{}, notebook.Errorf(notebook.Conflict, "user %s is revoked; add the email again to restore them", id)
+		}
+		token := newToken()
+		if err := store.SetUserToken(ctx, u, HashToken(token)); err != nil {
+			return NewUser{}, err
+		}
+		return NewUser{ID: u.ID, Email: u.Email, Role: u.Role, Token: token}, nil
+	}
+	return NewUser{}, notebook.Errorf(notebook.NotFound, "no user %q", id)
 }
 
 func newToken() string {
@@ -88,6 +143,16 @@ func (s *Server) handleAddUser(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log.Info("user added", "id", nu.ID, "role", nu.Role, "by", userFrom(r.Context()).ID)
 	writeJSON(w, http.StatusCreated, nu)
+}
+
+func (s *Server) handleRotateToken(w http.ResponseWriter, r *http.Request) {
+	nu, err := RotateToken(r.Context(), s.store, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.log.Info("token rotated", "id", nu.ID, "by", userFrom(r.Context()).ID)
+	writeJSON(w, http.StatusOK, nu)
 }
 
 func (s *Server) handleRevokeUser(w http.ResponseWriter, r *http.Request) {

@@ -101,6 +101,7 @@ func (s *Server) routes() {
 	mux.HandleFunc("GET /v1/admin/users", s.authed(s.adminOnly(s.handleListUsers)))
 	mux.HandleFunc("POST /v1/admin/users", s.authed(s.adminOnly(s.handleAddUser)))
 	mux.HandleFunc("DELETE /v1/admin/users/{id}", s.authed(s.adminOnly(s.handleRevokeUser)))
+	mux.HandleFunc("POST /v1/admin/users/{id}/token", s.authed(s.adminOnly(s.handleRotateToken)))
 	mux.HandleFunc("GET /v1/me", s.authed(s.handleMe))
 	s.productRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

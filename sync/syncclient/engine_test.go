@@ -504,3 +504,38 @@ func TestLostRejectionVerdict(t *testing.T) {
 		t.Fatalf("%+v", m.rejected)
 	}
 }
+
+// TestNewTokenForTheSamePersonCarriesOn: after a token rotation, and after
+// the person is revoked and added again, the notebook signed in with the
+// new token syncs on as the same user (the hub keeps the user's id).
+func TestNewTokenForTheSamePersonCarriesOn(t *testing.T) {
+	g := newRig(t)
+	m := newMem("dev-rotate")
+	m.upsert("account", newID(), account("Before"))
+	if _, err := engine(t, g.hub.URL, g.rep.Token, m).SyncOnce(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	rotated, err := hub.RotateToken(context.Background(), g.hub.Store, g.rep.ID)
+	if err != nil || rotated.ID != g.rep.ID {
+		t.Fatalf("rotate: %+v %v", rotated, err)
+	}
+	var se *Error
+	if _, err := engine(t, g.hub.URL, g.rep.Token, m).SyncOnce(ctxT(t)); !errors.As(err, &se) || se.Kind != KindUnauthorized {
+		t.Fatalf("the old token after rotation: %v", err)
+	}
+	m.upsert("account", newID(), account("After rotation"))
+	if rep, err := engine(t, g.hub.URL, rotated.Token, m).SyncOnce(ctxT(t)); err != nil || rep.Pushed != 1 {
+		t.Fatalf("the notebook with the new token: %+v %v", rep, err)
+	}
+	if err := g.hub.Store.RevokeUser(context.Background(), g.rep.ID); err != nil {
+		t.Fatal(err)
+	}
+	again, err := hub.AddUser(context.Background(), g.hub.Store, g.rep.Email, hubdb.RoleField, time.Now())
+	if err != nil || again.ID != g.rep.ID {
+		t.Fatalf("re-adding a revoked email: %+v %v (want id %s)", again, err, g.rep.ID)
+	}
+	m.upsert("account", newID(), account("After re-adding"))
+	if rep, err := engine(t, g.hub.URL, again.Token, m).SyncOnce(ctxT(t)); err != nil || rep.Pushed != 1 {
+		t.Fatalf("the notebook after re-adding: %+v %v", rep, err)
+	}
+}

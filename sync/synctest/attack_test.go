@@ -155,7 +155,10 @@ func TestAttackPushFlood(t *testing.T) {
 	if _, rep, _ := c.Push(ctx, Upsert(next, "account", "acc-late", HLCAt(time.Now(), 0), map[string]any{"name": "Late"})); rep.Status != 200 {
 		t.Fatalf("push after Retry-After: %d %s", rep.Status, rep.Body)
 	}
-	metrics, _ := http.Get(h.URL + "/metrics")
+	metrics, err := http.Get(h.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer metrics.Body.Close()
 	found := map[string]bool{}
 	sc := bufio.NewScanner(metrics.Body)

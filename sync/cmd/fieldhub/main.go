@@ -37,6 +37,7 @@ const usage = `usage:
   fieldhub user add --data DIR --email E --role field|product|admin
   fieldhub user list --data DIR
   fieldhub user revoke --data DIR --id USER_ID
+  fieldhub user rotate-token --data DIR --id USER_ID   (new token, same user; old tokens stop working)
   fieldhub hypothesis import --data DIR FILE.yaml|FILE.json
   fieldhub insights --data DIR [--json] [--hypothesis ID]
 `
@@ -163,7 +164,7 @@ func userCommand(sub string, args []string, stdout, stderr io.Writer) int {
 	dir := fs.String("data", "", "data directory of a stopped hub")
 	email := fs.String("email", "", "user's email (add)")
 	role := fs.String("role", "", "field, product or admin (add)")
-	id := fs.String("id", "", "user id (revoke)")
+	id := fs.String("id", "", "user id (revoke, rotate-token)")
 	if fs.Parse(args) != nil {
 		return exitUsage
 	}
@@ -194,6 +195,12 @@ func userCommand(sub string, args []string, stdout, stderr io.Writer) int {
 			users = []hubdb.User{}
 		}
 		enc.Encode(map[string]any{"users": users})
+	case "rotate-token":
+		nu, err := hub.RotateToken(ctx, store, *id)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		enc.Encode(nu)
 	case "revoke":
 		if err := store.RevokeUser(ctx, *id); err != nil {
 			return fail(stderr, err)

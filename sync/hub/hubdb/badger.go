@@ -197,6 +197,39 @@ func (b *Badger) RevokeUser(ctx context.Context, id string) error {
 	return internal(err, "revoke user")
 }
 
+// SetUserToken replaces the user's record and tokens in one transaction.
+func (b *Badger) SetUserToken(ctx context.Context, u User, tokenHash [32]byte) error {
+	b.userMu.Lock()
+	defer b.userMu.Unlock()
+	err := b.db.Update(func(txn *badger.Txn) error {
+		var old User
+		if err := getJSON(txn, "u/"+u.ID, &old); err != nil {
+			if errors.Is(err, badger.ErrKeyNotFound) {
+				return notebook.Errorf(notebook.NotFound, "no user %q", u.ID)
+			}
+			return err
+		}
+		users, err := listUsers(txn)
+		if err != nil {
+			return err
+		}
+		for _, other := range users {
+			if other.ID != u.ID && !other.Revoked && strings.EqualFold(other.Email, u.Email) {
+				return notebook.Errorf(notebook.Conflict, "a user with email %s exists (id %s); revoke it first", u.Email, other.ID)
+			}
+		}
+		if err := deleteTokensOf(txn, u.ID); err != nil {
+			return err
+		}
+		val, _ := json.Marshal(u)
+		if err := txn.Set([]byte("u/"+u.ID), val); err != nil {
+			return err
+		}
+		return txn.Set([]byte("t/"+hex.EncodeToString(tokenHash[:])), []byte(u.ID))
+	})
+	return internal(err, "set user token")
+}
+
 func deleteTokensOf(txn *badger.Txn, userID string) error {
 	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("t/"), PrefetchValues: true})
 	var doomed [][]byte

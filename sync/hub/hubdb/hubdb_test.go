@@ -201,6 +201,29 @@ func TestUsersAndClients(t *testing.T) {
 	if len(users) != 1 || !users[0].Revoked {
 		t.Fatal(users)
 	}
+	// restoring the revoked user with a new token keeps its id and binding
+	u.Revoked = false
+	if err := b.SetUserToken(ctx, u, [32]byte{3}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := b.UserByToken(ctx, [32]byte{3}); err != nil || got.ID != "u_1" || got.Revoked {
+		t.Fatal(got, err)
+	}
+	if _, err := b.UserByToken(ctx, hash); !notebook.IsCode(err, notebook.NotFound) {
+		t.Fatalf("old token after rotation: %v", err)
+	}
+	if err := b.BindClient(ctx, "c1", "u_1"); err != nil {
+		t.Fatalf("binding after rotation: %v", err)
+	}
+	if err := b.SetUserToken(ctx, User{ID: "u_9", Email: "x@y.com"}, [32]byte{4}); !notebook.IsCode(err, notebook.NotFound) {
+		t.Fatalf("unknown user: %v", err)
+	}
+	if err := b.CreateUser(ctx, User{ID: "u_3", Email: "c@d.com"}, [32]byte{5}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SetUserToken(ctx, User{ID: "u_3", Email: "a@b.com"}, [32]byte{6}); !notebook.IsCode(err, notebook.Conflict) {
+		t.Fatalf("taking a live user's email: %v", err)
+	}
 }
 
 func TestLockOrderNeverDeadlocks(t *testing.T) {

@@ -92,6 +92,12 @@ type Store interface {
 	ListUsers(ctx context.Context) ([]User, error)
 	RevokeUser(ctx context.Context, id string) error
 	UserByToken(ctx context.Context, tokenHash [32]byte) (User, error)
+	// SetUserToken replaces user u.ID's record with u and all its tokens
+	// with tokenHash, atomically: token rotation, and restoring a revoked
+	// user (u.Revoked false) under the same id, so the person's client
+	// bindings and records stay theirs. NotFound when there is no such
+	// user; Conflict when another live user has u's email.
+	SetUserToken(ctx context.Context, u User, tokenHash [32]byte) error
 
 	// BindClient binds clientID to userID on first use; a client bound to
 	// another user is a notebook.Forbidden error.
