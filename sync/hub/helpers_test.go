@@ -34,7 +34,7 @@ var clientSeq atomic.Int64
 
 func newEnv(t testing.TB) *env {
 	clock := &fakeClock{}
-	h := synctest.StartHub(t, synctest.HubOptions{Now: clock.now})
+	h := synctest.StartHub(t, synctest.HubOptions{Now: clock.now, WebhookAllowPrivate: true}) // receivers are on 127.0.0.1
 	e := &env{hub: h, users: map[*synctest.WireClient]string{}, clock: clock}
 	e.repA = e.client(t, hubdb.RoleField)
 	e.repB = e.client(t, hubdb.RoleField)

@@ -17,6 +17,7 @@ import (
 
 	"fieldnotes/app/notebook"
 	"fieldnotes/sync/hub/hubdb"
+	"fieldnotes/sync/netguard"
 	"fieldnotes/sync/syncproto"
 )
 
@@ -56,7 +57,7 @@ type product struct {
 }
 
 // newProduct loads the product state from dir (creating it).
-func newProduct(s *Server, dir string) (*product, error) {
+func newProduct(s *Server, dir string, guard netguard.Guard) (*product, error) {
 	p := &product{srv: s, dir: dir, log: s.log}
 	if dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -71,7 +72,7 @@ func newProduct(s *Server, dir string) (*product, error) {
 		return nil, err
 	}
 	p.idx = newIndex(s.store, p.seen, s.log)
-	if p.hooks, err = openWebhooks(p, dir); err != nil {
+	if p.hooks, err = openWebhooks(p, dir, guard); err != nil {
 		return nil, err
 	}
 	p.idx.onArrive = p.hooks.arrived

@@ -8,5 +8,5 @@ func SetWebhookTiming(s *Server, base, maxBackoff, timeout time.Duration, maxAtt
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.backoffBase, w.backoffCap, w.maxAttempts = base, maxBackoff, maxAttempts
-	w.client = newWebhookClient(timeout)
+	w.client = w.guard.Client(timeout)
 }

@@ -13,6 +13,7 @@ import (
 
 	"fieldnotes/app/notebook"
 	"fieldnotes/sync/hub/hubdb"
+	"fieldnotes/sync/netguard"
 	"fieldnotes/sync/syncproto"
 )
 
@@ -30,6 +31,10 @@ type Options struct {
 	EvidenceEditWindow time.Duration
 	// TombstoneTTL is how long tombstones are kept (default and minimum 90 days).
 	TombstoneTTL time.Duration
+	// WebhookAllowPrivate lets webhooks deliver to loopback, private,
+	// link-local and metadata addresses (fieldhub serve
+	// --webhook-allow-private); by default they are refused (netguard).
+	WebhookAllowPrivate bool
 	// Limits bound connections, requests in flight and push rate and
 	// volume per user (guard.go); zero fields take DefaultLimits.
 	Limits Limits
@@ -85,7 +90,7 @@ func NewServer(opts Options) (*Server, error) {
 	s.guard = newGuard(opts.Limits, s.metrics)
 	s.metrics.publishLimits(s.guard.limits)
 	var err error
-	if s.product, err = newProduct(s, opts.ProductDir); err != nil {
+	if s.product, err = newProduct(s, opts.ProductDir, netguard.Guard{AllowPrivate: opts.WebhookAllowPrivate}); err != nil {
 		return nil, err
 	}
 	s.routes()

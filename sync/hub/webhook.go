@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"math/rand/v2"
@@ -23,6 +22,7 @@ import (
 	"time"
 
 	"fieldnotes/app/notebook"
+	"fieldnotes/sync/netguard"
 )
 
 // Webhooks (POST /v1/webhooks, admin): a registered URL receives a
@@ -119,6 +119,7 @@ type webhooks struct {
 	kick    chan struct{}
 	started bool
 
+	guard       netguard.Guard // refuses the hub's own network (loopback, private, metadata)
 	client      *http.Client
 	backoffBase time.Duration
 	backoffCap  time.Duration
@@ -134,10 +135,9 @@ type pendingBatch struct {
 // long before the cursor was saved is an old item edited since, not news.
 const redeliveryMargin = 10 * time.Minute
 
-func openWebhooks(p *product, dir string) (*webhooks, error) {
-	w := &webhooks{p: p, dir: dir, hooks: map[string]*hookState{}, kick: make(chan struct{}, 1),
-		client:      &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
-		backoffBase: 2 * time.Second, backoffCap: 10 * time.Minute, maxAttempts: 15}
+func openWebhooks(p *product, dir string, guard netguard.Guard) (*webhooks, error) {
+	w := &webhooks{p: p, dir: dir, hooks: map[string]*hookState{}, kick: make(chan struct{}, 1), guard: guard,
+		client: guard.Client(10 * time.Second), backoffBase: 2 * time.Second, backoffCap: 10 * time.Minute, maxAttempts: 15}
 	if dir == "" {
 		return w, nil
 	}
@@ -159,12 +159,6 @@ func openWebhooks(p *product, dir string) (*webhooks, error) {
 		return nil, err
 	}
 	return w, nil
-}
-
-// newWebhookClient does not follow redirects: a receiver that moved must
-// be re-registered by an admin, not silently followed elsewhere.
-func newWebhookClient(timeout time.Duration) *http.Client {
-	return &http.Client{Timeout: timeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
 func (w *webhooks) queueDir() string { return filepath.Join(w.dir, "webhook-queue") }
@@ -441,12 +435,15 @@ func (w *webhooks) post(client *http.Client, hook Webhook, d *delivery) error {
 	req.Header.Set("X-Fieldnotes-Delivery", d.ID)
 	resp, err := client.Do(req)
 	if err != nil {
-		return err
+		// The detail (addresses, ports, banners) goes to the operator's log
+		// only: last_error would otherwise work as a port scanner.
+		w.p.log.Warn("webhook: delivery failed", "webhook", hook.ID, "err", err)
+		return errors.New(netguard.Describe(err))
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("receiver answered %s", resp.Status)
+		return errors.New(netguard.DescribeStatus(resp.StatusCode))
 	}
 	return nil
 }
@@ -477,9 +474,12 @@ func validWebhookURL(raw string) error {
 }
 
 // AddWebhook registers a receiver and returns it with its secret (shown once).
-func (w *webhooks) add(req Webhook, by string, now time.Time) (Webhook, error) {
+func (w *webhooks) add(ctx context.Context, req Webhook, by string, now time.Time) (Webhook, error) {
 	if err := validWebhookURL(req.URL); err != nil {
 		return Webhook{}, err
+	}
+	if err := w.guard.CheckURL(ctx, req.URL); err != nil {
+		return Webhook{}, notebook.Errorf(notebook.Invalid, "url: %v; webhooks are delivered to public internet addresses only (loopback, private, link-local and metadata addresses are refused unless the hub runs with --webhook-allow-private)", err)
 	}
 	for _, id := range req.HypothesisIDs {
 		if !notebook.ValidID(id) {
@@ -552,7 +552,7 @@ func (p *product) handleAddWebhook(w http.ResponseWriter, r *http.Request) {
 		p.srv.fail(w, r, err)
 		return
 	}
-	hook, err := p.hooks.add(Webhook{URL: req.URL, HypothesisIDs: req.HypothesisIDs, Anonymise: req.Anonymise}, userFrom(r.Context()).ID, p.srv.now())
+	hook, err := p.hooks.add(r.Context(), Webhook{URL: req.URL, HypothesisIDs: req.HypothesisIDs, Anonymise: req.Anonymise}, userFrom(r.Context()).ID, p.srv.now())
 	if err != nil {
 		p.srv.fail(w, r, err)
 		return

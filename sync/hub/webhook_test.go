@@ -212,7 +212,7 @@ func TestWebhookQueueSurvivesRestart(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv, err := hub.NewServer(hub.Options{Store: store, Logger: discard(), ProductDir: dir + "/product"})
+		srv, err := hub.NewServer(hub.Options{Store: store, Logger: discard(), ProductDir: dir + "/product", WebhookAllowPrivate: true})
 		if err != nil {
 			t.Fatal(err)
 		}

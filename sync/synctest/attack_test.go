@@ -414,3 +414,18 @@ func TestSoftDeleteProductCanUndo(t *testing.T) {
 	}
 	wantResult(t, "owner's edit after the restore", g.push(t, g.rep, "upsert", "account", acc, map[string]any{"name": "Globex Inc"}, g.hlc()), "applied", "")
 }
+
+// TestAttackWebhookIntoTheHubsNetwork: an admin pointing webhooks at the
+// hub's own network is refused, and a failing delivery says only
+// "delivery failed (…)" — no address, port or banner.
+func TestAttackWebhookIntoTheHubsNetwork(t *testing.T) {
+	h := StartHub(t, HubOptions{})
+	admin := &WireClient{BaseURL: h.URL, Token: h.AddUser(t, hubdb.RoleAdmin).Token}
+	for _, target := range []string{"http://127.0.0.1:1/", "http://[::1]:8787/", "http://0.0.0.0/", "http://169.254.169.254/latest/meta-data/",
+		"http://127.1/", "http://2130706433/", h.URL + "/v1/admin/users", "http://10.0.0.1/", "http://[::ffff:127.0.0.1]/"} {
+		rep, err := admin.Do(context.Background(), http.MethodPost, "/v1/webhooks", []byte(`{"url":"`+target+`"}`))
+		if err != nil || rep.Status != http.StatusBadRequest {
+			t.Errorf("webhook to %s: %v %d %s", target, err, rep.Status, rep.Body)
+		}
+	}
+}

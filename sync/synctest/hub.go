@@ -28,6 +28,9 @@ type HubOptions struct {
 	Now    func() time.Time // hub clock; nil for time.Now
 	Logger *slog.Logger     // nil: discard
 	Limits hub.Limits       // zero: the hub's defaults
+	// WebhookAllowPrivate lets webhooks deliver to loopback receivers
+	// (tests' httptest servers); off, as in production, they are refused.
+	WebhookAllowPrivate bool
 }
 
 var userCounter atomic.Int64
@@ -43,7 +46,7 @@ func StartHub(t testing.TB, opts HubOptions) *Hub {
 	if err != nil {
 		t.Fatalf("open hub store: %v", err)
 	}
-	srv, err := hub.NewServer(hub.Options{Store: store, Logger: log, Now: opts.Now, Limits: opts.Limits})
+	srv, err := hub.NewServer(hub.Options{Store: store, Logger: log, Now: opts.Now, Limits: opts.Limits, WebhookAllowPrivate: opts.WebhookAllowPrivate})
 	if err != nil {
 		t.Fatalf("new hub: %v", err)
 	}

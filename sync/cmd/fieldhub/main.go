@@ -33,7 +33,7 @@ func main() {
 }
 
 const usage = `usage:
-  fieldhub serve --data DIR [--addr 127.0.0.1:8787] [--tls-cert FILE --tls-key FILE]
+  fieldhub serve --data DIR [--addr 127.0.0.1:8787] [--tls-cert FILE --tls-key FILE] [--webhook-allow-private]
   fieldhub user add --data DIR --email E --role field|product|admin
   fieldhub user list --data DIR
   fieldhub user revoke --data DIR --id USER_ID
@@ -95,6 +95,7 @@ func serve(args []string, stderr io.Writer) int {
 	addr := fs.String("addr", "127.0.0.1:8787", "listen address")
 	cert := fs.String("tls-cert", "", "TLS certificate file (PEM); with --tls-key serves HTTPS")
 	key := fs.String("tls-key", "", "TLS private key file (PEM)")
+	allowPrivate := fs.Bool("webhook-allow-private", false, "let webhooks deliver to loopback, private, link-local and metadata addresses")
 	if fs.Parse(args) != nil {
 		return exitUsage
 	}
@@ -108,7 +109,7 @@ func serve(args []string, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 	defer store.Close()
-	srv, err := hub.NewServer(hub.Options{Store: store, Logger: log, ProductDir: productDir(*dir)})
+	srv, err := hub.NewServer(hub.Options{Store: store, Logger: log, ProductDir: productDir(*dir), WebhookAllowPrivate: *allowPrivate})
 	if err != nil {
 		return fail(stderr, err)
 	}
