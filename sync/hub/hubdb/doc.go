@@ -35,6 +35,10 @@
 //	seen       sync/hub/insights   "<scope>\x00<seq %020d>": first-seen-by-product steps (time, RFC 3339)
 //	insights   sync/hub/insights   the insights projection: cursor, entities, observations, roll-ups
 //	webhooks   sync/hub/webhook    "hook/<id>": registrations; "status/<id>": delivery figures
+//	clients    sync/hub (identity) "publish/<user id>": the hub's own, random client id for publishing that user's hypotheses
+//	verdicts   sync/hub (push)     "<client id>/<mutation id %020d>": {code, message} of a rejected mutation
+//	dnc        sync/hub (consent)  "<normalised email>": do-not-contact of the address: set/cleared, by whom, when
+//	trash      sync/hub (consent)  "<record id>": a deleted account or contact as it was, for product/admin to restore
 //	settings   (reserved)          admin settings, one key per setting
 //
 // and one work queue, "webhook", keyed by webhook id (one delivery in
