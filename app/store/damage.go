@@ -120,8 +120,8 @@ func checkTable(path string) error {
 		return err
 	}
 	var chk pb.Checksum
-	if err := proto.Unmarshal(raw, &chk); err != nil {
-		return errors.New("is truncated or overwritten (its checksum cannot be read)")
+	if err := proto.Unmarshal(raw, &chk); err != nil || (chk.Algo != pb.Checksum_CRC32C && chk.Algo != pb.Checksum_XXHash64) {
+		return errors.New("is truncated or overwritten (its checksum cannot be read)") // y.VerifyChecksum panics on an unknown algorithm
 	}
 	pos -= 4
 	indexLen, err := u32At(pos)
