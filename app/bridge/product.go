@@ -10,12 +10,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
+	"fieldnotes/app/fileout"
 	"fieldnotes/app/notebook"
 )
 
@@ -409,13 +408,8 @@ func (p *Product) ExportAnonymised(hypothesisID string) (out ExportResult, err e
 	if err != nil || dest == "" {
 		return ExportResult{Cancelled: true}, err
 	}
-	tmp := dest + ".part"
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o600); err != nil {
-		return out, notebook.Wrap(notebook.Invalid, err, "cannot write %s: %v", filepath.Base(dest), err)
-	}
-	if err := os.Rename(tmp, dest); err != nil {
-		os.Remove(tmp)
-		return out, notebook.Wrap(notebook.Invalid, err, "cannot write %s: %v", filepath.Base(dest), err)
+	if err := fileout.Write(dest, 0o600, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+		return out, err
 	}
 	rows := bytes.Count(buf.Bytes(), []byte("\n")) - 1 // minus the header (quoted newlines make this an estimate)
 	return ExportResult{Path: dest, Rows: max(rows, 0)}, nil
