@@ -270,33 +270,15 @@ func (p *Product) Rank(ids []string) (rows []HypothesisRow, err error) {
 // published_at; every notebook gets it on its next sync.
 func (p *Product) Publish(id string) (out HypothesisDTO, err error) {
 	defer guard(p.d.Log, "Product.Publish", &err)
-	return p.announce(id, func(h *notebook.Hypothesis) error {
-		if h.Status != notebook.StatusDraft && h.Status != notebook.StatusActive {
-			return notebook.Errorf(notebook.Conflict, "“%s” is %s; only a draft can be published", h.Statement, h.Status)
-		}
-		h.Status = notebook.StatusActive
-		return nil
-	})
+	return p.announce(id, func(h *notebook.Hypothesis) error { return h.Publish() })
 }
 
 // Decide marks a hypothesis validated or invalidated with a decision note,
 // through the hub, which stamps decided_at; the field sees the outcome.
 func (p *Product) Decide(id, outcome, note string) (out HypothesisDTO, err error) {
 	defer guard(p.d.Log, "Product.Decide", &err)
-	st := notebook.HypothesisStatus(outcome)
-	if st != notebook.StatusValidated && st != notebook.StatusInvalidated {
-		return out, notebook.Errorf(notebook.Invalid, "a decision is validated or invalidated, not %q", outcome)
-	}
-	if strings.TrimSpace(note) == "" {
-		return out, &notebook.Error{Code: notebook.Invalid, Message: "Say in a sentence why: the field reads this note.",
-			Fields: map[string]string{"decision_note": "required"}}
-	}
 	return p.announce(id, func(h *notebook.Hypothesis) error {
-		if h.PublishedAt == nil && h.Status == notebook.StatusDraft {
-			return notebook.Errorf(notebook.Conflict, "“%s” was never published; publish it before deciding", h.Statement)
-		}
-		h.Status, h.DecisionNote = st, strings.TrimSpace(note)
-		return nil
+		return h.Decide(notebook.HypothesisStatus(outcome), note)
 	})
 }
 
