@@ -245,6 +245,7 @@ func (p *Product) Rank(ids []string) (rows []HypothesisRow, err error) {
 	defer guard(p.d.Log, "Product.Rank", &err)
 	ctx := context.Background()
 	seen := map[string]bool{}
+	var changed []notebook.Record
 	for i, id := range ids {
 		if seen[id] {
 			return nil, notebook.Errorf(notebook.Invalid, "hypothesis %s is listed twice in the new order", id)
@@ -254,13 +255,13 @@ func (p *Product) Rank(ids []string) (rows []HypothesisRow, err error) {
 		if err := p.d.Store.Get(ctx, id, &h); err != nil {
 			return nil, err
 		}
-		if h.Rank == i+1 {
-			continue
+		if h.Rank != i+1 {
+			h.Rank = i + 1
+			changed = append(changed, h)
 		}
-		h.Rank = i + 1
-		if _, err := p.d.Store.Save(ctx, h); err != nil {
-			return nil, err
-		}
+	}
+	if err := p.d.Store.SaveAll(ctx, changed); err != nil { // one user action, one transaction
+		return nil, err
 	}
 	p.scheduleSync()
 	return p.ListHypotheses()
