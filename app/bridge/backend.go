@@ -13,6 +13,9 @@ import (
 // adapts *store.Store to it; the store's generic List becomes List by type.
 type Backend interface {
 	Save(ctx context.Context, rec notebook.Record) (Saved, error)
+	// SaveAll saves records that one user action changed together (a new
+	// ranking) in one durable transaction: all of them or none.
+	SaveAll(ctx context.Context, recs []notebook.Record) error
 	Delete(ctx context.Context, t notebook.Type, id string) error
 	Get(ctx context.Context, id string, dst notebook.Record) error
 	// List returns records of type t as values (notebook.Account, not *Account).

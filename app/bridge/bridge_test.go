@@ -67,12 +67,12 @@ func TestCallCaptureRoundTrip(t *testing.T) {
 	if _, err := calls.SaveNotes(call.ID, "close takes nine days"); err != nil {
 		t.Fatal(err)
 	}
-	// A quote before a signal is evidence marked unclear; the account comes from the call.
+	// A quote before a signal carries no signal (nothing invents one); the account comes from the call.
 	e1, err := ev.Save(EvidenceDTO{CallID: call.ID, HypothesisID: w.hyp.ID, QuestionID: "q1", Quote: "nine days", AccountID: "forged"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e1.ID == "" || e1.Signal != "unclear" || e1.AccountID != w.acct.ID || e1.Source != "manual" {
+	if e1.ID == "" || e1.Signal != "" || e1.AccountID != w.acct.ID || e1.Source != "manual" {
 		t.Fatalf("evidence = %+v", e1)
 	}
 	first := e1.CapturedAt

@@ -50,15 +50,9 @@ type HypothesisDTO struct {
 	DecidedAt    string        `json:"decided_at"`
 }
 
-// Tally counts evidence by signal, each account counted once (its latest).
-type Tally struct {
-	Supports int `json:"supports"`
-	Refutes  int `json:"refutes"`
-	Mixed    int `json:"mixed"`
-	Unclear  int `json:"unclear"`
-	Accounts int `json:"accounts"`
-	Items    int `json:"items"`
-}
+// Tally counts evidence by signal, each account counted once by its latest
+// signal: the domain's rule (notebook.TallyEvidence), shown as it is.
+type Tally = notebook.Tally
 
 // HypothesisRow is a line of the ranked list.
 type HypothesisRow struct {

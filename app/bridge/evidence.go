@@ -16,8 +16,8 @@ func NewEvidence(d *Deps) *Evidence { return &Evidence{d} }
 
 // Save creates (empty id) or replaces an evidence item. The account comes
 // from the call, author and capture time from the first save, so the UI
-// cannot forge them. A quote or a form without a signal yet is "unclear"
-// until the rep marks it: evidence always carries a signal.
+// cannot forge them. A quote or a form filled in without a signal carries
+// no signal: opening a form never invents an answer (issue 16).
 func (ev *Evidence) Save(in EvidenceDTO) (out EvidenceDTO, err error) {
 	defer guard(ev.d.Log, "Evidence.Save", &err)
 	ctx := context.Background()
@@ -56,10 +56,7 @@ func (ev *Evidence) merge(ctx context.Context, in EvidenceDTO) (notebook.Evidenc
 		}
 		rec.AccountID = call.AccountID
 	}
-	rec.Signal = notebook.Signal(in.Signal)
-	if rec.Signal == "" {
-		rec.Signal = notebook.SignalUnclear
-	}
+	rec.Signal = notebook.Signal(in.Signal) // "" stays "": only the rep gives a signal
 	rec.Strength, rec.Quote = in.Strength, in.Quote
 	rec.Capability, rec.Problem, rec.Blocker, rec.Feature, rec.Usage = in.Capability, in.Problem, in.Blocker, in.Feature, in.Usage
 	rec.Severity = notebook.Severity(in.Severity)
@@ -98,33 +95,8 @@ func evidenceRows(ctx context.Context, d *Deps, q Query) ([]EvidenceRow, error) 
 	return rows, nil
 }
 
-// tally counts each account once, by its latest signal.
-func tally(ev []notebook.Evidence) Tally {
-	latest := map[string]notebook.Evidence{}
-	for _, e := range ev {
-		key := e.AccountID
-		if key == "" {
-			key = "evidence:" + e.ID
-		}
-		if cur, ok := latest[key]; !ok || e.CapturedAt.After(cur.CapturedAt) {
-			latest[key] = e
-		}
-	}
-	t := Tally{Items: len(ev), Accounts: len(latest)}
-	for _, e := range latest {
-		switch e.Signal {
-		case notebook.SignalSupports:
-			t.Supports++
-		case notebook.SignalRefutes:
-			t.Refutes++
-		case notebook.SignalMixed:
-			t.Mixed++
-		default:
-			t.Unclear++
-		}
-	}
-	return t
-}
+// tally counts each account once, by its latest signal (the domain's rule).
+func tally(ev []notebook.Evidence) Tally { return notebook.TallyEvidence(ev) }
 
 func sortCallsNewest(calls []notebook.Call) {
 	sort.SliceStable(calls, func(i, j int) bool { return calls[i].StartedAt.After(calls[j].StartedAt) })

@@ -10,12 +10,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
+	"fieldnotes/app/fileout"
 	"fieldnotes/app/notebook"
 )
 
@@ -246,6 +245,7 @@ func (p *Product) Rank(ids []string) (rows []HypothesisRow, err error) {
 	defer guard(p.d.Log, "Product.Rank", &err)
 	ctx := context.Background()
 	seen := map[string]bool{}
+	var changed []notebook.Record
 	for i, id := range ids {
 		if seen[id] {
 			return nil, notebook.Errorf(notebook.Invalid, "hypothesis %s is listed twice in the new order", id)
@@ -255,13 +255,13 @@ func (p *Product) Rank(ids []string) (rows []HypothesisRow, err error) {
 		if err := p.d.Store.Get(ctx, id, &h); err != nil {
 			return nil, err
 		}
-		if h.Rank == i+1 {
-			continue
+		if h.Rank != i+1 {
+			h.Rank = i + 1
+			changed = append(changed, h)
 		}
-		h.Rank = i + 1
-		if _, err := p.d.Store.Save(ctx, h); err != nil {
-			return nil, err
-		}
+	}
+	if err := p.d.Store.SaveAll(ctx, changed); err != nil { // one user action, one transaction
+		return nil, err
 	}
 	p.scheduleSync()
 	return p.ListHypotheses()
@@ -271,33 +271,15 @@ func (p *Product) Rank(ids []string) (rows []HypothesisRow, err error) {
 // published_at; every notebook gets it on its next sync.
 func (p *Product) Publish(id string) (out HypothesisDTO, err error) {
 	defer guard(p.d.Log, "Product.Publish", &err)
-	return p.announce(id, func(h *notebook.Hypothesis) error {
-		if h.Status != notebook.StatusDraft && h.Status != notebook.StatusActive {
-			return notebook.Errorf(notebook.Conflict, "“%s” is %s; only a draft can be published", h.Statement, h.Status)
-		}
-		h.Status = notebook.StatusActive
-		return nil
-	})
+	return p.announce(id, func(h *notebook.Hypothesis) error { return h.Publish() })
 }
 
 // Decide marks a hypothesis validated or invalidated with a decision note,
 // through the hub, which stamps decided_at; the field sees the outcome.
 func (p *Product) Decide(id, outcome, note string) (out HypothesisDTO, err error) {
 	defer guard(p.d.Log, "Product.Decide", &err)
-	st := notebook.HypothesisStatus(outcome)
-	if st != notebook.StatusValidated && st != notebook.StatusInvalidated {
-		return out, notebook.Errorf(notebook.Invalid, "a decision is validated or invalidated, not %q", outcome)
-	}
-	if strings.TrimSpace(note) == "" {
-		return out, &notebook.Error{Code: notebook.Invalid, Message: "Say in a sentence why: the field reads this note.",
-			Fields: map[string]string{"decision_note": "required"}}
-	}
 	return p.announce(id, func(h *notebook.Hypothesis) error {
-		if h.PublishedAt == nil && h.Status == notebook.StatusDraft {
-			return notebook.Errorf(notebook.Conflict, "“%s” was never published; publish it before deciding", h.Statement)
-		}
-		h.Status, h.DecisionNote = st, strings.TrimSpace(note)
-		return nil
+		return h.Decide(notebook.HypothesisStatus(outcome), note)
 	})
 }
 
@@ -409,13 +391,8 @@ func (p *Product) ExportAnonymised(hypothesisID string) (out ExportResult, err e
 	if err != nil || dest == "" {
 		return ExportResult{Cancelled: true}, err
 	}
-	tmp := dest + ".part"
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o600); err != nil {
-		return out, notebook.Wrap(notebook.Invalid, err, "cannot write %s: %v", filepath.Base(dest), err)
-	}
-	if err := os.Rename(tmp, dest); err != nil {
-		os.Remove(tmp)
-		return out, notebook.Wrap(notebook.Invalid, err, "cannot write %s: %v", filepath.Base(dest), err)
+	if err := fileout.Write(dest, 0o600, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+		return out, err
 	}
 	rows := bytes.Count(buf.Bytes(), []byte("\n")) - 1 // minus the header (quoted newlines make this an estimate)
 	return ExportResult{Path: dest, Rows: max(rows, 0)}, nil

@@ -210,7 +210,8 @@ func TestProductAreaSaysWhyInWords(t *testing.T) {
 	if code(err) != notebook.Forbidden || !strings.Contains(err.Error(), "product managers") {
 		t.Fatalf("field insights: %v", err)
 	}
-	x := notebook.Hypothesis{ID: notebook.NewID(), Statement: "Field cannot publish", Status: notebook.StatusDraft}
+	x := notebook.Hypothesis{ID: notebook.NewID(), Statement: "Field cannot publish", Status: notebook.StatusDraft,
+		Questions: []notebook.Question{{ID: "q1", Text: "Would you?", Kind: notebook.AnswerSignal}}}
 	if _, err := fd.Store.Save(context.Background(), &x); err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"fieldnotes/app/fileout"
 	"fieldnotes/app/notebook"
 )
 
@@ -89,24 +90,11 @@ func (s *Settings) Backup() (r FileResult, err error) {
 	if err != nil || path == "" {
 		return FileResult{Cancelled: true}, err
 	}
-	tmp := path + ".part"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return r, notebook.Wrap(notebook.Invalid, err, "cannot write %s: %v", filepath.Base(path), err)
-	}
-	if err := s.d.Store.Backup(ctx, f); err != nil {
-		f.Close()
-		os.Remove(tmp)
+	// app/fileout: never a half-written backup under the real name.
+	if err := fileout.Write(path, 0o600, func(w io.Writer) error { return s.d.Store.Backup(ctx, w) }); err != nil {
 		return r, err
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return r, err
-	}
-	if err := f.Close(); err != nil {
-		return r, err
-	}
-	return FileResult{Path: path}, os.Rename(tmp, path) // rename: never a half-written backup under the real name
+	return FileResult{Path: path}, nil
 }
 
 // Restore asks for a backup file and replaces the notebook with it.

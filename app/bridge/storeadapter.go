@@ -17,6 +17,19 @@ func (b storeBackend) Save(ctx context.Context, rec notebook.Record) (Saved, err
 	return Saved{Seq: s.Seq, Changed: s.Changed, Created: s.Created}, err
 }
 
+// SaveAll is one store batch; a user action's few records stay far below
+// the batch's commit size, so they commit together.
+func (b storeBackend) SaveAll(ctx context.Context, recs []notebook.Record) error {
+	return b.Store.Batch(ctx, func(bt *store.Batch) error {
+		for _, r := range recs {
+			if _, err := bt.Save(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 func (b storeBackend) List(ctx context.Context, t notebook.Type, q Query) ([]notebook.Record, error) {
 	sq := store.Query{AccountID: q.AccountID, HypothesisID: q.HypothesisID, CallID: q.CallID, ContactID: q.ContactID, StudyID: q.StudyID, Newest: q.Newest, Limit: q.Limit}
 	switch t {

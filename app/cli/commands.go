@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fieldnotes/app/demo"
+	"fieldnotes/app/fileout"
 	"fieldnotes/app/notebook"
 	"fieldnotes/app/secrets"
 	"fieldnotes/app/store"
@@ -123,30 +124,16 @@ func (e *env) exportCSV(s *store.Store, types []notebook.Type, out string) error
 	return nil
 }
 
-// writeOut writes to path (atomically, via a temporary file) or stdout.
+// writeOut writes to path (atomically, and into a FIFO or device rather than
+// over it: app/fileout) or stdout.
 func (e *env) writeOut(path string, write func(io.Writer) (int, error)) error {
 	if path == "" || path == "-" {
 		_, err := write(e.stdout)
 		return err
 	}
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return notebook.Wrap(notebook.Invalid, err, "cannot write %s: %v", path, err)
-	}
-	n, err := write(f)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(tmp)
+	n := -1
+	if err := fileout.Write(path, 0o600, func(w io.Writer) (err error) { n, err = write(w); return err }); err != nil {
 		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return notebook.Wrap(notebook.Internal, err, "cannot write %s: %v", path, err)
 	}
 	if n >= 0 {
 		fmt.Fprintf(e.stderr, "wrote %d records to %s\n", n, path)

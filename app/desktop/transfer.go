@@ -4,11 +4,12 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"os"
+
 	"path/filepath"
 	"strings"
 
 	"fieldnotes/app/bridge"
+	"fieldnotes/app/fileout"
 	"fieldnotes/app/notebook"
 	"fieldnotes/app/store"
 	"fieldnotes/app/transfer"
@@ -57,24 +58,12 @@ func (t transferAdapter) Export(ctx context.Context, format, path string) (int, 
 	return 0, notebook.Errorf(notebook.Invalid, "unknown export format %q", format)
 }
 
-// writeFile writes through a temporary file and renames it into place, so a
-// failed export never leaves a half-written file under the chosen name.
-func writeFile(path string, fn func(io.Writer) (int, error)) (int, error) {
-	tmp := path + ".part"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return 0, notebook.Wrap(notebook.Invalid, err, "cannot write %s: %v", path, err)
-	}
-	n, err := fn(f)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return n, err
-	}
-	return n, os.Rename(tmp, path)
+// writeFile writes an export atomically (app/fileout), so a failed export
+// never leaves a half-written file under the chosen name.
+func writeFile(path string, fn func(io.Writer) (int, error)) (n int, err error) {
+	err = fileout.Write(path, 0o600, func(w io.Writer) error {
+		n, err = fn(w)
+		return err
+	})
+	return n, err
 }

@@ -128,13 +128,26 @@ type RoleAccount struct {
 	Account string
 }
 
-// LatestPerAccount finds each account's latest item (captured_at, then id).
+// LatestPerAccount finds each account's latest signal (captured_at, then
+// id). Only items with a signal the rep gave take part: a quote, a price or
+// a blocker recorded without a signal says nothing about support, so it
+// neither counts nor hides the account's earlier real answer (issue 16).
 func LatestPerAccount(items []Observation) LatestSignals {
+	return latestPerAccount(len(items), func(i int) *Evidence { return &items[i].Evidence })
+}
+
+// latestPerAccount is LatestPerAccount over any list of evidence, so the
+// rep's tally (plain Evidence) and the hub's roll-up (Observation) share
+// one rule without copying items.
+func latestPerAccount(n int, item func(int) *Evidence) LatestSignals {
 	latest := map[string]*Evidence{}
 	byRole := map[RoleAccount]*Evidence{}
-	l := LatestSignals{Unattributed: map[Signal]int{}, Items: len(items)}
-	for i := range items {
-		e := &items[i].Evidence
+	l := LatestSignals{Unattributed: map[Signal]int{}, Items: n}
+	for i := 0; i < n; i++ {
+		e := item(i)
+		if !e.HasSignal() {
+			continue
+		}
 		if e.AccountID == "" {
 			l.Unattributed[e.Signal]++
 			continue
@@ -156,6 +169,45 @@ func LatestPerAccount(items []Observation) LatestSignals {
 		l.ByRole = append(l.ByRole, AccountSignal{Account: k.Account, Role: k.Role, Signal: e.Signal})
 	}
 	return l
+}
+
+// Tally is the rep's count of one hypothesis's signals: each account once,
+// under its latest signal, by the same rule as product's roll-up, so the
+// rep and the PM always see the same numbers for the same evidence.
+type Tally struct {
+	Supports     int `json:"supports"`
+	Refutes      int `json:"refutes"`
+	Mixed        int `json:"mixed"`
+	Unclear      int `json:"unclear"`
+	Accounts     int `json:"accounts"`     // accounts with a signal
+	Unattributed int `json:"unattributed"` // signals given without an account
+	Items        int `json:"items"`        // every evidence item, with or without a signal
+}
+
+// TallyEvidence counts items once per account by their latest signal.
+func TallyEvidence(items []Evidence) Tally {
+	l := latestPerAccount(len(items), func(i int) *Evidence { return &items[i] })
+	t := Tally{Accounts: len(l.Overall), Items: l.Items}
+	for _, w := range l.Overall {
+		t.add(w.Signal)
+	}
+	for _, n := range l.Unattributed {
+		t.Unattributed += n
+	}
+	return t
+}
+
+func (t *Tally) add(s Signal) {
+	switch s {
+	case SignalSupports:
+		t.Supports++
+	case SignalRefutes:
+		t.Refutes++
+	case SignalMixed:
+		t.Mixed++
+	case SignalUnclear:
+		t.Unclear++
+	}
 }
 
 // WeighSignals counts each account once under its winning signal with its

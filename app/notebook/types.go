@@ -410,7 +410,20 @@ type Evidence struct {
 	CapturedAt   time.Time `json:"captured_at"`
 }
 
-func (Evidence) RecordType() Type   { return TypeEvidence }
+func (Evidence) RecordType() Type { return TypeEvidence }
+
+// HasSignal reports whether the rep gave the item a signal. Only such items
+// enter the signal tally; nothing may invent one on the rep's behalf.
+func (e Evidence) HasSignal() bool { return e.Signal != "" }
+
+// CarriesFinding reports whether the item records something besides a
+// signal (a quote, willingness to pay, a capability or problem, a blocker,
+// feature usage): such an item is valid without a signal and counts for its
+// own roll-up (sync-protocol.md, evidence fields).
+func (e Evidence) CarriesFinding() bool {
+	return e.Quote != "" || e.WTP != nil || e.Capability != "" || e.Problem != "" ||
+		e.Blocker != "" || e.Feature != "" || e.Usage != ""
+}
 func (e Evidence) RecordID() string { return e.ID }
 
 // Validate checks every field and names each problem.
@@ -423,7 +436,10 @@ func (e Evidence) Validate() error {
 	checkID(p, "call_id", e.CallID, false)
 	checkID(p, "contact_id", e.ContactID, false)
 	checkIDs(p, "links", e.Links)
-	checkEnum(p, "signal", e.Signal, Signals, true)
+	checkEnum(p, "signal", e.Signal, Signals, false)
+	if !e.HasSignal() && !e.CarriesFinding() {
+		p.Add("signal", "is required on an item that records no quote, willingness to pay, capability, problem, blocker or feature usage")
+	}
 	if e.Strength < 0 || e.Strength > 3 {
 		p.Add("strength", "must be 1, 2 or 3 (0 for not rated)")
 	}

@@ -19,8 +19,11 @@ func TestDataKeyFallsBackToKeyFileAndKeepsIt(t *testing.T) {
 		t.Fatalf("new key: %v %s %v", len(key), src, err)
 	}
 	info, err := os.Stat(src)
-	if err != nil || info.Mode().Perm() != 0o600 {
-		t.Fatalf("key file mode: %v %v", info.Mode(), err)
+	if err != nil {
+		t.Fatalf("key file: %v", err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Fatalf("key file mode %v, want 0600", info.Mode().Perm())
 	}
 	again, _, err := DataKey(dir, nil)
 	if err != nil || string(again) != string(key) {

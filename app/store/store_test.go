@@ -426,6 +426,9 @@ func TestOpenSurvivesEmptyLogFilesLeftByACrash(t *testing.T) {
 	s = openDisk(t, dir)
 	var got notebook.Account
 	noErr(t, s.Get(ctx, a.ID, &got))
+	if got.ID != a.ID || got.Name != a.Name {
+		t.Fatalf("after reopening: got %+v, want the saved account %q", got, a.Name)
+	}
 }
 
 func TestSavingByValueIndexesLikeByPointer(t *testing.T) {

@@ -167,7 +167,7 @@ func writeAccountDigest(ctx context.Context, s *store.Store, w io.Writer, a note
 	if len(evidence) > 0 {
 		fmt.Fprintf(w, "\n### What they said\n\n")
 		for _, e := range evidence {
-			fmt.Fprintf(w, "- **%s** — %s", e.Signal, md(orDash(statement[e.HypothesisID])))
+			fmt.Fprintf(w, "- **%s** — %s", orDash(string(e.Signal)), md(orDash(statement[e.HypothesisID])))
 			if e.Quote != "" {
 				fmt.Fprintf(w, "\n  > %s", md(e.Quote))
 			}

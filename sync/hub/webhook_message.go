@@ -63,7 +63,9 @@ func (p *product) message(hypID string, items []notebook.Observation, anonymise 
 			account = ps.name("Account", o.AccountID)
 			quote = ps.scrub(quote, map[string]string{x.accounts[o.AccountID].Name: account})
 		}
-		ev.Signals[string(o.Signal)]++
+		if o.HasSignal() {
+			ev.Signals[string(o.Signal)]++
+		}
 		ev.Evidence = append(ev.Evidence, WebhookItem{ID: o.ID, Signal: string(o.Signal), Account: account, Quote: quote,
 			AuthorRole: string(o.AuthorRole), CapturedAt: o.CapturedAt, ReceivedAt: o.ReceivedAt})
 	}

@@ -53,6 +53,7 @@ export interface Tally {
   mixed: number;
   unclear: number;
   accounts: number;
+  unattributed: number;
   items: number;
 }
 
