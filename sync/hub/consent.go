@@ -1,12 +1,15 @@
 package hub
 
 import (
+	"context"
 	"encoding/json"
+	"net/http"
 	"strings"
 	"time"
 
 	"fieldnotes/app/notebook"
 	"fieldnotes/sync/hub/hubdb"
+	"fieldnotes/sync/syncproto"
 )
 
 // Do-not-contact belongs to the contact's email address, not to the record
@@ -23,8 +26,8 @@ import (
 const nsDoNotContact = "dnc"
 
 // nsTrash keeps what a delete of an account or contact removed: "<id>" →
-// trashed, so product or admin can undo it (an upsert by them restores
-// the record, then applies the patch). The tombstone goes out as before.
+// trashed, so product or admin can undo it (RestoreDeleted). The tombstone
+// goes out as before.
 const nsTrash = "trash"
 
 type optOut struct {
@@ -91,6 +94,11 @@ func (s *Server) enforceDoNotContact(tx hubdb.Tx, c *change, cur hubdb.Record, e
 			return o, err
 		}
 	}
+	v, patched := c.m.Fields[fieldDoNotContact]
+	clearing := patched && !isTrue(v)
+	if clearing && c.user.Role.ReadsAll() && o.rejected == nil && exists {
+		return s.clearDoNotContact(tx, c, cur, o)
+	}
 	if o.write == nil || o.write.Deleted {
 		return o, nil
 	}
@@ -103,17 +111,11 @@ func (s *Server) enforceDoNotContact(tx hubdb.Tx, c *change, cur hubdb.Record, e
 	if err != nil {
 		return o, err
 	}
-	v, patched := c.m.Fields[fieldDoNotContact]
-	clearing := patched && !isTrue(v)
 	switch {
 	case isTrue(rec.Data[fieldDoNotContact]):
 		return o, rememberOptOut(tx, c, *rec)
 	case !opt.Set:
 		return o, nil
-	case clearing && c.user.Role.ReadsAll():
-		opt.Set, opt.ClearedBy, opt.ClearedAt = false, c.user.ID, c.now.UTC()
-		s.log.Info("do_not_contact cleared for an address", "contact", rec.ID, "by", c.user.ID, "at", opt.ClearedAt)
-		return o, putOptOut(tx, email, opt)
 	case clearing:
 		return reject(notebook.Forbidden, "do_not_contact: this contact's email address opted out; only product or admin may clear it"), nil
 	}
@@ -121,6 +123,40 @@ func (s *Server) enforceDoNotContact(tx hubdb.Tx, c *change, cur hubdb.Record, e
 	rec.FieldHLC[fieldDoNotContact] = s.clock.Now().String()
 	rec.FieldClient[fieldDoNotContact] = hubClientID
 	return o, nil
+}
+
+// clearDoNotContact is product's or admin's explicit clear: it wins over
+// the hub's own re-flagging whatever the HLCs, and lifts the address's
+// opt-out (recorded with who and when, and logged).
+func (s *Server) clearDoNotContact(tx hubdb.Tx, c *change, cur hubdb.Record, o outcome) (outcome, error) {
+	if cur.Deleted {
+		return o, nil
+	}
+	rec := o.write
+	if rec == nil {
+		r := cloneOrNew(c, cur, true, cur.Scope)
+		r.UpdatedBy, r.UpdatedAt = c.user.ID, c.now
+		rec = &r
+	}
+	if isTrue(cur.Data[fieldDoNotContact]) || rec.Data[fieldDoNotContact] == nil || isTrue(rec.Data[fieldDoNotContact]) {
+		rec.Data[fieldDoNotContact] = json.RawMessage("false")
+		rec.FieldHLC[fieldDoNotContact] = s.clock.Now().String()
+		rec.FieldClient[fieldDoNotContact] = c.clientID
+	}
+	if email := emailKey(rec.Data["email"]); email != "" {
+		opt, err := getOptOut(tx, email)
+		if err != nil {
+			return o, err
+		}
+		if opt.Set {
+			opt.Set, opt.ClearedBy, opt.ClearedAt = false, c.user.ID, c.now.UTC()
+			s.log.Info("do_not_contact cleared for an address", "contact", rec.ID, "by", c.user.ID, "at", opt.ClearedAt)
+			if err := putOptOut(tx, email, opt); err != nil {
+				return o, err
+			}
+		}
+	}
+	return outcome{write: rec}, nil
 }
 
 // trashOnDelete keeps what a delete of an account or contact removes.
@@ -135,22 +171,60 @@ func trashOnDelete(tx hubdb.Tx, c *change, cur hubdb.Record, exists bool, o outc
 	return tx.PutDoc(nsTrash, cur.ID, raw)
 }
 
-// restoreFromTrash undoes the delete of an account or contact for product
-// or admin: the record comes back as it was, and the patch then applies.
-func (s *Server) restoreFromTrash(tx hubdb.Tx, c *change, cur hubdb.Record) (hubdb.Record, bool, error) {
-	if !c.user.Role.ReadsAll() || (cur.Type != "account" && cur.Type != "contact") {
-		return cur, false, nil
+// RestoreDeleted undoes the delete of an account or contact (product or
+// admin): the record comes back as it was before the delete, with a new
+// seq, under the hub's own client id for that user. An ordinary upsert
+// never does this: a delete still wins over edits.
+func (s *Server) RestoreDeleted(ctx context.Context, user hubdb.User, id string) (syncproto.Result, error) {
+	if !user.Role.ReadsAll() {
+		return syncproto.Result{}, notebook.Errorf(notebook.Forbidden, "only product or admin may restore a deleted record")
 	}
-	raw, ok, err := tx.GetDoc(nsTrash, cur.ID)
-	if err != nil || !ok {
-		return cur, false, err
+	clientID, err := s.hubClientID(ctx, "restore", user)
+	if err != nil {
+		return syncproto.Result{}, err
 	}
-	var t trashed
-	if err := json.Unmarshal(raw, &t); err != nil {
-		return cur, false, err
+	var res syncproto.Result
+	err = s.store.Update(ctx, []string{syncproto.UserScope(user.ID), syncproto.OrgScope}, func(tx hubdb.Tx) error {
+		cur, ok, err := tx.Get(id)
+		if err != nil {
+			return err
+		}
+		raw, inTrash, err := tx.GetDoc(nsTrash, id)
+		if err != nil {
+			return err
+		}
+		if !ok || !cur.Deleted || !inTrash {
+			return notebook.Errorf(notebook.NotFound, "%s is not a deleted account or contact the hub kept", id)
+		}
+		var t trashed
+		if err := json.Unmarshal(raw, &t); err != nil {
+			return err
+		}
+		last, err := tx.LastMutationID(clientID)
+		if err != nil {
+			return err
+		}
+		rec := t.Record
+		rec.Deleted, rec.UpdatedBy, rec.UpdatedAt = false, user.ID, s.now()
+		if err := tx.Apply(clientID, last+1, &rec); err != nil {
+			return err
+		}
+		res = syncproto.Result{MutationID: last + 1, Status: syncproto.StatusApplied, Seq: rec.Seq}
+		s.log.Info("deleted record restored", "type", rec.Type, "id", id, "by", user.ID, "deleted_by", t.DeletedBy, "deleted_at", t.DeletedAt)
+		return tx.DeleteDoc(nsTrash, id)
+	})
+	if err == nil {
+		s.notify.publish(syncproto.OrgScope)
 	}
-	restored := t.Record
-	restored.Seq, restored.Deleted = cur.Seq, false
-	s.log.Info("deleted record restored", "type", cur.Type, "id", cur.ID, "by", c.user.ID, "deleted_by", t.DeletedBy, "deleted_at", t.DeletedAt)
-	return restored, true, tx.DeleteDoc(nsTrash, cur.ID)
+	return res, err
+}
+
+// handleRestore is POST /v1/records/{id}/restore (product, admin).
+func (s *Server) handleRestore(w http.ResponseWriter, r *http.Request) {
+	res, err := s.RestoreDeleted(r.Context(), userFrom(r.Context()), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": r.PathValue("id"), "seq": res.Seq})
 }

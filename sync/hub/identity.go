@@ -20,17 +20,19 @@ func (s *Server) bindClient(ctx context.Context, clientID string, user hubdb.Use
 	return s.store.BindClient(ctx, clientID, user.ID)
 }
 
-// nsClients keeps the hub's own client ids: "publish/<user id>" → the
-// client id the hub publishes that user's hypotheses under, random, so
-// nothing a client sees or sends can name it.
+// nsClients keeps the hub's own client ids: "<purpose>/<user id>" → the
+// client id the hub writes under on that user's behalf (publishing
+// hypotheses, restoring deleted records), random, so nothing a client
+// sees or sends can name it.
 const nsClients = "clients"
 
-// publishClientID returns (creating it once) the hub's client id for
-// publishing user's hypotheses.
-func (s *Server) publishClientID(ctx context.Context, user hubdb.User) (string, error) {
+// hubClientID returns (creating it once) the hub's client id for purpose
+// and user, bound to the user.
+func (s *Server) hubClientID(ctx context.Context, purpose string, user hubdb.User) (string, error) {
 	var id string
+	key := purpose + "/" + user.ID
 	err := s.store.UpdateDocs(ctx, func(tx hubdb.DocTx) error {
-		raw, ok, err := tx.GetDoc(nsClients, "publish/"+user.ID)
+		raw, ok, err := tx.GetDoc(nsClients, key)
 		if err != nil {
 			return err
 		}
@@ -38,8 +40,8 @@ func (s *Server) publishClientID(ctx context.Context, user hubdb.User) (string, 
 			id = string(raw)
 			return nil
 		}
-		id = syncproto.ReservedClientPrefix + "publish." + randomHex(12)
-		return tx.PutDoc(nsClients, "publish/"+user.ID, []byte(id))
+		id = syncproto.ReservedClientPrefix + purpose + "." + randomHex(12)
+		return tx.PutDoc(nsClients, key, []byte(id))
 	})
 	if err != nil {
 		return "", err

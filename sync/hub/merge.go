@@ -75,19 +75,10 @@ func (s *Server) decide(tx hubdb.Tx, c *change) (outcome, error) {
 		o := deleteRecord(c, cur, exists, scope)
 		return o, trashOnDelete(tx, c, cur, exists, o)
 	}
-	restored := false
 	if exists && cur.Deleted {
-		var err error
-		if cur, restored, err = s.restoreFromTrash(tx, c, cur); err != nil || !restored {
-			return reject(notebook.NotFound, "%s %s was deleted; a delete wins over an edit (product or admin can restore it)", c.m.Type, c.m.ID), err
-		}
+		return reject(notebook.NotFound, "%s %s was deleted; a delete wins over an edit", c.m.Type, c.m.ID), nil
 	}
 	o := s.upsert(c, cur, exists, scope)
-	if restored && o.write == nil && o.rejected == nil { // the restore itself is the change
-		rec := cur
-		rec.UpdatedBy, rec.UpdatedAt = c.user.ID, c.now
-		o = outcome{write: &rec}
-	}
 	if c.m.Type == "contact" {
 		return s.enforceDoNotContact(tx, c, cur, exists, o)
 	}

@@ -389,7 +389,7 @@ func (s *Server) PublishHypotheses(ctx context.Context, user hubdb.User, hyps []
 	if !user.Role.ReadsAll() {
 		return nil, notebook.Errorf(notebook.Forbidden, "only product or admin may publish hypotheses")
 	}
-	clientID, err := s.publishClientID(ctx, user)
+	clientID, err := s.hubClientID(ctx, "publish", user)
 	if err != nil {
 		return nil, err
 	}

@@ -108,6 +108,7 @@ func (s *Server) routes() {
 	mux.HandleFunc("DELETE /v1/admin/users/{id}", s.authed(s.adminOnly(s.handleRevokeUser)))
 	mux.HandleFunc("POST /v1/admin/users/{id}/token", s.authed(s.adminOnly(s.handleRotateToken)))
 	mux.HandleFunc("GET /v1/me", s.authed(s.handleMe))
+	mux.HandleFunc("POST /v1/records/{id}/restore", s.authed(s.handleRestore))
 	s.productRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such endpoint: "+r.Method+" "+r.URL.Path)

@@ -407,10 +407,19 @@ func TestSoftDeleteProductCanUndo(t *testing.T) {
 		t.Fatal("the delete did not go out")
 	}
 	wantResult(t, "owner's edit after the delete", g.push(t, g.rep, "upsert", "account", acc, map[string]any{"name": "Globex Inc"}, g.hlc()), "rejected", "not_found")
-	wantResult(t, "product restores", g.push(t, g.pm, "upsert", "account", acc, map[string]any{"stage": "customer"}, g.hlc()), "applied", "")
+	wantResult(t, "product's ordinary edit (a delete wins)", g.push(t, g.pm, "upsert", "account", acc, map[string]any{"stage": "customer"}, g.hlc()), "rejected", "not_found")
+	if rep, _ := g.rep.Do(context.Background(), http.MethodPost, "/v1/records/"+acc+"/restore", nil); rep.Status != http.StatusForbidden {
+		t.Fatalf("a field user restoring: %d %s", rep.Status, rep.Body)
+	}
+	if rep, _ := g.pm.Do(context.Background(), http.MethodPost, "/v1/records/"+acc+"/restore", nil); rep.Status != http.StatusOK {
+		t.Fatalf("product restores: %d %s", rep.Status, rep.Body)
+	}
 	env := g.pulled(t, acc)
-	if env.Deleted || string(env.Data["name"]) != `"Globex"` || string(env.Data["segment"]) != `"mid-market"` || string(env.Data["stage"]) != `"customer"` {
+	if env.Deleted || string(env.Data["name"]) != `"Globex"` || string(env.Data["segment"]) != `"mid-market"` {
 		t.Fatalf("restored: %+v %s", env.Deleted, env.Data)
+	}
+	if rep, _ := g.pm.Do(context.Background(), http.MethodPost, "/v1/records/"+acc+"/restore", nil); rep.Status != http.StatusNotFound {
+		t.Fatalf("restoring a live record: %d %s", rep.Status, rep.Body)
 	}
 	wantResult(t, "owner's edit after the restore", g.push(t, g.rep, "upsert", "account", acc, map[string]any{"name": "Globex Inc"}, g.hlc()), "applied", "")
 }
