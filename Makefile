@@ -16,10 +16,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 XVFB := xvfb-run -a -s "-screen 0 1280x1024x24"
 
 # Build (gtk/webkit), the virtual display, the browser for e2e, window
-# screenshots, and what other packages' tests need (IMAP server, keyring).
+# screenshots, and what other packages' tests need (IMAP server, keyring,
+# PostgreSQL for the hub's second store: tests start their own clusters).
 APT_PKGS := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.0-dev \
 	xvfb xauth chromium imagemagick xdotool \
-	dovecot-imapd isync gnome-keyring dbus-x11
+	dovecot-imapd isync gnome-keyring dbus-x11 postgresql
 
 DATA ?= $(HOME)/.config/fieldnotes
 APP := build/bin/fieldnotes
@@ -120,7 +121,7 @@ vet:
 	go vet ./...
 
 gotest:
-	go test -race -count=1 ./...
+	FIELDNOTES_REQUIRE_PG=1 go test -race -count=1 ./...
 
 unit: npm
 	cd frontend && npx vitest run --reporter=default --reporter=json --outputFile=test-results/vitest.json

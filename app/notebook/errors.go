@@ -19,6 +19,9 @@ const (
 	Forbidden Code = "forbidden" // the caller may not do this (role, scope, do_not_contact)
 	Internal  Code = "internal"  // a bug or an I/O failure; details are logged, not shown
 	Damaged   Code = "damaged"   // stored data is damaged; the message says what and how to recover
+	// Unavailable: a service this one needs (the hub's database) cannot be
+	// reached right now; the same request may succeed later.
+	Unavailable Code = "unavailable"
 )
 
 // Error is an error with a code and a message meant for people. Fields, when

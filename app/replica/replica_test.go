@@ -12,6 +12,7 @@ import (
 	"fieldnotes/app/secrets"
 	"fieldnotes/app/store"
 	"fieldnotes/sync/hub/hubdb"
+	"fieldnotes/sync/hub/hubdb/pgtest"
 	"fieldnotes/sync/syncclient"
 	"fieldnotes/sync/syncproto"
 	"fieldnotes/sync/synctest"
@@ -19,7 +20,7 @@ import (
 
 func TestMain(m *testing.M) {
 	os.Setenv("FIELDNOTES_NO_KEYRING", "1") // tokens go to the store's encrypted fallback
-	os.Exit(m.Run())
+	os.Exit(pgtest.Run(m))
 }
 
 func testCtx(t *testing.T) context.Context {

@@ -20,27 +20,7 @@ import (
 // BenchmarkPush1000 pushes 1,000 queued mutations (two requests of 500, the
 // protocol's limit) to a hub on disk with fsynced commits. Goal: ≤ 0.5 s.
 func BenchmarkPush1000(b *testing.B) {
-	h := synctest.StartHub(b, synctest.HubOptions{Dir: b.TempDir()})
-	u := h.AddUser(b, hubdb.RoleField)
-	quote := strings.Repeat("q", 200)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		c := &synctest.WireClient{BaseURL: h.URL, Token: u.Token, ClientID: fmt.Sprintf("bench-%d", i)}
-		for batch := 0; batch < 2; batch++ {
-			muts := make([]syncproto.Mutation, 500)
-			for j := range muts {
-				n := uint64(batch*500 + j + 1)
-				muts[j] = evidence(n, id(), "h1", map[string]any{"quote": quote})
-				if j%2 == 1 {
-					muts[j] = call(n, id(), "a1", quote)
-				}
-			}
-			resp, rep, err := c.Push(context.Background(), muts...)
-			if err != nil || rep.Status != 200 || resp.Results[499].Status != "applied" {
-				b.Fatalf("push: %v %d %.300s", err, rep.Status, rep.Body)
-			}
-		}
-	}
+	benchPush1000(b, synctest.StartHub(b, synctest.HubOptions{Dir: b.TempDir()}))
 }
 
 // BenchmarkPull100k pulls 100,000 records of ~1 KB in pages (hub side and

@@ -12,6 +12,7 @@ import (
 
 	"fieldnotes/app/notebook"
 	"fieldnotes/sync/hub/hubdb"
+	"fieldnotes/sync/hub/hubdb/pgtest"
 	"fieldnotes/sync/syncproto"
 	"fieldnotes/sync/synctest"
 )
@@ -145,7 +146,7 @@ func (cleanupless) Cleanup(func()) {}
 func tempDir() (string, error) { return os.MkdirTemp("", "fieldhub-bench-") }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := pgtest.Run(m)
 	if pullHub.h != nil { // the shared benchmark hub
 		pullHub.h.Server.Close()
 		pullHub.h.HTTP.Close()

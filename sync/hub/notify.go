@@ -52,3 +52,18 @@ func (n *notifier) publish(scope string) {
 		}
 	}
 }
+
+// publishAll wakes every subscriber (a change hint that names no scope:
+// hints may have been lost).
+func (n *notifier) publishAll() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for _, subs := range n.subs {
+		for ch := range subs {
+			select {
+			case ch <- struct{}{}:
+			default:
+			}
+		}
+	}
+}

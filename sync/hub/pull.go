@@ -45,7 +45,11 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	page, ok := s.waitForPage(r, user, hubdb.PullQuery{Scopes: scopes, After: after, Limit: p.limit, ClientID: p.clientID}, p.wait)
+	page, ok, err := s.waitForPage(r, user, hubdb.PullQuery{Scopes: scopes, After: after, Limit: p.limit, ClientID: p.clientID}, p.wait)
+	if err != nil {
+		s.fail(w, r, err) // e.g. 503 while the database is unreachable
+		return
+	}
 	if !ok {
 		return
 	}
@@ -117,8 +121,11 @@ func (s *Server) checkCursor(r *http.Request, c syncproto.Cursor, scopes []strin
 
 // waitForPage reads a page; when it is empty and wait > 0 it sleeps until
 // a readable scope changes, the wait ends, the client leaves or the hub
-// closes. ok is false when the client left (nothing to write).
-func (s *Server) waitForPage(r *http.Request, user hubdb.User, q hubdb.PullQuery, wait time.Duration) (hubdb.PullPage, bool) {
+// closes. ok is false when the client left (nothing to write). Besides
+// wake-ups (this process's commits, and other replicas' through
+// FollowChanges) it re-reads every recheckInterval, so a lost change hint
+// only delays an answer.
+func (s *Server) waitForPage(r *http.Request, user hubdb.User, q hubdb.PullQuery, wait time.Duration) (hubdb.PullPage, bool, error) {
 	keys := []string{allScopes}
 	if q.Scopes != nil {
 		keys = q.Scopes
@@ -134,27 +141,32 @@ func (s *Server) waitForPage(r *http.Request, user hubdb.User, q hubdb.PullQuery
 		page, err := s.store.Pull(r.Context(), q)
 		if err != nil || len(page.Records) > 0 || wait <= 0 {
 			unsubscribe()
-			if err != nil {
-				s.log.Error("pull", "user", user.ID, "err", err)
-			}
-			return page, err == nil
+			return page, err == nil, err
 		}
 		s.metrics.waiting.Inc()
+		recheck := time.NewTimer(recheckInterval)
 		select {
 		case <-woke:
+		case <-recheck.C:
 		case <-deadline:
 			wait = 0
 		case <-s.closing:
 			wait = 0
 		case <-r.Context().Done():
+			recheck.Stop()
 			s.metrics.waiting.Dec()
 			unsubscribe()
-			return page, false
+			return page, false, nil
 		}
+		recheck.Stop()
 		s.metrics.waiting.Dec()
 		unsubscribe()
 	}
 }
+
+// recheckInterval bounds how long a long-poll waits without reading again
+// when no hint arrives (a hint lost between replicas only delays).
+const recheckInterval = 5 * time.Second
 
 // writePage streams the stored envelope bytes without re-encoding them.
 func (s *Server) writePage(w http.ResponseWriter, page hubdb.PullPage) {

@@ -95,6 +95,9 @@ func (s *Server) applyPush(r *http.Request, user hubdb.User, req syncproto.PushR
 		if err != nil {
 			return err
 		}
+		if err := hubdb.Prefetch(tx, mutationIDs(req, last)); err != nil {
+			return err
+		}
 		touched := map[string]bool{}
 		for _, m := range req.Mutations {
 			if m.MutationID <= last {
@@ -122,6 +125,17 @@ func (s *Server) applyPush(r *http.Request, user hubdb.User, req syncproto.PushR
 		return nil
 	})
 	return res, err
+}
+
+// mutationIDs are the record ids of the mutations still to decide.
+func mutationIDs(req syncproto.PushRequest, last uint64) []string {
+	ids := make([]string, 0, len(req.Mutations))
+	for _, m := range req.Mutations {
+		if m.MutationID > last {
+			ids = append(ids, m.ID)
+		}
+	}
+	return ids
 }
 
 // pushScopes are the scopes a push may write: its user's (which also

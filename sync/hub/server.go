@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"fieldnotes/app/notebook"
 	"fieldnotes/sync/hub/hubdb"
 	"fieldnotes/sync/netguard"
@@ -89,6 +91,9 @@ func NewServer(opts Options) (*Server, error) {
 	s.metrics = newMetrics()
 	s.guard = newGuard(opts.Limits, s.metrics)
 	s.metrics.publishLimits(s.guard.limits)
+	if c, ok := opts.Store.(prometheus.Collector); ok { // PostgreSQL: pool and replication-wake figures
+		s.metrics.reg.MustRegister(c)
+	}
 	var err error
 	if s.product, err = newProduct(s, opts.ProductDir, netguard.Guard{AllowPrivate: opts.WebhookAllowPrivate}); err != nil {
 		return nil, err
@@ -100,6 +105,7 @@ func NewServer(opts Options) (*Server, error) {
 func (s *Server) routes() {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.HandleFunc("POST /v1/sync/push", s.authed(s.syncProtocol(s.handlePush)))
 	mux.HandleFunc("GET /v1/sync/pull", s.authed(s.syncProtocol(s.product.observePull(s.handlePull))))
@@ -144,6 +150,19 @@ func (s *Server) Maintain(ctx context.Context, interval time.Duration) {
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "protocol": syncproto.Version, "epoch": s.store.Epoch()})
+}
+
+// handleReady is the load balancer's readiness check: 503 while the store
+// cannot be reached (a store without Ping, Badger, is always ready).
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	if p, ok := s.store.(interface{ Ping(context.Context) error }); ok {
+		if err := p.Ping(r.Context()); err != nil {
+			w.Header().Set("Retry-After", "1")
+			writeError(w, http.StatusServiceUnavailable, string(notebook.Unavailable), "not ready: the hub's database cannot be reached")
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 
 type userKey struct{}
@@ -225,6 +244,8 @@ func statusOf(code notebook.Code) int {
 		return http.StatusConflict
 	case notebook.Forbidden:
 		return http.StatusForbidden
+	case notebook.Unavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -237,6 +258,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		writeError(w, http.StatusInternalServerError, string(notebook.Internal), "the hub failed; details are in its log")
 		return
+	}
+	if code == notebook.Unavailable {
+		s.log.Warn("store unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", "1")
 	}
 	var ne *notebook.Error
 	msg := err.Error()

@@ -14,12 +14,18 @@ import (
 	"fieldnotes/sync/hub/hubdb"
 )
 
-// Hub is a hub server on a loopback port with its own store.
+// Hub is a hub server on a loopback port with its own store — or, with
+// replicas (StartReplicas, StoreEnv), a Router over several servers on
+// one database: URL is then the router's, Server and Store the first
+// replica's.
 type Hub struct {
 	URL    string
 	Server *hub.Server
 	Store  hubdb.Store
 	HTTP   *httptest.Server
+
+	Router   *Router // nil for a single hub
+	Replicas []*Hub  // the replicas behind Router
 }
 
 // HubOptions tune StartHub; the zero value is an in-memory store.
@@ -41,6 +47,9 @@ func StartHub(t testing.TB, opts HubOptions) *Hub {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if replicasWanted(opts) {
+		return startReplicas(t, 2, opts, log)
 	}
 	store, err := hubdb.OpenBadger(hubdb.Options{Dir: opts.Dir, InMemory: opts.Dir == "", Logger: log})
 	if err != nil {

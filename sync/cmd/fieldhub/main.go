@@ -33,13 +33,16 @@ func main() {
 }
 
 const usage = `usage:
-  fieldhub serve --data DIR [--addr 127.0.0.1:8787] [--tls-cert FILE --tls-key FILE] [--webhook-allow-private]
-  fieldhub user add --data DIR --email E --role field|product|admin
-  fieldhub user list --data DIR
-  fieldhub user revoke --data DIR --id USER_ID
-  fieldhub user rotate-token --data DIR --id USER_ID   (new token, same user; old tokens stop working)
+  fieldhub serve --data DIR | --db URL [--wait-db] [--addr 127.0.0.1:8787] [--tls-cert FILE --tls-key FILE] [--webhook-allow-private]
+  fieldhub user add --data DIR | --db URL --email E --role field|product|admin
+  fieldhub user list --data DIR | --db URL
+  fieldhub user revoke --data DIR | --db URL --id USER_ID
+  fieldhub user rotate-token --data DIR | --db URL --id USER_ID   (new token, same user; old tokens stop working)
+  fieldhub migrate --db URL
+  fieldhub copy --from-data DIR --to-db URL
   fieldhub hypothesis import --data DIR FILE.yaml|FILE.json
   fieldhub insights --data DIR [--json] [--hypothesis ID]
+--db URL may come from $FIELDHUB_DB instead (PostgreSQL; any number of replicas).
 `
 
 // run is main without os.Exit, so tests can call it (and re-exec it).
@@ -57,6 +60,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 		return userCommand(args[1], args[2:], stdout, stderr)
+	case "migrate":
+		return migrateCommand(args[1:], stdout, stderr)
+	case "copy":
+		return copyCommand(args[1:], stdout, stderr)
 	case "hypothesis":
 		return hypothesisCommand(args[1:], stdout, stderr)
 	case "insights":
@@ -91,7 +98,8 @@ func openStore(dir string, log *slog.Logger) (*hubdb.Badger, error) {
 func serve(args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dir := fs.String("data", "", "data directory (created if missing)")
+	stores := addStoreFlags(fs, "data directory of the embedded store (created if missing)")
+	waitDB := fs.Bool("wait-db", false, "with --db: wait for an unreachable database instead of exiting")
 	addr := fs.String("addr", "127.0.0.1:8787", "listen address")
 	cert := fs.String("tls-cert", "", "TLS certificate file (PEM); with --tls-key serves HTTPS")
 	key := fs.String("tls-key", "", "TLS private key file (PEM)")
@@ -104,17 +112,28 @@ func serve(args []string, stderr io.Writer) int {
 		return exitUsage
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	store, err := openStore(*dir, log)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	open := func() (hubdb.Store, error) { return stores.open(ctx, log, true) }
+	if *waitDB {
+		open = func() (hubdb.Store, error) { return stores.openWaiting(ctx, log) }
+	}
+	store, err := open()
 	if err != nil {
+		if notebook.IsCode(err, notebook.Unavailable) {
+			err = notebook.Errorf(notebook.Unavailable, "%s (start it, or pass --wait-db to wait for it)", err.Error())
+		}
 		return fail(stderr, err)
 	}
 	defer store.Close()
-	srv, err := hub.NewServer(hub.Options{Store: store, Logger: log, ProductDir: productDir(*dir), WebhookAllowPrivate: *allowPrivate})
+	pdir := ""
+	if *stores.dir != "" {
+		pdir = productDir(*stores.dir)
+	}
+	srv, err := hub.NewServer(hub.Options{Store: store, Logger: log, ProductDir: pdir, WebhookAllowPrivate: *allowPrivate})
 	if err != nil {
 		return fail(stderr, err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	if err := listenAndServe(ctx, srv, *addr, *cert, *key, log); err != nil {
 		log.Error("hub stopped", "err", err)
 		return exitFailed
@@ -132,6 +151,7 @@ func listenAndServe(ctx context.Context, srv *hub.Server, addr, cert, key string
 	}
 	hs := srv.HTTPServer(log)
 	go srv.Maintain(ctx, 24*time.Hour)
+	go srv.FollowChanges(ctx) // other replicas' commits wake this one's long-polls
 	errc := make(chan error, 1)
 	go func() {
 		if cert != "" {
@@ -162,7 +182,7 @@ func listenAndServe(ctx context.Context, srv *hub.Server, addr, cert, key string
 func userCommand(sub string, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dir := fs.String("data", "", "data directory of a stopped hub")
+	stores := addStoreFlags(fs, "data directory of a stopped hub")
 	email := fs.String("email", "", "user's email (add)")
 	role := fs.String("role", "", "field, product or admin (add)")
 	id := fs.String("id", "", "user id (revoke, rotate-token)")
@@ -170,15 +190,15 @@ func userCommand(sub string, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	store, err := openStore(*dir, log)
+	ctx := context.Background()
+	store, err := stores.open(ctx, log, false)
 	if err != nil {
-		if notebook.IsCode(err, notebook.Conflict) {
+		if notebook.IsCode(err, notebook.Conflict) && *stores.dir != "" {
 			err = notebook.Errorf(notebook.Conflict, "%s; while the hub runs, manage users through its admin API (/v1/admin/users)", err.Error())
 		}
 		return fail(stderr, err)
 	}
 	defer store.Close()
-	ctx := context.Background()
 	enc := json.NewEncoder(stdout)
 	switch sub {
 	case "add":

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"fieldnotes/sync/hub/hubdb/pgtest"
 	"fieldnotes/sync/syncproto"
 	"fieldnotes/sync/synctest"
 )
@@ -24,7 +25,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv("FIELDHUB_MAIN") == "1" {
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	os.Exit(pgtest.Run(m))
 }
 
 type hubProcess struct {
@@ -37,7 +38,14 @@ type hubProcess struct {
 // startHub runs `fieldhub serve` on a free port in a child process.
 func startHub(t *testing.T, dir string, extra ...string) *hubProcess {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}, extra...)...)
+	return startServe(t, len(extra) > 0, append([]string{"--data", dir}, extra...)...)
+}
+
+// startServe runs `fieldhub serve --addr 127.0.0.1:0 ARGS` in a child
+// process and waits until it listens.
+func startServe(t *testing.T, https bool, args ...string) *hubProcess {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = append(os.Environ(), "FIELDHUB_MAIN=1")
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
@@ -60,7 +68,7 @@ func startHub(t *testing.T, dir string, extra ...string) *hubProcess {
 	select {
 	case a := <-addr:
 		p.URL = "http://" + a
-		if len(extra) > 0 {
+		if https {
 			p.URL = "https://" + a
 		}
 	case <-time.After(20 * time.Second):

@@ -44,8 +44,10 @@
 // and one work queue, "webhook", keyed by webhook id (one delivery in
 // flight per receiver, in order).
 //
-// Store is an interface so a PostgreSQL implementation can be added for
-// deployments that outgrow one machine; the hub's merge rules (sync/hub)
+// Store is an interface with two implementations: Badger here, and
+// PostgreSQL (package pgstore) for deployments that outgrow one machine,
+// with any number of hub processes on one database. Both are held to one
+// contract suite (package storetest); the hub's merge rules (sync/hub)
 // never see the database. The default, Badger, is embedded: the hub is one
 // binary and one data directory, with no server to install (product.md,
 // "Admin / IT"). Badger was chosen over bbolt and SQLite because the rest of

@@ -82,9 +82,13 @@ func (d *docTxn) count(k, v []byte) error {
 	d.writes++
 	d.bytes += len(k) + len(v)
 	if d.writes > MaxDocWrites || d.bytes > MaxDocTxBytes {
-		return notebook.Errorf(notebook.Invalid, "hubdb: document transaction over %d writes or %d bytes; split the work", MaxDocWrites, MaxDocTxBytes)
+		return errTooBigDocTx()
 	}
 	return nil
+}
+
+func errTooBigDocTx() error {
+	return notebook.Errorf(notebook.Invalid, "hubdb: document transaction over %d writes or %d bytes; split the work", MaxDocWrites, MaxDocTxBytes)
 }
 
 func (d *docTxn) GetDoc(ns, key string) ([]byte, bool, error) {

@@ -25,9 +25,10 @@ type recordInternal struct {
 	CreatedAt   time.Time         `json:"created_at"`
 }
 
-// encodeRecord lays a version out as [4-byte length][envelope JSON][hub-only
-// JSON], so a pull copies the envelope bytes to the wire without decoding.
-func encodeRecord(r *Record) ([]byte, error) {
+// EncodeParts returns a version's wire envelope (what a pull sends, as is)
+// and its hub-only fields, both JSON. Every store keeps these two byte
+// strings, so a pull copies envelopes to the wire without decoding them.
+func EncodeParts(r *Record) (envelope, hubOnly []byte, err error) {
 	env := syncproto.Envelope{ID: r.ID, Type: r.Type, Scope: r.Scope, Seq: r.Seq, Deleted: r.Deleted,
 		SchemaVersion: syncproto.SchemaVersion, Data: r.Data, FieldHLC: r.FieldHLC,
 		UpdatedBy: r.UpdatedBy, UpdatedAt: r.UpdatedAt.UTC().Format(TimeFormat)}
@@ -37,11 +38,33 @@ func encodeRecord(r *Record) ([]byte, error) {
 	if env.FieldHLC == nil {
 		env.FieldHLC = map[string]string{}
 	}
-	envJSON, err := json.Marshal(env)
-	if err != nil {
-		return nil, err
+	if envelope, err = json.Marshal(env); err != nil {
+		return nil, nil, err
 	}
-	inJSON, err := json.Marshal(recordInternal{FieldClient: r.FieldClient, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt})
+	hubOnly, err = json.Marshal(recordInternal{FieldClient: r.FieldClient, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt})
+	return envelope, hubOnly, err
+}
+
+// DecodeParts is EncodeParts' inverse.
+func DecodeParts(envelope, hubOnly []byte) (Record, error) {
+	var e syncproto.Envelope
+	var in recordInternal
+	if err := json.Unmarshal(envelope, &e); err != nil {
+		return Record{}, err
+	}
+	if err := json.Unmarshal(hubOnly, &in); err != nil {
+		return Record{}, err
+	}
+	updated, _ := time.Parse(TimeFormat, e.UpdatedAt)
+	return Record{ID: e.ID, Type: e.Type, Scope: e.Scope, Seq: e.Seq, Deleted: e.Deleted, Data: e.Data,
+		FieldHLC: e.FieldHLC, UpdatedBy: e.UpdatedBy, UpdatedAt: updated,
+		FieldClient: in.FieldClient, CreatedBy: in.CreatedBy, CreatedAt: in.CreatedAt}, nil
+}
+
+// encodeRecord lays a version out as [4-byte length][envelope JSON][hub-only
+// JSON] in one Badger value.
+func encodeRecord(r *Record) ([]byte, error) {
+	envJSON, inJSON, err := EncodeParts(r)
 	if err != nil {
 		return nil, err
 	}
@@ -63,18 +86,7 @@ func decodeRecord(v []byte) (Record, error) {
 	if err != nil {
 		return Record{}, err
 	}
-	var e syncproto.Envelope
-	var in recordInternal
-	if err := json.Unmarshal(env, &e); err != nil {
-		return Record{}, err
-	}
-	if err := json.Unmarshal(v[4+len(env):], &in); err != nil {
-		return Record{}, err
-	}
-	updated, _ := time.Parse(TimeFormat, e.UpdatedAt)
-	return Record{ID: e.ID, Type: e.Type, Scope: e.Scope, Seq: e.Seq, Deleted: e.Deleted, Data: e.Data,
-		FieldHLC: e.FieldHLC, UpdatedBy: e.UpdatedBy, UpdatedAt: updated,
-		FieldClient: in.FieldClient, CreatedBy: in.CreatedBy, CreatedAt: in.CreatedAt}, nil
+	return DecodeParts(env, v[4+len(env):])
 }
 
 type recordPointer struct {

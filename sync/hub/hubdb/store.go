@@ -81,8 +81,9 @@ type PullPage struct {
 // Every method may be called concurrently, from any number of hub
 // processes sharing one database (Badger: one process only, it holds the
 // directory lock). Errors carry notebook codes: NotFound, Conflict,
-// Forbidden, Invalid as documented per method, Unavailable-like failures
-// of the database as notebook.Internal.
+// Forbidden, Invalid as documented per method; a database that cannot be
+// reached (or aborted a conflicting transaction) as notebook.Unavailable,
+// which the hub answers with 503 and Retry-After; other failures Internal.
 type Store interface {
 	// Epoch identifies this data set; cursors from another epoch get 410.
 	// It is created once with the data set and never changes.
