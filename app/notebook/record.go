@@ -22,7 +22,7 @@ const (
 )
 
 // Types lists every record type in a stable order (exports, tests).
-var Types = []Type{TypeHypothesis, TypeStudy, TypeAccount, TypeContact, TypeCall, TypeEvidence, TypeEmail}
+var Types = []Type{TypeHypothesis, TypeStudy, TypeAccount, TypeContact, TypeOpportunity, TypeCall, TypeEvidence, TypeEmail}
 
 // ParseType checks a type name.
 func ParseType(s string) (Type, error) {
@@ -37,7 +37,7 @@ func ParseType(s string) (Type, error) {
 // Scope says who may read a type's records: the whole org, or only the
 // owner (plus product and admin), per sync-protocol.md's scope table.
 func (t Type) OrgScoped() bool {
-	return t == TypeHypothesis || t == TypeStudy || t == TypeAccount || t == TypeContact
+	return t == TypeHypothesis || t == TypeStudy || t == TypeAccount || t == TypeContact || t == TypeOpportunity
 }
 
 // Record is what every domain record implements so stores and importers can
@@ -59,6 +59,8 @@ func NewRecord(t Type) Record {
 		return &Account{}
 	case TypeContact:
 		return &Contact{}
+	case TypeOpportunity:
+		return &Opportunity{}
 	case TypeCall:
 		return &Call{}
 	case TypeEvidence:

@@ -644,18 +644,19 @@ func utcPtr(t *time.Time) *time.Time {
 // HypothesisInsight is everything the Insights screen shows for one
 // hypothesis.
 type HypothesisInsight struct {
-	HypothesisID string           `json:"hypothesis_id"`
-	Statement    string           `json:"statement"`
-	Status       HypothesisStatus `json:"status"`
-	Rank         int              `json:"rank"`
-	Signals      SignalRollup     `json:"signals"`
-	WTP          []WTPStats       `json:"wtp"`
-	Capabilities []Mention        `json:"capabilities"`
-	Blockers     []Mention        `json:"blockers"`
-	Quotes       []Quote          `json:"quotes"`
-	QuotesTotal  int              `json:"quotes_total"`
-	Studies      []StudyPipeline  `json:"studies"`
-	TimeToSignal TimeToSignal     `json:"time_to_signal"`
+	HypothesisID string            `json:"hypothesis_id"`
+	Statement    string            `json:"statement"`
+	Status       HypothesisStatus  `json:"status"`
+	Rank         int               `json:"rank"`
+	Signals      SignalRollup      `json:"signals"`
+	WTP          []WTPStats        `json:"wtp"`
+	Capabilities []Mention         `json:"capabilities"`
+	Blockers     []Mention         `json:"blockers"`
+	Quotes       []Quote           `json:"quotes"`
+	QuotesTotal  int               `json:"quotes_total"`
+	Studies      []StudyPipeline   `json:"studies"`
+	TimeToSignal TimeToSignal      `json:"time_to_signal"`
+	Revenue      HypothesisRevenue `json:"revenue"`
 }
 
 // RollupLimits bound the lists of an insight (the screen shows a top few;

@@ -200,6 +200,7 @@ type Account struct {
 	Segment string   `json:"segment"`
 	Stage   Stage    `json:"stage"`
 	ARR     float64  `json:"arr"`
+	CRMIDs  []string `json:"crm_ids"` // "vendor:id", so a re-import finds the same company
 }
 
 func (Account) RecordType() Type   { return TypeAccount }
@@ -217,6 +218,7 @@ func (a Account) Validate() error {
 		}
 	}
 	checkEnum(p, "stage", a.Stage, []Stage{StageProspect, StageCustomer}, false)
+	checkCRMIDs(p, a.CRMIDs)
 	if a.ARR < 0 || math.IsNaN(a.ARR) || math.IsInf(a.ARR, 0) || a.ARR > 1e12 {
 		p.Add("arr", "must be a number between 0 and 1e12")
 	}
@@ -260,6 +262,7 @@ type Contact struct {
 	ConsentLog    []ConsentEntry `json:"consent_log"`
 	LastInvitedAt *time.Time     `json:"last_invited_at"`
 	DoNotContact  bool           `json:"do_not_contact"`
+	CRMIDs        []string       `json:"crm_ids"` // "vendor:id"
 }
 
 func (Contact) RecordType() Type   { return TypeContact }
@@ -387,27 +390,29 @@ const (
 // Evidence is the atom of field learning: one answer to one hypothesis
 // question, from one account, with the customer's own words.
 type Evidence struct {
-	ID           string    `json:"id"`
-	HypothesisID string    `json:"hypothesis_id"`
-	QuestionID   string    `json:"question_id"`
-	AccountID    string    `json:"account_id"`
-	CallID       string    `json:"call_id"`
-	ContactID    string    `json:"contact_id"`
-	Signal       Signal    `json:"signal"`
-	Strength     int       `json:"strength"`
-	Quote        string    `json:"quote"`
-	WTP          *WTP      `json:"wtp"`
-	Capability   string    `json:"capability"`
-	Problem      string    `json:"problem"`
-	Blocker      string    `json:"blocker"`
-	Severity     Severity  `json:"severity"`
-	Feature      string    `json:"feature"`
-	Usage        string    `json:"usage"`
-	Author       string    `json:"author"`
-	AuthorRole   Audience  `json:"author_role"` // sales or cs, for the roll-up by role
-	Source       string    `json:"source"`      // manual, ai, email
-	Links        []string  `json:"links"`       // ids of emails and other records backing it
-	CapturedAt   time.Time `json:"captured_at"`
+	ID            string    `json:"id"`
+	HypothesisID  string    `json:"hypothesis_id"`
+	QuestionID    string    `json:"question_id"`
+	AccountID     string    `json:"account_id"`
+	CallID        string    `json:"call_id"`
+	ContactID     string    `json:"contact_id"`
+	OpportunityID string    `json:"opportunity_id"` // the deal this was said in, if any
+	Impact        Impact    `json:"impact"`         // what it means for revenue, if the rep said
+	Signal        Signal    `json:"signal"`
+	Strength      int       `json:"strength"`
+	Quote         string    `json:"quote"`
+	WTP           *WTP      `json:"wtp"`
+	Capability    string    `json:"capability"`
+	Problem       string    `json:"problem"`
+	Blocker       string    `json:"blocker"`
+	Severity      Severity  `json:"severity"`
+	Feature       string    `json:"feature"`
+	Usage         string    `json:"usage"`
+	Author        string    `json:"author"`
+	AuthorRole    Audience  `json:"author_role"` // sales or cs, for the roll-up by role
+	Source        string    `json:"source"`      // manual, ai, email
+	Links         []string  `json:"links"`       // ids of emails and other records backing it
+	CapturedAt    time.Time `json:"captured_at"`
 }
 
 func (Evidence) RecordType() Type { return TypeEvidence }
@@ -435,6 +440,8 @@ func (e Evidence) Validate() error {
 	checkID(p, "account_id", e.AccountID, false)
 	checkID(p, "call_id", e.CallID, false)
 	checkID(p, "contact_id", e.ContactID, false)
+	checkID(p, "opportunity_id", e.OpportunityID, false)
+	checkEnum(p, "impact", e.Impact, Impacts, false)
 	checkIDs(p, "links", e.Links)
 	checkEnum(p, "signal", e.Signal, Signals, false)
 	if !e.HasSignal() && !e.CarriesFinding() {
