@@ -42,7 +42,7 @@ func NewAssist(d *Deps) *Assist { return &Assist{d} }
 
 func (a *Assist) deps() (*AssistDeps, error) {
 	if a.d.Assist == nil || a.d.Assist.Assistant == nil || a.d.Assist.Local == nil {
-		return nil, notebook.Errorf(notebook.Conflict, "AI is not available in this build")
+		return nil, notebook.Errorf(notebook.NotSetUp, "AI is not available in this build")
 	}
 	return a.d.Assist, nil
 }
@@ -144,7 +144,7 @@ func (a *Assist) SaveSettings(in AssistSettingsInput) (out AssistSettingsDTO, er
 func (a *Assist) store(ctx context.Context, ad *AssistDeps, c assist.Config, keyChanged bool) error {
 	if keyChanged {
 		if ad.Secrets == nil {
-			return notebook.Errorf(notebook.Conflict, "keys cannot be stored in this build")
+			return notebook.Errorf(notebook.NotSetUp, "keys cannot be stored in this build")
 		}
 		if err := ad.Secrets.Set(ctx, AssistKeyName, c.APIKey); err != nil {
 			return err

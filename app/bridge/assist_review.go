@@ -192,7 +192,7 @@ func (a *Assist) origin(r assist.JobRequest, contactID string) assist.Origin {
 // sync (metadata and excerpt only), exactly like Mail.LinkAsEvidence.
 func (a *Assist) shareEmail(ctx context.Context, ad *AssistDeps, emailID, evidenceID string) error {
 	if ad.Mail == nil {
-		return notebook.Errorf(notebook.Conflict, "mail is not available in this build")
+		return notebook.Errorf(notebook.NotSetUp, "mail is not available in this build")
 	}
 	var e notebook.Email
 	if err := a.d.Store.Get(ctx, emailID, &e); err != nil {

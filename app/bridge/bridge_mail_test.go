@@ -39,7 +39,7 @@ func TestMailSettingsPasswordIsWriteOnly(t *testing.T) {
 	if s, _ := w.mail.Status(); s.State != MailNotConfigured {
 		t.Fatalf("status before settings = %+v", s)
 	}
-	if _, err := w.mail.SyncNow(); codeOf(err) != notebook.Conflict {
+	if _, err := w.mail.SyncNow(); codeOf(err) != notebook.NotSetUp {
 		t.Fatalf("SyncNow without settings: %v", err)
 	}
 	in := w.settingsInput(testIMAPPass)

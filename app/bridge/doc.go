@@ -1,8 +1,16 @@
 // Package bridge holds the thin structs the Wails window binds to the
-// frontend: one per screen area (Home, Accounts, Calls, Evidence, Hypotheses,
-// Recruiting, Search, Settings). Each method takes and returns DTOs with json
-// tags, does one small thing against the notebook store, and returns errors
-// as *notebook.Error so the UI can show a code and a sentence.
+// frontend: one per screen area, twelve today (All in bind.go lists them):
+// Home, Accounts, Calls, Evidence, Hypotheses, Recruiting, Search, Settings
+// (import and export), Mail, Assist (AI drafts and triage), Sync (hub
+// settings, status, pending changes) and Product (the PM's hypotheses,
+// publish and decide, insights, anonymised export). Each method takes and
+// returns DTOs with json tags, calls the service that owns the concept (the
+// notebook store, app/notebook's rules, the sync engine, the hub's product
+// API through syncclient.ProductClient, the mail and AI services), and returns
+// errors as *notebook.Error so the UI can show a code and a sentence:
+// unavailable (the hub cannot be reached or had a problem), not_set_up (no
+// hub, mail or AI configured, or not in this build), forbidden, invalid,
+// not_found, conflict (clashes with the current state), internal.
 //
 // Why a separate package: the bound methods are the UI's whole API, and
 // keeping them free of Wails (events go out through Emitter, native file

@@ -45,7 +45,7 @@ func NewMail(d *Deps) *Mail { return &Mail{d} }
 
 func (m *Mail) deps() (*MailDeps, error) {
 	if m.d.Mail == nil || m.d.Mail.Store == nil {
-		return nil, notebook.Errorf(notebook.Conflict, "mail is not available in this build")
+		return nil, notebook.Errorf(notebook.NotSetUp, "mail is not available in this build")
 	}
 	return m.d.Mail, nil
 }
@@ -231,7 +231,7 @@ func (m *Mail) Folders() (out []MailFolder, err error) {
 		return nil, err
 	}
 	if !configured {
-		return nil, notebook.Errorf(notebook.Conflict, "mail is not set up yet: save the server settings first")
+		return nil, notebook.Errorf(notebook.NotSetUp, "mail is not set up yet: save the server settings first")
 	}
 	chosen := s.Folders
 	s.Folders = nil
@@ -284,7 +284,7 @@ func (m *Mail) SyncNow() (s MailStatus, err error) {
 	}
 	if _, configured, err := LoadMailSettings(context.Background(), md.Store, md.Secrets); err != nil || !configured {
 		if err == nil {
-			err = notebook.Errorf(notebook.Conflict, "mail is not set up yet: add your IMAP server in Settings")
+			err = notebook.Errorf(notebook.NotSetUp, "mail is not set up yet: add your IMAP server in Settings")
 		}
 		return s, err
 	}
@@ -307,7 +307,7 @@ func (m *Mail) Cancel() (s MailStatus, err error) {
 func (m *Mail) control() (*MailDeps, error) {
 	md, err := m.deps()
 	if err == nil && (md.Control == nil || md.Tracker == nil) {
-		err = notebook.Errorf(notebook.Conflict, "the mail service is not running in this build")
+		err = notebook.Errorf(notebook.NotSetUp, "the mail service is not running in this build")
 	}
 	return md, err
 }
@@ -326,7 +326,7 @@ func (m *Mail) OpenLink(link string) (err error) {
 		return notebook.Errorf(notebook.Invalid, "only web (http, https) and mailto links can be opened from an email")
 	}
 	if md.Browser == nil {
-		return notebook.Errorf(notebook.Conflict, "links cannot be opened in this build")
+		return notebook.Errorf(notebook.NotSetUp, "links cannot be opened in this build")
 	}
 	md.Browser.OpenURL(u.String())
 	return nil

@@ -213,7 +213,7 @@ func saveMailSettings(ctx context.Context, kv LocalKV, sec Secrets, s imapsync.S
 	}
 	if password != nil {
 		if sec == nil {
-			return notebook.Errorf(notebook.Conflict, "passwords cannot be stored in this build")
+			return notebook.Errorf(notebook.NotSetUp, "passwords cannot be stored in this build")
 		}
 		if err := sec.Set(ctx, MailPasswordName, *password); err != nil {
 			return err

@@ -7,15 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"fieldnotes/app/fileout"
 	"fieldnotes/app/notebook"
+	"fieldnotes/sync/syncclient"
 )
 
 // Product is the product manager's area: the ranked hypothesis list, the
@@ -37,7 +36,7 @@ import (
 //     nothing changes.
 type Product struct {
 	d      *Deps
-	client *http.Client
+	client *http.Client // shared by every ProductClient this area makes
 }
 
 // NewProduct binds the product area.
@@ -96,21 +95,21 @@ func (p *Product) Me() (out MeDTO, err error) {
 	defer guard(p.d.Log, "Product.Me", &err)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second) // the nav waits on it; offline answers from the cache
 	defer cancel()
-	base, token, err := p.target(ctx)
+	hub, err := p.hub(ctx)
 	if err != nil {
 		out.Message = errMessage(err)
 		return out, nil
 	}
-	var me MeDTO
-	err = p.do(ctx, base, token, http.MethodGet, "/v1/me", nil, &me)
+	who, err := hub.Me(ctx)
 	if err != nil {
 		cached, ok := p.cachedMe(ctx)
-		if ok && !notebook.IsCode(err, notebook.Forbidden) && !isUnauthorized(err) {
+		if ok && !notebook.IsCode(err, notebook.Forbidden) {
 			cached.Online, cached.Message = false, errMessage(err)
 			return cached, nil
 		}
 		return MeDTO{Message: errMessage(err)}, nil
 	}
+	me := MeDTO{ID: who.ID, Email: who.Email, Role: who.Role}
 	me.Product, me.Online = me.Role == "product" || me.Role == "admin", true
 	if ss := p.localState(); ss != nil {
 		if b, jerr := json.Marshal(me); jerr == nil {
@@ -297,30 +296,15 @@ func (p *Product) announce(id string, change func(*notebook.Hypothesis) error) (
 	if err := h.Validate(); err != nil {
 		return HypothesisDTO{}, err
 	}
-	base, token, err := p.target(ctx)
+	hub, err := p.hub(ctx)
 	if err != nil {
 		return HypothesisDTO{}, err
 	}
-	body, err := json.Marshal(map[string]any{"hypotheses": []notebook.Hypothesis{h}})
+	res, err := hub.Announce(ctx, h)
 	if err != nil {
 		return HypothesisDTO{}, err
 	}
-	var res struct {
-		Results []struct {
-			ID          string     `json:"id"`
-			Status      string     `json:"status"`
-			Code        string     `json:"code"`
-			Message     string     `json:"message"`
-			PublishedAt *time.Time `json:"published_at"`
-		} `json:"results"`
-	}
-	if err := p.do(ctx, base, token, http.MethodPost, "/v1/hypotheses", body, &res); err != nil {
-		return HypothesisDTO{}, err
-	}
-	if len(res.Results) != 1 {
-		return HypothesisDTO{}, fmt.Errorf("publish: the hub answered %d results for 1 hypothesis", len(res.Results))
-	}
-	r := res.Results[0]
+	r := res[0]
 	if r.Status != "applied" {
 		code := notebook.Code(r.Code)
 		if code == "" {
@@ -351,18 +335,11 @@ func (p *Product) announce(id string, change func(*notebook.Hypothesis) error) (
 func (p *Product) Insights(hypothesisID string) (out map[string]any, err error) {
 	defer guard(p.d.Log, "Product.Insights", &err)
 	ctx := context.Background()
-	base, token, err := p.target(ctx)
+	hub, err := p.hub(ctx)
 	if err != nil {
 		return nil, err
 	}
-	path := "/v1/insights/hypotheses"
-	if hypothesisID != "" {
-		path += "?hypothesis_id=" + url.QueryEscape(hypothesisID)
-	}
-	if err := p.do(ctx, base, token, http.MethodGet, path, nil, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return hub.Insights(ctx, hypothesisID)
 }
 
 // ExportAnonymised asks where to save and writes the hub's anonymised CSV of
@@ -374,13 +351,12 @@ func (p *Product) ExportAnonymised(hypothesisID string) (out ExportResult, err e
 	if hypothesisID == "" {
 		return out, notebook.Errorf(notebook.Invalid, "choose a hypothesis to export")
 	}
-	base, token, err := p.target(ctx)
+	hub, err := p.hub(ctx)
 	if err != nil {
 		return out, err
 	}
-	var buf bytes.Buffer
-	path := "/v1/export/evidence.csv?anonymise=1&hypothesis_id=" + url.QueryEscape(hypothesisID)
-	if err := p.do(ctx, base, token, http.MethodGet, path, nil, &buf); err != nil {
+	csv, err := hub.AnonymisedCSV(ctx, hypothesisID)
+	if err != nil {
 		return out, err
 	}
 	dlg := p.d.Dialogs
@@ -391,10 +367,10 @@ func (p *Product) ExportAnonymised(hypothesisID string) (out ExportResult, err e
 	if err != nil || dest == "" {
 		return ExportResult{Cancelled: true}, err
 	}
-	if err := fileout.Write(dest, 0o600, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+	if err := fileout.Write(dest, 0o600, func(w io.Writer) error { _, err := w.Write(csv); return err }); err != nil {
 		return out, err
 	}
-	rows := bytes.Count(buf.Bytes(), []byte("\n")) - 1 // minus the header (quoted newlines make this an estimate)
+	rows := bytes.Count(csv, []byte("\n")) - 1 // minus the header (quoted newlines make this an estimate)
 	return ExportResult{Path: dest, Rows: max(rows, 0)}, nil
 }
 
@@ -465,101 +441,20 @@ func (p *Product) cachedMe(ctx context.Context) (MeDTO, bool) {
 	return me, json.Unmarshal(b, &me) == nil && me.Role != ""
 }
 
-// target is the saved hub address and token, or an error in words.
-func (p *Product) target(ctx context.Context) (base, token string, err error) {
+// hub is a client for the saved hub address and token, or an error in words.
+func (p *Product) hub(ctx context.Context) (*syncclient.ProductClient, error) {
 	sd := p.d.SyncArea
 	if sd == nil || sd.Settings == nil {
-		return "", "", notebook.Errorf(notebook.Conflict, "The product screens need a hub; this build has no sync settings.")
+		return nil, notebook.Errorf(notebook.NotSetUp, "The product screens need a hub; this build has no sync settings.")
 	}
-	base, token, err = syncTarget(ctx, sd)
+	base, token, err := syncTarget(ctx, sd)
 	if err != nil {
-		return "", "", err
+		return nil, err
 	}
 	if strings.TrimSpace(base) == "" || token == "" {
-		return "", "", notebook.Errorf(notebook.Conflict, "No hub is set up: add the hub address and your token in Settings → Sync.")
+		return nil, notebook.Errorf(notebook.NotSetUp, "No hub is set up: add the hub address and your token in Settings → Sync.")
 	}
-	return strings.TrimRight(strings.TrimSpace(base), "/"), token, nil
-}
-
-// errUnauthorized marks a 401, so Me can tell "wrong token" from "offline".
-var errUnauthorized = errors.New("unauthorized")
-
-func isUnauthorized(err error) bool { return errors.Is(err, errUnauthorized) }
-
-// do sends one request to the hub and decodes a 2xx answer into out
-// (*bytes.Buffer: the raw body). Failures come back in words.
-func (p *Product) do(ctx context.Context, base, token, method, path string, body []byte, out any) error {
-	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, base+path, rd)
-	if err != nil {
-		return notebook.Wrap(notebook.Invalid, err, "The hub address %q is not a web address; fix it in Settings → Sync.", base)
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Accept", "application/json")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := p.client.Do(req)
-	if err != nil {
-		logger(p.d.Log).Warn("product: hub request failed", "path", path, "err", err)
-		return unreachable(base, err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
-	if err != nil {
-		return unreachable(base, err)
-	}
-	if resp.StatusCode/100 != 2 {
-		return hubError(resp.StatusCode, data)
-	}
-	if b, ok := out.(*bytes.Buffer); ok {
-		b.Write(data)
-		return nil
-	}
-	if out == nil {
-		return nil
-	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("hub %s %s: decode: %w", method, path, err)
-	}
-	return nil
-}
-
-func unreachable(base string, err error) error {
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return notebook.Wrap(notebook.Conflict, err, "The hub at %s did not answer in time. Try again when the network is better.", base)
-	}
-	return notebook.Wrap(notebook.Conflict, err, "The hub at %s cannot be reached (offline, or the address is wrong). Your notebook keeps working; try again when online.", base)
-}
-
-// hubError words a hub refusal {code, message}.
-func hubError(status int, body []byte) error {
-	var e struct{ Code, Message string }
-	_ = json.Unmarshal(body, &e)
-	switch {
-	case status == http.StatusUnauthorized:
-		return fmt.Errorf("%w: %w", errUnauthorized, notebook.Errorf(notebook.Forbidden,
-			"The hub does not accept your token (unknown or revoked). Ask your admin for a new one and save it in Settings → Sync."))
-	case status == http.StatusForbidden:
-		return notebook.Errorf(notebook.Forbidden, "Only product managers and admins can do this; the hub knows you as a field user.")
-	case status == http.StatusNotFound:
-		return notebook.Errorf(notebook.NotFound, "The hub does not know this (%s). It may be an older hub without the product API.", strings.TrimSpace(e.Message))
-	case status == http.StatusBadRequest:
-		return notebook.Errorf(notebook.Invalid, "The hub refused the request: %s", strings.TrimSpace(e.Message))
-	case status >= 500:
-		return notebook.Errorf(notebook.Conflict, "The hub had a problem (%d); try again in a moment.", status)
-	}
-	msg := strings.TrimSpace(e.Message)
-	if msg == "" {
-		msg = http.StatusText(status)
-	}
-	return notebook.Errorf(notebook.Conflict, "The hub answered %d: %s", status, msg)
+	return syncclient.NewProductClient(base, token, p.client), nil
 }
 
 func errMessage(err error) string {

@@ -235,10 +235,10 @@ func TestProductAreaSaysWhyInWords(t *testing.T) {
 	ln.Close()
 	pd.SyncArea.Settings.SetHubURL(context.Background(), dead)
 	me, err = pm.Me()
-	if err != nil || !me.Product || me.Online || !strings.Contains(me.Message, "cannot be reached") {
+	if err != nil || !me.Product || me.Online || !strings.Contains(me.Message, "cannot reach the hub") {
 		t.Fatalf("offline Me = %+v, %v", me, err)
 	}
-	if _, err := pm.Insights(""); code(err) != notebook.Conflict || !strings.Contains(err.Error(), "cannot be reached") {
+	if _, err := pm.Insights(""); code(err) != notebook.Unavailable || !strings.Contains(err.Error(), "cannot reach the hub") {
 		t.Fatalf("offline insights: %v", err)
 	}
 
@@ -252,7 +252,7 @@ func TestProductAreaSaysWhyInWords(t *testing.T) {
 		t.Fatalf("wrong token Me = %+v", me)
 	}
 	none, _, _ := productWorld(t, nil, hubdb.RoleProduct)
-	if _, err := none.Insights(""); code(err) != notebook.Conflict || !strings.Contains(err.Error(), "Settings") {
+	if _, err := none.Insights(""); code(err) != notebook.NotSetUp || !strings.Contains(err.Error(), "Settings") {
 		t.Fatalf("no hub: %v", err)
 	}
 	if me, err := none.Me(); err != nil || me.Role != "" || me.Message == "" {

@@ -50,7 +50,7 @@ func (s *Settings) ImportFile(path string) (r ImportReport, err error) {
 
 func (s *Settings) importFile(ctx context.Context, path string) (ImportReport, error) {
 	if s.d.Transfer == nil {
-		return ImportReport{}, notebook.Errorf(notebook.Conflict, "import is not available in this build")
+		return ImportReport{}, notebook.Errorf(notebook.NotSetUp, "import is not available in this build")
 	}
 	r, err := s.d.Transfer.Import(ctx, path)
 	if r.Errors == nil {
@@ -67,7 +67,7 @@ func (s *Settings) importFile(ctx context.Context, path string) (ImportReport, e
 func (s *Settings) Export(format string) (r FileResult, err error) {
 	defer guard(s.d.Log, "Settings.Export", &err)
 	if s.d.Transfer == nil {
-		return r, notebook.Errorf(notebook.Conflict, "export is not available in this build")
+		return r, notebook.Errorf(notebook.NotSetUp, "export is not available in this build")
 	}
 	ext := map[string]string{"ndjson": "ndjson", "csv": "csv", "md": "md"}[format]
 	if ext == "" {

@@ -42,7 +42,7 @@ func NewSync(d *Deps) *Sync { return &Sync{d} }
 
 func (s *Sync) deps() (*SyncDeps, error) {
 	if s.d.SyncArea == nil || s.d.SyncArea.Engine == nil {
-		return nil, notebook.Errorf(notebook.Conflict, "sync is not available in this build")
+		return nil, notebook.Errorf(notebook.NotSetUp, "sync is not available in this build")
 	}
 	return s.d.SyncArea, nil
 }
@@ -128,7 +128,7 @@ func (s *Sync) Settings() (out SyncSettingsDTO, err error) {
 	defer guard(s.d.Log, "Sync.Settings", &err)
 	sd, err := s.deps()
 	if err != nil || sd.Settings == nil {
-		return out, notebook.Errorf(notebook.Conflict, "sync settings are not available in this build")
+		return out, notebook.Errorf(notebook.NotSetUp, "sync settings are not available in this build")
 	}
 	url, token, err := syncTarget(context.Background(), sd)
 	return SyncSettingsDTO{HubURL: url, HasToken: token != ""}, err
@@ -148,7 +148,7 @@ func (s *Sync) SaveSettings(in SyncSettingsInput) (out SyncSettingsDTO, err erro
 	defer guard(s.d.Log, "Sync.SaveSettings", &err)
 	sd, err := s.deps()
 	if err != nil || sd.Settings == nil {
-		return out, notebook.Errorf(notebook.Conflict, "sync settings cannot be changed in this build")
+		return out, notebook.Errorf(notebook.NotSetUp, "sync settings cannot be changed in this build")
 	}
 	ctx := context.Background()
 	if err := sd.Settings.SetHubURL(ctx, in.HubURL); err != nil {
@@ -186,7 +186,7 @@ func (s *Sync) Pending(limit int) (out []PendingChange, err error) {
 	defer guard(s.d.Log, "Sync.Pending", &err)
 	sd, err := s.deps()
 	if err != nil || sd.Store == nil {
-		return nil, notebook.Errorf(notebook.Conflict, "sync is not available in this build")
+		return nil, notebook.Errorf(notebook.NotSetUp, "sync is not available in this build")
 	}
 	if limit <= 0 || limit > 1000 {
 		limit = 200
@@ -223,7 +223,7 @@ func (s *Sync) Rejections() (out []SyncRejection, err error) {
 	defer guard(s.d.Log, "Sync.Rejections", &err)
 	sd, err := s.deps()
 	if err != nil || sd.Store == nil {
-		return nil, notebook.Errorf(notebook.Conflict, "sync is not available in this build")
+		return nil, notebook.Errorf(notebook.NotSetUp, "sync is not available in this build")
 	}
 	rs, err := sd.Store.Rejections(context.Background())
 	if err != nil {

@@ -22,6 +22,9 @@ const (
 	// Unavailable: a service this one needs (the hub's database) cannot be
 	// reached right now; the same request may succeed later.
 	Unavailable Code = "unavailable"
+	// NotSetUp: something this needs has not been set up yet (no hub
+	// address or token, or a part this build does not have).
+	NotSetUp Code = "not_set_up"
 )
 
 // Error is an error with a code and a message meant for people. Fields, when

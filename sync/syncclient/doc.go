@@ -33,4 +33,8 @@
 // adapted in app/replica — and why the multi-client tests with real stores
 // live in app/replica, not here. The tests here run the real hub over real
 // HTTP (sync/synctest) with an in-memory Replica.
+//
+// ProductClient (product.go) is the one other client of the hub in the app:
+// the product API (who am I, announce hypotheses, insights, anonymised
+// export), on the same transport and error kinds as the engine.
 package syncclient

@@ -105,7 +105,7 @@ func TestRefusalsAreFatalAndInWords(t *testing.T) {
 		{"401", engine(t, g.hub.URL, "not-a-token", newMem("c401")), KindUnauthorized, "the hub refused the token", notebook.Forbidden},
 		{"403", engine(t, g.hub.URL, other.Token, newMem("shared")), KindWrongUser, "this installation belongs to another user", notebook.Forbidden},
 		{"426", func() *Engine { e := engine(t, g.hub.URL, g.rep.Token, newMem("c426")); e.setVersion("9"); return e }(), KindOutdated, "update Fieldnotes: the hub speaks protocol 1", notebook.Conflict},
-		{"unconfigured", engine(t, "", "", newMem("c0")), KindNotConfigured, "sync is not set up", notebook.Invalid},
+		{"unconfigured", engine(t, "", "", newMem("c0")), KindNotConfigured, "sync is not set up", notebook.NotSetUp},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

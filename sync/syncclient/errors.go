@@ -23,6 +23,10 @@ const (
 	KindLocal         Kind = "local"          // the local store failed
 	KindNotConfigured Kind = "not_configured" // no hub URL or token
 	KindIncomplete    Kind = "incomplete"     // SyncOnce ended with work left
+	// Answers of the product API (ProductClient) that the engine never gets.
+	KindForbidden Kind = "forbidden" // 403: the user's role may not do this
+	KindNotFound  Kind = "not_found" // 404: unknown here, or an older hub
+	KindRefused   Kind = "refused"   // 400: the hub says what is wrong with the request
 )
 
 // Error is a sync failure with a message meant for people.
@@ -53,10 +57,18 @@ func (e *Error) code() notebook.Code {
 	switch e.Kind {
 	case KindUnauthorized, KindWrongUser:
 		return notebook.Forbidden
+	case KindForbidden:
+		return notebook.Forbidden
+	case KindNotFound:
+		return notebook.NotFound
+	case KindRefused:
+		return notebook.Invalid
+	case KindOffline, KindHubError:
+		return notebook.Unavailable
 	case KindOutdated, KindIncomplete:
 		return notebook.Conflict
 	case KindNotConfigured:
-		return notebook.Invalid
+		return notebook.NotSetUp
 	}
 	return notebook.Internal
 }

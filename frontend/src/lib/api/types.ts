@@ -6,7 +6,7 @@ export type AnswerKind = 'signal' | 'wtp' | 'capability' | 'blocker' | 'usage' |
 export type RecruitStatus = '' | 'nominated' | 'invited' | 'consented' | 'scheduled' | 'done' | 'declined';
 
 export interface ApiError {
-  code: 'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'internal' | string;
+  code: 'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'internal' | 'damaged' | 'unavailable' | 'not_set_up' | string;
   message: string;
   fields?: Record<string, string>;
 }
