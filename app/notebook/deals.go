@@ -40,17 +40,27 @@ func DefaultDeal(deals []Opportunity, accountID string) string {
 	return open[0].ID
 }
 
-// DealFor is the deal an evidence item links to: the rep's choice when they
-// made one (chosen, which may be "none"), otherwise the default. chosen is
-// "" when the rep did not choose; NoDeal when they chose no deal.
-func DealFor(chosen string, deals []Opportunity, accountID string) string {
-	switch chosen {
-	case "":
-		return DefaultDeal(deals, accountID)
-	case NoDeal:
-		return ""
+// DealFor is the deal an evidence item being saved links to. chosen is the
+// rep's pick: "" (no pick), NoDeal, or a deal id, which must be one of the
+// account's deals. Without a pick a new item gets the default deal and an
+// existing item keeps current — so an autosave never re-links what the rep
+// set. deals are the account's deals.
+func DealFor(chosen, current string, isNew bool, deals []Opportunity, accountID string) (string, error) {
+	switch {
+	case chosen == "" && isNew:
+		return DefaultDeal(deals, accountID), nil
+	case chosen == "":
+		return current, nil
+	case chosen == NoDeal:
+		return "", nil
 	}
-	return chosen
+	for _, o := range deals {
+		if o.ID == chosen && o.AccountID == accountID {
+			return chosen, nil
+		}
+	}
+	return "", &Error{Code: Invalid, Message: "That deal is not one of this account's deals; choose one of them or no deal.",
+		Fields: map[string]string{"opportunity_id": "not a deal of the account"}}
 }
 
 // NoDeal is the rep's explicit choice of no deal for an evidence item.

@@ -35,11 +35,27 @@ func TestDefaultDealIsTheOnlyOpenDeal(t *testing.T) {
 }
 
 func TestDealForRespectsTheRepsChoice(t *testing.T) {
-	deals := []Opportunity{{ID: "d1", AccountID: "a", Status: DealOpen}, {ID: "d2", AccountID: "a", Status: DealWon}}
-	for chosen, want := range map[string]string{"": "d1", NoDeal: "", "d2": "d2"} {
-		if got := DealFor(chosen, deals, "a"); got != want {
-			t.Errorf("chosen %q: %q, want %q", chosen, got, want)
+	deals := []Opportunity{{ID: "d1", AccountID: "a", Status: DealOpen}, {ID: "d2", AccountID: "a", Status: DealWon}, {ID: "x", AccountID: "b", Status: DealOpen}}
+	cases := []struct {
+		name, chosen, current string
+		isNew                 bool
+		want                  string
+	}{
+		{"new, no pick: the default", "", "", true, "d1"},
+		{"existing, no pick: unchanged", "", "d2", false, "d2"},
+		{"existing without a deal stays without", "", "", false, ""},
+		{"the rep picks no deal", NoDeal, "d1", false, ""},
+		{"the rep picks a closed deal of the account", "d2", "d1", false, "d2"},
+		{"new, the rep picked no deal", NoDeal, "", true, ""},
+	}
+	for _, c := range cases {
+		got, err := DealFor(c.chosen, c.current, c.isNew, deals, "a")
+		if err != nil || got != c.want {
+			t.Errorf("%s: %q %v, want %q", c.name, got, err, c.want)
 		}
+	}
+	if _, err := DealFor("x", "", true, deals, "a"); !IsCode(err, Invalid) {
+		t.Fatalf("another account's deal accepted: %v", err)
 	}
 }
 
