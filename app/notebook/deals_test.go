@@ -80,9 +80,9 @@ func TestWaitingOnCountsBlockersOncePerHypothesis(t *testing.T) {
 	ev := []Evidence{
 		{ID: "1", HypothesisID: "h2", OpportunityID: "d1", Impact: ImpactBlocker, CapturedAt: at(9)},
 		{ID: "2", HypothesisID: "h1", OpportunityID: "d1", Impact: ImpactBlocker, CapturedAt: at(8)},
-		{ID: "3", HypothesisID: "h1", OpportunityID: "d1", Impact: ImpactBlocker, CapturedAt: at(10)}, // same hypothesis again
+		{ID: "3", HypothesisID: "h1", OpportunityID: "d1", Impact: ImpactBlocker, CapturedAt: at(10)},   // same hypothesis again
 		{ID: "4", HypothesisID: "h3", OpportunityID: "d1", Impact: ImpactExpansion, CapturedAt: at(11)}, // not a blocker
-		{ID: "5", HypothesisID: "h4", Impact: ImpactBlocker, CapturedAt: at(12)},                       // no deal
+		{ID: "5", HypothesisID: "h4", Impact: ImpactBlocker, CapturedAt: at(12)},                        // no deal
 		{ID: "6", HypothesisID: "h3", OpportunityID: "d2", Impact: ImpactBlocker, CapturedAt: at(7)},
 	}
 	want := map[string][]string{"d1": {"h1", "h2"}, "d2": {"h3"}}
