@@ -64,6 +64,11 @@ func TestDealsOnTheBriefAndInCapture(t *testing.T) {
 	if _, err := deals.Save(DealDTO{AccountID: w.acct.ID, Name: "Acme renewal", Amount: 9000, Currency: "EUR"}); err != nil {
 		t.Fatal(err)
 	}
+	// Search finds a deal by name and opens its account's brief.
+	hits, err := NewSearch(w.d).Query("renewal", 10)
+	if err != nil || len(hits) != 1 || hits[0].Type != "opportunity" || hits[0].Route != "#/accounts/"+w.acct.ID {
+		t.Fatalf("search for the deal: %+v %v", hits, err)
+	}
 	if v, _ = calls.View(call.ID); v.DefaultDealID != "" || len(v.Deals) != 2 || v.Deals[0].ID != platform.ID {
 		t.Fatalf("two deals: %+v default %q", v.Deals, v.DefaultDealID)
 	}
