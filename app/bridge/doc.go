@@ -1,6 +1,6 @@
 // Package bridge holds the thin structs the Wails window binds to the
-// frontend: one per screen area (Home, Accounts, Calls, Evidence, Hypotheses,
-// Recruiting, Search, Settings). Each method takes and returns DTOs with json
+// frontend: one per screen area (Home, Accounts, Calls, Evidence, Deals,
+// Hypotheses, Recruiting, Search, Settings). Each method takes and returns DTOs with json
 // tags, does one small thing against the notebook store, and returns errors
 // as *notebook.Error so the UI can show a code and a sentence.
 //
