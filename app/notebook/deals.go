@@ -49,8 +49,8 @@ func DealFor(chosen, current string, isNew bool, deals []Opportunity, accountID 
 	switch {
 	case chosen == "" && isNew:
 		return DefaultDeal(deals, accountID), nil
-	case chosen == "":
-		return current, nil
+	case chosen == "" || chosen == current && !isNew:
+		return current, nil // unchanged, even if the deal has since been deleted
 	case chosen == NoDeal:
 		return "", nil
 	}

@@ -47,6 +47,7 @@ func TestDealForRespectsTheRepsChoice(t *testing.T) {
 		{"the rep picks no deal", NoDeal, "d1", false, ""},
 		{"the rep picks a closed deal of the account", "d2", "d1", false, "d2"},
 		{"new, the rep picked no deal", NoDeal, "", true, ""},
+		{"existing, its deal deleted since: unchanged, still editable", "gone", "gone", false, "gone"},
 	}
 	for _, c := range cases {
 		got, err := DealFor(c.chosen, c.current, c.isNew, deals, "a")
