@@ -85,6 +85,9 @@ func (a *Accounts) Brief(id string) (b AccountBrief, err error) {
 	if b.Contacts, err = contactsOf(ctx, a.d, acct); err != nil {
 		return b, err
 	}
+	if b.Deals, err = dealRows(ctx, a.d, id); err != nil {
+		return b, err
+	}
 	studies, err := listOf[notebook.Study](ctx, a.d.Store, notebook.TypeStudy, Query{})
 	if err != nil {
 		return b, err

@@ -41,6 +41,7 @@ type Saved struct {
 // Query narrows a List; empty fields mean "any".
 type Query struct {
 	AccountID, HypothesisID, CallID, ContactID, StudyID string
+	OpportunityID                                       string // evidence said in a deal
 	Newest                                              bool
 	Limit                                               int
 }

@@ -71,6 +71,11 @@ func (c *Calls) View(id string) (v CallView, err error) {
 		v.Evidence = append(v.Evidence, evidenceDTO(e))
 	}
 	v.Hypotheses = withAnswered(ctx, c.d, v.Hypotheses, ev)
+	deals, err := accountDeals(ctx, c.d, call.AccountID)
+	if err != nil {
+		return v, err
+	}
+	v.Deals, v.DefaultDealID = openDealDTOs(deals, call.AccountID), notebook.DefaultDeal(deals, call.AccountID)
 	v.Contacts, err = contactsOf(ctx, c.d, acct)
 	return v, err
 }

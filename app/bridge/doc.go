@@ -1,6 +1,6 @@
 // Package bridge holds the thin structs the Wails window binds to the
-// frontend: one per screen area, twelve today (All in bind.go lists them):
-// Home, Accounts, Calls, Evidence, Hypotheses, Recruiting, Search, Settings
+// frontend: one per screen area, thirteen today (All in bind.go lists them):
+// Home, Accounts, Calls, Evidence, Deals, Hypotheses, Recruiting, Search, Settings
 // (import and export), Mail, Assist (AI drafts and triage), Sync (hub
 // settings, status, pending changes) and Product (the PM's hypotheses,
 // publish and decide, insights, anonymised export). Each method takes and

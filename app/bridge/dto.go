@@ -101,6 +101,10 @@ type CallView struct {
 	Hypotheses []HypothesisDTO `json:"hypotheses"`
 	Evidence   []EvidenceDTO   `json:"evidence"`
 	Contacts   []ContactDTO    `json:"contacts"`
+	// Deals are the account's open deals; DefaultDealID the one new evidence
+	// links to unless the rep picks another (notebook.DefaultDeal).
+	Deals         []DealDTO `json:"deals"`
+	DefaultDealID string    `json:"default_deal_id"`
 }
 
 // WTPDTO is a stated willingness to pay.
@@ -113,24 +117,29 @@ type WTPDTO struct {
 
 // EvidenceDTO is one evidence item; the UI sends it whole on every save.
 type EvidenceDTO struct {
-	ID           string  `json:"id"`
-	HypothesisID string  `json:"hypothesis_id"`
-	QuestionID   string  `json:"question_id"`
-	AccountID    string  `json:"account_id"`
-	CallID       string  `json:"call_id"`
-	ContactID    string  `json:"contact_id"`
-	Signal       string  `json:"signal"`
-	Strength     int     `json:"strength"`
-	Quote        string  `json:"quote"`
-	WTP          *WTPDTO `json:"wtp"`
-	Capability   string  `json:"capability"`
-	Problem      string  `json:"problem"`
-	Blocker      string  `json:"blocker"`
-	Severity     string  `json:"severity"`
-	Feature      string  `json:"feature"`
-	Usage        string  `json:"usage"`
-	Source       string  `json:"source"`
-	CapturedAt   string  `json:"captured_at"`
+	ID           string `json:"id"`
+	HypothesisID string `json:"hypothesis_id"`
+	QuestionID   string `json:"question_id"`
+	AccountID    string `json:"account_id"`
+	CallID       string `json:"call_id"`
+	ContactID    string `json:"contact_id"`
+	// OpportunityID is the deal it was said in. On Save, "" means "the rep
+	// did not choose" (the default deal for new evidence, unchanged for an
+	// existing item) and "none" means no deal (notebook.DealFor).
+	OpportunityID string  `json:"opportunity_id"`
+	Impact        string  `json:"impact"` // blocker, retention, expansion, nice_to_have or ""
+	Signal        string  `json:"signal"`
+	Strength      int     `json:"strength"`
+	Quote         string  `json:"quote"`
+	WTP           *WTPDTO `json:"wtp"`
+	Capability    string  `json:"capability"`
+	Problem       string  `json:"problem"`
+	Blocker       string  `json:"blocker"`
+	Severity      string  `json:"severity"`
+	Feature       string  `json:"feature"`
+	Usage         string  `json:"usage"`
+	Source        string  `json:"source"`
+	CapturedAt    string  `json:"captured_at"`
 }
 
 // EvidenceRow is evidence in a timeline, with names resolved.
@@ -197,6 +206,7 @@ type AccountBrief struct {
 	Calls      []CallRow       `json:"calls"`
 	Contacts   []ContactDTO    `json:"contacts"`
 	Studies    []StudyDTO      `json:"studies"`
+	Deals      []DealRow       `json:"deals"` // open deals and what each waits on
 }
 
 // SyncState is what Home shows about sync.
@@ -326,7 +336,7 @@ func callDTO(c notebook.Call) CallDTO {
 
 func evidenceDTO(e notebook.Evidence) EvidenceDTO {
 	d := EvidenceDTO{ID: e.ID, HypothesisID: e.HypothesisID, QuestionID: e.QuestionID, AccountID: e.AccountID,
-		CallID: e.CallID, ContactID: e.ContactID, Signal: string(e.Signal), Strength: e.Strength, Quote: e.Quote,
+		CallID: e.CallID, ContactID: e.ContactID, OpportunityID: e.OpportunityID, Impact: string(e.Impact), Signal: string(e.Signal), Strength: e.Strength, Quote: e.Quote,
 		Capability: e.Capability, Problem: e.Problem, Blocker: e.Blocker, Severity: string(e.Severity),
 		Feature: e.Feature, Usage: e.Usage, Source: e.Source, CapturedAt: ts(e.CapturedAt)}
 	if e.WTP != nil {

@@ -33,12 +33,15 @@ func (ev *Evidence) Save(in EvidenceDTO) (out EvidenceDTO, err error) {
 
 func (ev *Evidence) merge(ctx context.Context, in EvidenceDTO) (notebook.Evidence, error) {
 	var rec notebook.Evidence
+	isNew := true
 	if in.ID != "" {
 		if err := ev.d.Store.Get(ctx, in.ID, &rec); err != nil && !notebook.IsCode(err, notebook.NotFound) {
 			return rec, err
 		}
 	}
-	if rec.ID == "" {
+	if rec.ID != "" {
+		isNew = false
+	} else {
 		rec = notebook.Evidence{ID: in.ID, Author: ev.d.Author, AuthorRole: ev.d.Role, CapturedAt: ev.d.now(), Source: "manual"}
 		if rec.ID == "" {
 			rec.ID = notebook.NewID()
@@ -56,6 +59,10 @@ func (ev *Evidence) merge(ctx context.Context, in EvidenceDTO) (notebook.Evidenc
 		}
 		rec.AccountID = call.AccountID
 	}
+	if err := ev.linkDeal(ctx, &rec, in.OpportunityID, isNew); err != nil {
+		return rec, err
+	}
+	rec.Impact = notebook.Impact(in.Impact)
 	rec.Signal = notebook.Signal(in.Signal) // "" stays "": only the rep gives a signal
 	rec.Strength, rec.Quote = in.Strength, in.Quote
 	rec.Capability, rec.Problem, rec.Blocker, rec.Feature, rec.Usage = in.Capability, in.Problem, in.Blocker, in.Feature, in.Usage
@@ -65,6 +72,20 @@ func (ev *Evidence) merge(ctx context.Context, in EvidenceDTO) (notebook.Evidenc
 		rec.WTP = &notebook.WTP{Amount: w.Amount, Currency: strings.ToUpper(strings.TrimSpace(w.Currency)), Period: w.Period, BudgetOwner: w.BudgetOwner}
 	}
 	return rec, nil
+}
+
+// linkDeal applies notebook.DealFor with the account's deals.
+func (ev *Evidence) linkDeal(ctx context.Context, rec *notebook.Evidence, chosen string, isNew bool) error {
+	if rec.AccountID == "" {
+		rec.OpportunityID = ""
+		return nil
+	}
+	deals, err := accountDeals(ctx, ev.d, rec.AccountID)
+	if err != nil {
+		return err
+	}
+	rec.OpportunityID, err = notebook.DealFor(chosen, rec.OpportunityID, isNew, deals, rec.AccountID)
+	return err
 }
 
 // Delete removes an evidence item (for example an answer marked by mistake).

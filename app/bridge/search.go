@@ -36,8 +36,8 @@ func (s *Search) Query(q string, limit int) (hits []SearchHit, err error) {
 	return hits, nil
 }
 
-// route is the screen a hit opens: evidence opens its call, a contact its
-// account, an email the reader.
+// route is the screen a hit opens: evidence opens its call, a contact or a
+// deal its account, an email the reader.
 func (s *Search) route(ctx context.Context, h Hit) string {
 	switch h.Type {
 	case notebook.TypeAccount:
@@ -52,6 +52,11 @@ func (s *Search) route(ctx context.Context, h Hit) string {
 		var c notebook.Contact
 		if s.d.Store.Get(ctx, h.ID, &c) == nil && c.AccountID != "" {
 			return "#/accounts/" + c.AccountID
+		}
+	case notebook.TypeOpportunity: // a deal opens its account's brief, where deals are edited
+		var o notebook.Opportunity
+		if s.d.Store.Get(ctx, h.ID, &o) == nil && o.AccountID != "" {
+			return "#/accounts/" + o.AccountID
 		}
 	case notebook.TypeEvidence:
 		var e notebook.Evidence

@@ -31,7 +31,7 @@ func (b storeBackend) SaveAll(ctx context.Context, recs []notebook.Record) error
 }
 
 func (b storeBackend) List(ctx context.Context, t notebook.Type, q Query) ([]notebook.Record, error) {
-	sq := store.Query{AccountID: q.AccountID, HypothesisID: q.HypothesisID, CallID: q.CallID, ContactID: q.ContactID, StudyID: q.StudyID, Newest: q.Newest, Limit: q.Limit}
+	sq := store.Query{AccountID: q.AccountID, HypothesisID: q.HypothesisID, CallID: q.CallID, ContactID: q.ContactID, StudyID: q.StudyID, OpportunityID: q.OpportunityID, Newest: q.Newest, Limit: q.Limit}
 	switch t {
 	case notebook.TypeHypothesis:
 		return records(store.List[notebook.Hypothesis](ctx, b.Store, sq))
@@ -41,6 +41,8 @@ func (b storeBackend) List(ctx context.Context, t notebook.Type, q Query) ([]not
 		return records(store.List[notebook.Account](ctx, b.Store, sq))
 	case notebook.TypeContact:
 		return records(store.List[notebook.Contact](ctx, b.Store, sq))
+	case notebook.TypeOpportunity:
+		return records(store.List[notebook.Opportunity](ctx, b.Store, sq))
 	case notebook.TypeCall:
 		return records(store.List[notebook.Call](ctx, b.Store, sq))
 	case notebook.TypeEvidence:

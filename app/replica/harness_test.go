@@ -270,7 +270,7 @@ func indexOf(ds []*device, d *device) int {
 func (w *world) edit(ctx context.Context, d *device) {
 	isPM := d.user.Role == hubdb.RoleProduct
 	n := w.rng.IntN(100)
-	switch op := w.rng.IntN(9); op {
+	switch op := w.rng.IntN(11); op {
 	case 0:
 		a := notebook.Account{ID: notebook.NewID(), Name: fmt.Sprintf("Account %d", n), Stage: notebook.StageProspect}
 		if _, err := d.st.Save(ctx, a); err == nil {
@@ -315,7 +315,7 @@ func (w *world) edit(ctx context.Context, d *device) {
 			}
 		}
 	case 6:
-		w.remove(ctx, d, []notebook.Type{notebook.TypeCall, notebook.TypeAccount, notebook.TypeContact}[n%3])
+		w.remove(ctx, d, []notebook.Type{notebook.TypeCall, notebook.TypeAccount, notebook.TypeContact, notebook.TypeOpportunity}[n%4])
 	case 7:
 		var h notebook.Hypothesis
 		if id := w.pick(notebook.TypeHypothesis); id != "" && d.st.Get(ctx, id, &h) == nil {
@@ -331,6 +331,21 @@ func (w *world) edit(ctx context.Context, d *device) {
 				w.remember(d, notebook.TypeHypothesis, h.ID)
 				w.forbid(d, h.ID)
 			}
+		}
+	case 9: // a deal: org scope, written by reps and the PM alike
+		o := notebook.Opportunity{ID: notebook.NewID(), Name: fmt.Sprintf("Deal %d", n), AccountID: notebook.NewID(), Amount: float64(1000 * n), Currency: "EUR", Status: notebook.DealOpen}
+		if _, err := d.st.Save(ctx, o); err == nil {
+			w.remember(d, notebook.TypeOpportunity, o.ID)
+		}
+	case 10: // concurrent edits of one deal: per-field LWW on every replica
+		var o notebook.Opportunity
+		if id := w.pick(notebook.TypeOpportunity); id != "" && d.st.Get(ctx, id, &o) == nil {
+			if n%2 == 0 {
+				o.Stage = fmt.Sprintf("stage %d by %s", n, d.name)
+			} else {
+				o.Amount, o.Status = float64(n*500), []notebook.DealStatus{notebook.DealOpen, notebook.DealWon, notebook.DealLost}[n%3]
+			}
+			_, _ = d.st.Save(ctx, o)
 		}
 	}
 }
@@ -400,7 +415,7 @@ func (w *world) hubView(ctx context.Context, d *device) map[string]syncproto.Env
 
 func localView(ctx context.Context, t *testing.T, st *store.Store) map[string]store.Envelope {
 	out := map[string]store.Envelope{}
-	for _, typ := range []notebook.Type{notebook.TypeHypothesis, notebook.TypeStudy, notebook.TypeAccount, notebook.TypeContact, notebook.TypeCall, notebook.TypeEvidence, notebook.TypeEmail} {
+	for _, typ := range notebook.Types {
 		err := st.Envelopes(ctx, typ, func(e store.Envelope) error {
 			if !e.LocalOnly {
 				out[e.ID] = e

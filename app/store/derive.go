@@ -35,6 +35,8 @@ func asPointer(rec notebook.Record) notebook.Record {
 		return &r
 	case notebook.Contact:
 		return &r
+	case notebook.Opportunity:
+		return &r
 	case notebook.Call:
 		return &r
 	case notebook.Evidence:
@@ -74,6 +76,8 @@ func deriveRecord(rec notebook.Record) derived {
 		index("account", r.AccountID)
 		index("study", r.StudyID)
 		unique("email", r.Email)
+	case *notebook.Opportunity:
+		index("account", r.AccountID)
 	case *notebook.Call:
 		index("account", r.AccountID)
 		for _, c := range r.ContactIDs {
@@ -85,6 +89,7 @@ func deriveRecord(rec notebook.Record) derived {
 		index("hypothesis", r.HypothesisID)
 		index("call", r.CallID)
 		index("contact", r.ContactID)
+		index("opportunity", r.OpportunityID)
 		at(r.CapturedAt)
 	case *notebook.Email:
 		index("account", r.AccountID)

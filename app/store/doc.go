@@ -21,7 +21,7 @@
 //	m/hlc                                HLC wire string             highest HLC issued or observed
 //	r/<type>/<id>                        Envelope JSON               the record as this device sees it
 //	b/<type>/<id>                        Envelope JSON               the hub's version while local edits are pending (rebase base)
-//	i/<index>/<value>/<type>/<id>        empty                       secondary index: account, hypothesis, call, contact, study
+//	i/<index>/<value>/<type>/<id>        empty                       secondary index: account, hypothesis, call, contact, study, opportunity
 //	i/time/<type>/<sortable time>/<id>   empty                       records of a type by their time (calls, evidence, email)
 //	u/domain/<domain>                    account id                  unique: account by domain (import upsert, mail relevance)
 //	u/email/<address>                    contact id                  unique: contact by email

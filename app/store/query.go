@@ -13,13 +13,14 @@ import (
 // Query narrows List. At most one of the ids is used, in the order listed;
 // with none, every record of the type is listed.
 type Query struct {
-	AccountID    string
-	HypothesisID string
-	CallID       string
-	ContactID    string
-	StudyID      string // contacts recruited for a study
-	Newest       bool   // newest first (ids are time-ordered UUIDv7; calls, evidence and email use their own time)
-	Limit        int    // 0: no limit
+	AccountID     string
+	HypothesisID  string
+	CallID        string
+	ContactID     string
+	StudyID       string // contacts recruited for a study
+	OpportunityID string // evidence said in a deal
+	Newest        bool   // newest first (ids are time-ordered UUIDv7; calls, evidence and email use their own time)
+	Limit         int    // 0: no limit
 }
 
 // List returns the live records of type T matching q.
@@ -63,6 +64,8 @@ func scanIDs(txn *badger.Txn, t notebook.Type, q Query, fn func(id string) (bool
 		prefix = indexPrefix("contact", q.ContactID, t)
 	case q.StudyID != "":
 		prefix = indexPrefix("study", q.StudyID, t)
+	case q.OpportunityID != "":
+		prefix = indexPrefix("opportunity", q.OpportunityID, t)
 	case q.Newest && (t == notebook.TypeCall || t == notebook.TypeEvidence || t == notebook.TypeEmail):
 		prefix = []byte("i/time/" + string(t) + "/")
 	default:

@@ -66,6 +66,8 @@ func searchText(rec notebook.Record) []string {
 		return append([]string{r.Name, r.Segment}, r.Domains...)
 	case *notebook.Contact:
 		return []string{r.Name, r.Email, r.Title}
+	case *notebook.Opportunity:
+		return []string{r.Name, r.Stage, r.Owner}
 	case *notebook.Call:
 		return []string{r.Title, r.Notes}
 	case *notebook.Evidence:
@@ -181,7 +183,7 @@ func titleBonus(title string, words []string) float64 {
 
 // typeBonus ranks the records people navigate to (a company, a person, a
 // hypothesis) above the many notes that mention them.
-var typeBonus = map[notebook.Type]float64{notebook.TypeAccount: 1, notebook.TypeContact: 1, notebook.TypeHypothesis: 1, notebook.TypeStudy: 1}
+var typeBonus = map[notebook.Type]float64{notebook.TypeAccount: 1, notebook.TypeContact: 1, notebook.TypeOpportunity: 1, notebook.TypeHypothesis: 1, notebook.TypeStudy: 1}
 
 // titleOf is how a record is named in lists and search results.
 func titleOf(rec notebook.Record) string {
@@ -205,6 +207,8 @@ func titleOf(rec notebook.Record) string {
 			}
 		}
 		return string(r.Signal) + " evidence"
+	case *notebook.Opportunity:
+		return r.Name
 	case *notebook.Hypothesis:
 		return r.Statement
 	case *notebook.Study:

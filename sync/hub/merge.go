@@ -122,7 +122,7 @@ func targetScope(c *change, cur hubdb.Record, exists bool) string {
 }
 
 // authorize applies the scope table: hypothesis and study are product's;
-// account and contact everyone's; the rest only their owner's.
+// account, contact and opportunity everyone's; the rest only their owner's.
 func authorize(c *change, scope string) (outcome, bool) {
 	t := c.m.Type
 	switch {

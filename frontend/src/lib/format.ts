@@ -63,6 +63,13 @@ export const signalNames: Record<string, string> = {
   unclear: 'Unclear',
 };
 
+export const impactNames: Record<string, string> = {
+  blocker: 'Blocks the deal',
+  retention: 'Renewal at risk',
+  expansion: 'Upsell',
+  nice_to_have: 'Nice to have',
+};
+
 export const statusNames: Record<string, string> = {
   '': 'Not in a study',
   nominated: 'Nominated',

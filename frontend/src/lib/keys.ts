@@ -26,6 +26,10 @@ export const shortcuts: Shortcut[] = [
   { keys: 'Alt 2', what: 'Answer refutes it', where: 'Call capture' },
   { keys: 'Alt 3', what: 'Answer is mixed', where: 'Call capture' },
   { keys: 'Alt 4', what: 'Answer is unclear', where: 'Call capture' },
+  { keys: 'Alt 5', what: 'Impact: this deal is blocked on it', where: 'Call capture' },
+  { keys: 'Alt 6', what: 'Impact: the renewal is at risk (retention)', where: 'Call capture' },
+  { keys: 'Alt 7', what: 'Impact: an upsell depends on it (expansion)', where: 'Call capture' },
+  { keys: 'Alt 8', what: 'Impact: nice to have', where: 'Call capture' },
   { keys: 'Alt Q', what: 'Selected notes become the quote', where: 'Call capture' },
   { keys: 'Alt W', what: 'Willingness to pay', where: 'Call capture' },
   { keys: 'Alt C', what: 'Requested capability and problem', where: 'Call capture' },
@@ -88,6 +92,7 @@ export class Sequence {
 
 export type CaptureAction =
   | { kind: 'signal'; signal: 'supports' | 'refutes' | 'mixed' | 'unclear' }
+  | { kind: 'impact'; impact: 'blocker' | 'retention' | 'expansion' | 'nice_to_have' }
   | { kind: 'move'; by: 1 | -1 }
   | { kind: 'quote' }
   | { kind: 'form'; form: 'wtp' | 'capability' | 'blocker' | 'usage' }
@@ -100,6 +105,9 @@ export function captureAction(e: Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'met
   const signals = ['supports', 'refutes', 'mixed', 'unclear'] as const;
   const digit = /^(Digit|Numpad)([1-4])$/.exec(e.code);
   if (digit) return { kind: 'signal', signal: signals[Number(digit[2]) - 1] };
+  const impacts = ['blocker', 'retention', 'expansion', 'nice_to_have'] as const;
+  const impactDigit = /^(Digit|Numpad)([5-8])$/.exec(e.code);
+  if (impactDigit) return { kind: 'impact', impact: impacts[Number(impactDigit[2]) - 5] };
   switch (e.code) {
     case 'ArrowDown':
     case 'KeyJ':

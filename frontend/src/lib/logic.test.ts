@@ -25,7 +25,11 @@ describe('keys', () => {
     expect(captureAction(k('KeyK'))).toEqual({ kind: 'move', by: -1 });
     expect(captureAction(k('KeyQ'))).toEqual({ kind: 'quote' });
     expect(captureAction(k('KeyW'))).toEqual({ kind: 'form', form: 'wtp' });
-    expect(captureAction(k('Digit5'))).toBeNull();
+    expect(captureAction(k('Digit5'))).toEqual({ kind: 'impact', impact: 'blocker' });
+    expect(captureAction(k('Digit6'))).toEqual({ kind: 'impact', impact: 'retention' });
+    expect(captureAction(k('Numpad7'))).toEqual({ kind: 'impact', impact: 'expansion' });
+    expect(captureAction(k('Digit8'))).toEqual({ kind: 'impact', impact: 'nice_to_have' });
+    expect(captureAction(k('Digit9'))).toBeNull();
     expect(captureAction(k('Digit1', { altKey: false }))).toBeNull();
     expect(captureAction(k('Digit1', { ctrlKey: true }))).toBeNull();
   });

@@ -1,5 +1,71 @@
 export namespace bridge {
 	
+	export class WaitingHypothesis {
+	    id: string;
+	    statement: string;
+	    status: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new WaitingHypothesis(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.statement = source["statement"];
+	        this.status = source["status"];
+	    }
+	}
+	export class DealRow {
+	    id: string;
+	    name: string;
+	    account_id: string;
+	    amount: number;
+	    currency: string;
+	    stage: string;
+	    status: string;
+	    close_date: string;
+	    lost_reason: string;
+	    owner: string;
+	    waiting_on: WaitingHypothesis[];
+	
+	    static createFrom(source: any = {}) {
+	        return new DealRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.account_id = source["account_id"];
+	        this.amount = source["amount"];
+	        this.currency = source["currency"];
+	        this.stage = source["stage"];
+	        this.status = source["status"];
+	        this.close_date = source["close_date"];
+	        this.lost_reason = source["lost_reason"];
+	        this.owner = source["owner"];
+	        this.waiting_on = this.convertValues(source["waiting_on"], WaitingHypothesis);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class StudyDTO {
 	    id: string;
 	    title: string;
@@ -157,6 +223,8 @@ export namespace bridge {
 	    account_id: string;
 	    call_id: string;
 	    contact_id: string;
+	    opportunity_id: string;
+	    impact: string;
 	    signal: string;
 	    strength: number;
 	    quote: string;
@@ -185,6 +253,8 @@ export namespace bridge {
 	        this.account_id = source["account_id"];
 	        this.call_id = source["call_id"];
 	        this.contact_id = source["contact_id"];
+	        this.opportunity_id = source["opportunity_id"];
+	        this.impact = source["impact"];
 	        this.signal = source["signal"];
 	        this.strength = source["strength"];
 	        this.quote = source["quote"];
@@ -319,6 +389,7 @@ export namespace bridge {
 	    calls: CallRow[];
 	    contacts: ContactDTO[];
 	    studies: StudyDTO[];
+	    deals: DealRow[];
 	
 	    static createFrom(source: any = {}) {
 	        return new AccountBrief(source);
@@ -332,6 +403,7 @@ export namespace bridge {
 	        this.calls = this.convertValues(source["calls"], CallRow);
 	        this.contacts = this.convertValues(source["contacts"], ContactDTO);
 	        this.studies = this.convertValues(source["studies"], StudyDTO);
+	        this.deals = this.convertValues(source["deals"], DealRow);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -654,6 +726,36 @@ export namespace bridge {
 		}
 	}
 	
+	export class DealDTO {
+	    id: string;
+	    name: string;
+	    account_id: string;
+	    amount: number;
+	    currency: string;
+	    stage: string;
+	    status: string;
+	    close_date: string;
+	    lost_reason: string;
+	    owner: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DealDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.account_id = source["account_id"];
+	        this.amount = source["amount"];
+	        this.currency = source["currency"];
+	        this.stage = source["stage"];
+	        this.status = source["status"];
+	        this.close_date = source["close_date"];
+	        this.lost_reason = source["lost_reason"];
+	        this.owner = source["owner"];
+	    }
+	}
 	export class EvidenceDTO {
 	    id: string;
 	    hypothesis_id: string;
@@ -661,6 +763,8 @@ export namespace bridge {
 	    account_id: string;
 	    call_id: string;
 	    contact_id: string;
+	    opportunity_id: string;
+	    impact: string;
 	    signal: string;
 	    strength: number;
 	    quote: string;
@@ -686,6 +790,8 @@ export namespace bridge {
 	        this.account_id = source["account_id"];
 	        this.call_id = source["call_id"];
 	        this.contact_id = source["contact_id"];
+	        this.opportunity_id = source["opportunity_id"];
+	        this.impact = source["impact"];
 	        this.signal = source["signal"];
 	        this.strength = source["strength"];
 	        this.quote = source["quote"];
@@ -724,6 +830,8 @@ export namespace bridge {
 	    hypotheses: HypothesisDTO[];
 	    evidence: EvidenceDTO[];
 	    contacts: ContactDTO[];
+	    deals: DealDTO[];
+	    default_deal_id: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new CallView(source);
@@ -736,6 +844,8 @@ export namespace bridge {
 	        this.hypotheses = this.convertValues(source["hypotheses"], HypothesisDTO);
 	        this.evidence = this.convertValues(source["evidence"], EvidenceDTO);
 	        this.contacts = this.convertValues(source["contacts"], ContactDTO);
+	        this.deals = this.convertValues(source["deals"], DealDTO);
+	        this.default_deal_id = source["default_deal_id"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -776,6 +886,8 @@ export namespace bridge {
 	        this.given = source["given"];
 	    }
 	}
+	
+	
 	
 	export class EmailEvidenceInput {
 	    email_id: string;
@@ -973,28 +1085,6 @@ export namespace bridge {
 	        this.last_at = source["last_at"];
 	    }
 	}
-	export class Tally {
-	    supports: number;
-	    refutes: number;
-	    mixed: number;
-	    unclear: number;
-	    accounts: number;
-	    items: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new Tally(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.supports = source["supports"];
-	        this.refutes = source["refutes"];
-	        this.mixed = source["mixed"];
-	        this.unclear = source["unclear"];
-	        this.accounts = source["accounts"];
-	        this.items = source["items"];
-	    }
-	}
 	export class HypothesisRow {
 	    id: string;
 	    statement: string;
@@ -1009,7 +1099,7 @@ export namespace bridge {
 	    decision_note: string;
 	    published_at: string;
 	    decided_at: string;
-	    tally: Tally;
+	    tally: notebook.Tally;
 	
 	    static createFrom(source: any = {}) {
 	        return new HypothesisRow(source);
@@ -1030,7 +1120,7 @@ export namespace bridge {
 	        this.decision_note = source["decision_note"];
 	        this.published_at = source["published_at"];
 	        this.decided_at = source["decided_at"];
-	        this.tally = this.convertValues(source["tally"], Tally);
+	        this.tally = this.convertValues(source["tally"], notebook.Tally);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1094,7 +1184,7 @@ export namespace bridge {
 	
 	export class HypothesisDetail {
 	    hypothesis: HypothesisDTO;
-	    tally: Tally;
+	    tally: notebook.Tally;
 	    evidence: EvidenceRow[];
 	
 	    static createFrom(source: any = {}) {
@@ -1104,7 +1194,7 @@ export namespace bridge {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.hypothesis = this.convertValues(source["hypothesis"], HypothesisDTO);
-	        this.tally = this.convertValues(source["tally"], Tally);
+	        this.tally = this.convertValues(source["tally"], notebook.Tally);
 	        this.evidence = this.convertValues(source["evidence"], EvidenceRow);
 	    }
 	
@@ -1783,6 +1873,30 @@ export namespace notebook {
 	        this.hlc = source["hlc"];
 	        this.client_id = source["client_id"];
 	        this.kept_at = source["kept_at"];
+	    }
+	}
+	export class Tally {
+	    supports: number;
+	    refutes: number;
+	    mixed: number;
+	    unclear: number;
+	    accounts: number;
+	    unattributed: number;
+	    items: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Tally(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.supports = source["supports"];
+	        this.refutes = source["refutes"];
+	        this.mixed = source["mixed"];
+	        this.unclear = source["unclear"];
+	        this.accounts = source["accounts"];
+	        this.unattributed = source["unattributed"];
+	        this.items = source["items"];
 	    }
 	}
 

@@ -5,6 +5,7 @@ import * as Home from '../../../wailsjs/go/bridge/Home';
 import * as Accounts from '../../../wailsjs/go/bridge/Accounts';
 import * as Calls from '../../../wailsjs/go/bridge/Calls';
 import * as Evidence from '../../../wailsjs/go/bridge/Evidence';
+import * as Deals from '../../../wailsjs/go/bridge/Deals';
 import * as Hypotheses from '../../../wailsjs/go/bridge/Hypotheses';
 import * as Recruiting from '../../../wailsjs/go/bridge/Recruiting';
 import * as Search from '../../../wailsjs/go/bridge/Search';
@@ -67,6 +68,8 @@ export const api = {
   recentCalls: (limit: number) => call<T.CallRow[]>(() => Calls.Recent(limit)),
   saveEvidence: (e: T.Evidence) => call<T.Evidence>(() => Evidence.Save(e as any)),
   deleteEvidence: (id: string) => call<void>(() => Evidence.Delete(id)),
+  saveDeal: (d: T.Deal) => call<T.Deal>(() => Deals.Save(d as any)),
+  deleteDeal: (id: string) => call<void>(() => Deals.Delete(id)),
   hypotheses: () => call<T.HypothesisRow[]>(() => Hypotheses.List()),
   tallies: (ids: string[]) => call<Record<string, T.Tally>>(() => Hypotheses.Tallies(ids)),
   hypothesis: (id: string) => call<T.HypothesisDetail>(() => Hypotheses.Get(id)),

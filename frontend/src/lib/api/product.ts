@@ -151,6 +151,35 @@ export interface HypothesisInsight {
   quotes_total: number;
   studies: StudyPipeline[];
   time_to_signal: TimeToSignal;
+  /** the deals citing it (notebook.HypothesisRevenue); absent from a hub that does not compute it yet */
+  revenue?: HypothesisRevenue;
+}
+
+export interface Money {
+  currency: string;
+  amount: number;
+  count: number;
+}
+
+export interface StageMoney extends Money {
+  stage: string;
+}
+
+export interface TimeToRevenue {
+  first_won_deal_id?: string;
+  first_won_at?: string;
+  from_decision_seconds: number | null;
+  from_publish_seconds: number | null;
+}
+
+export interface HypothesisRevenue {
+  open_pipeline: Money[] | null;
+  pipeline_by_stage: StageMoney[] | null;
+  arr_at_risk: Money[] | null;
+  expansion_arr: Money[] | null;
+  won_after_decision: Money[] | null;
+  lost_after_decision: Money[] | null;
+  time_to_revenue: TimeToRevenue;
 }
 
 export interface StageSummary {

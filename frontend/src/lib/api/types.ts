@@ -68,6 +68,8 @@ export interface WTP {
   budget_owner: string;
 }
 
+export type Impact = 'blocker' | 'retention' | 'expansion' | 'nice_to_have';
+
 export interface Evidence {
   id: string;
   hypothesis_id: string;
@@ -75,6 +77,9 @@ export interface Evidence {
   account_id: string;
   call_id: string;
   contact_id: string;
+  /** the deal it was said in; on save '' = not chosen (the default deal), 'none' = no deal */
+  opportunity_id: string;
+  impact: Impact | '';
   signal: Signal | '';
   strength: number;
   quote: string;
@@ -163,6 +168,35 @@ export interface CallView {
   hypotheses: Hypothesis[];
   evidence: Evidence[];
   contacts: Contact[];
+  /** the account's open deals, and the one new evidence links to by default ('' = none or several) */
+  deals: Deal[];
+  default_deal_id: string;
+}
+
+export type DealStatus = 'open' | 'won' | 'lost';
+
+export interface Deal {
+  id: string;
+  name: string;
+  account_id: string;
+  amount: number;
+  currency: string;
+  stage: string;
+  status: DealStatus;
+  /** YYYY-MM-DD or '' */
+  close_date: string;
+  lost_reason: string;
+  owner: string;
+}
+
+export interface WaitingHypothesis {
+  id: string;
+  statement: string;
+  status: string;
+}
+
+export interface DealRow extends Deal {
+  waiting_on: WaitingHypothesis[];
 }
 
 export interface Study {
@@ -191,6 +225,7 @@ export interface AccountBrief {
   calls: CallRow[];
   contacts: Contact[];
   studies: Study[];
+  deals: DealRow[];
 }
 
 export interface SyncState {

@@ -1,5 +1,5 @@
 // Actions views may run; they go through lib/api and speak ApiError.
-import { api, type ConsentInput } from '../api';
+import { api, type ConsentInput, type Deal } from '../api';
 
 export const startCall = (accountId: string, kind: string) => api.startCall(accountId, kind);
 export const searchAll = (q: string) => api.search(q, 20);
@@ -13,3 +13,5 @@ export const exportAll = (format: string) => api.exportAll(format);
 export const backup = () => api.backup();
 export const restore = () => api.restore();
 export const dismissConflict = (callId: string, hlc: string, clientId: string) => api.dismissConflict(callId, hlc, clientId);
+export const saveDeal = (d: Deal) => api.saveDeal(d);
+export const deleteDeal = (id: string) => api.deleteDeal(id);

@@ -18,6 +18,10 @@ function view(): CallView {
     ],
     evidence: [],
     contacts: [],
+    deals: [
+      { id: 'd1', name: 'Acme platform', account_id: 'a1', amount: 40000, currency: 'EUR', stage: 'Proposal', status: 'open', close_date: '', lost_reason: '', owner: '' },
+    ],
+    default_deal_id: 'd1',
   };
 }
 
@@ -70,6 +74,26 @@ describe('capture store', () => {
     await flush();
     expect(get(cap.status).state).toBe('saved');
     expect(get(cap.evidence)['h1/q1']).toMatchObject({ id: 'e1', signal: 'supports', quote: 'they would pay' });
+  });
+
+  it('sets and clears an impact with one key, and links new evidence to the chosen deal', async () => {
+    const { api, saves, release } = fakeApi();
+    const cap = createCapture('c1', api);
+    await cap.load();
+    expect(get(cap.dealOfNew)).toBe('d1'); // the account's only open deal
+    cap.impact('blocker');
+    expect(saves[0]).toMatchObject({ impact: 'blocker', opportunity_id: '' }); // '' = the Go side's default
+    release[0]();
+    await flush();
+    cap.impact('blocker'); // again: cleared
+    release[1]?.();
+    await flush();
+    expect(get(cap.evidence)['h1/q1'].impact).toBe('');
+    cap.chooseDeal(''); // no deal for what comes next
+    expect(get(cap.dealOfNew)).toBe('none');
+    cap.move(1);
+    cap.impact('expansion');
+    expect(saves.at(-1)).toMatchObject({ question_id: 'q2', impact: 'expansion', opportunity_id: 'none' });
   });
 
   it('moves between questions and wraps around', async () => {

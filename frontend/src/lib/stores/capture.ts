@@ -2,7 +2,7 @@
 // question answered, the current question, and one combined save state that
 // says "saved" only after every change has come back from Go durable.
 import { derived, get, writable, type Readable } from 'svelte/store';
-import { api as realApi, toApiError, type Api, type ApiError, type CallView, type Evidence, type Hypothesis, type Question, type Signal } from '../api';
+import { api as realApi, toApiError, type Api, type ApiError, type CallView, type Evidence, type Hypothesis, type Impact, type Question, type Signal } from '../api';
 import { Autosaver, type SaveState } from '../autosave';
 
 export interface QuestionRef {
@@ -35,6 +35,8 @@ export function blankEvidence(callId: string, accountId: string, ref: QuestionRe
     account_id: accountId,
     call_id: callId,
     contact_id: '',
+    opportunity_id: '',
+    impact: '',
     signal: '',
     strength: 0,
     quote: '',
@@ -74,6 +76,10 @@ export function createCapture(callId: string, api: Api = realApi) {
   const notesState = writable<SaveStatus>({ state: 'idle' });
   const evState = writable<{ inflight: number; error?: ApiError; savedAt?: number; latencyMs?: number; saved: boolean }>({ inflight: 0, saved: false });
   const ended = writable('');
+  // The deal new evidence in this call links to: null until the rep picks one
+  // (then the Go side links the account's only open deal, notebook.DealFor),
+  // 'none' for no deal, or a deal id.
+  const chosenDeal = writable<string | null>(null);
 
   const notesSaver = new Autosaver<string>((text) => api.saveNotes(callId, text), {
     delay: 150,
@@ -130,7 +136,10 @@ export function createCapture(callId: string, api: Api = realApi) {
     let failed: ApiError | undefined;
     try {
       const saved = await api.saveEvidence(item);
-      evidence.update((m) => ({ ...m, [key]: { ...m[key], id: saved.id, signal: m[key].signal || saved.signal, captured_at: saved.captured_at, account_id: saved.account_id } }));
+      evidence.update((m) => ({
+        ...m,
+        [key]: { ...m[key], id: saved.id, signal: m[key].signal || saved.signal, captured_at: saved.captured_at, account_id: saved.account_id, opportunity_id: saved.opportunity_id },
+      }));
     } catch (e) {
       failed = toApiError(e);
     } finally {
@@ -151,7 +160,11 @@ export function createCapture(callId: string, api: Api = realApi) {
     const v = get(view);
     if (!v) return;
     // A new answer is attributed to the one person on the call, if there is one.
-    const fresh = () => ({ ...blankEvidence(callId, v.account.id, ref), contact_id: v.call.contact_ids.length === 1 ? v.call.contact_ids[0] : '' });
+    const fresh = () => ({
+      ...blankEvidence(callId, v.account.id, ref),
+      contact_id: v.call.contact_ids.length === 1 ? v.call.contact_ids[0] : '',
+      opportunity_id: get(chosenDeal) ?? '',
+    });
     evidence.update((m) => ({ ...m, [ref.key]: change(m[ref.key] ?? fresh()) }));
     void persist(ref.key);
   }
@@ -171,11 +184,22 @@ export function createCapture(callId: string, api: Api = realApi) {
     openForm,
     status,
     ended,
+    chosenDeal,
+    /** dealOfNew is the deal shown for new evidence: the rep's pick, else the default. */
+    dealOfNew: derived([chosenDeal, view], ([c, v]) => c ?? (v?.default_deal_id || 'none')),
+    /** chooseDeal sets the deal that evidence captured from now on links to. */
+    chooseDeal(id: string) {
+      chosenDeal.set(id || 'none');
+    },
     load,
     setNotes,
     /** mark sets the signal of a question (the current one by default). */
     mark(signal: Signal, ref = currentRef()) {
       if (ref) edit(ref, (e) => ({ ...e, signal }));
+    },
+    /** impact sets what a question's answer means for revenue; the same key again clears it. */
+    impact(impact: Impact, ref = currentRef()) {
+      if (ref) edit(ref, (e) => ({ ...e, impact: e.impact === impact ? '' : impact }));
     },
     /** quote puts text on a question's evidence as the verbatim quote. */
     quote(text: string, ref = currentRef()): boolean {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { get } from 'svelte/store';
 import type { HypothesisRow } from '../api';
-import { duration, emptyInput, isProduct, moveBy, moveTo, position, problems, reorder, shares, splitList } from './product';
+import { duration, emptyInput, hasRevenue, isProduct, moveBy, moveTo, position, problems, reorder, shares, splitList } from './product';
 import { resource } from './resource';
 
 const row = (id: string, rank: number) => ({ id, rank, statement: id }) as unknown as HypothesisRow;
@@ -31,6 +31,20 @@ describe('product logic', () => {
     const s = shares({ supports: { accounts: 3, arr: 300 }, refutes: { accounts: 1, arr: 100 }, mixed: { accounts: 0, arr: 0 }, unclear: { accounts: 0, arr: 0 } });
     expect(s[0]).toMatchObject({ key: 'supports', pctAccounts: 75, pctArr: 75 });
     expect(shares(undefined).every((x) => x.pctAccounts === 0)).toBe(true);
+  });
+
+  it('never gives prospects (no ARR) a share that reads as no weight', () => {
+    const s = shares({ supports: { accounts: 1, arr: 0 }, refutes: { accounts: 1, arr: 500 }, mixed: { accounts: 0, arr: 0 }, unclear: { accounts: 0, arr: 0 } });
+    expect(s[0]).toMatchObject({ key: 'supports', accounts: 1, pctArr: null });
+    expect(s[1]).toMatchObject({ key: 'refutes', pctArr: 100 });
+    expect(shares({ supports: { accounts: 2, arr: 0 }, refutes: { accounts: 0, arr: 0 }, mixed: { accounts: 0, arr: 0 }, unclear: { accounts: 0, arr: 0 } })[0].pctArr).toBeNull();
+  });
+
+  it('tells an empty revenue from real figures', () => {
+    const none = { open_pipeline: [], pipeline_by_stage: null, arr_at_risk: [], expansion_arr: [], won_after_decision: [], lost_after_decision: [], time_to_revenue: { from_decision_seconds: null, from_publish_seconds: null } };
+    expect(hasRevenue(undefined)).toBe(false);
+    expect(hasRevenue(none)).toBe(false);
+    expect(hasRevenue({ ...none, open_pipeline: [{ currency: 'EUR', amount: 48000, count: 1 }] })).toBe(true);
   });
 
   it('places WTP values on a scale', () => {

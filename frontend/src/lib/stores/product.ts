@@ -3,7 +3,7 @@
 // the screens share (reordering, durations, shares of a roll-up).
 import { writable, type Readable } from 'svelte/store';
 import { onEvent, type ApiError, type Hypothesis, type HypothesisRow, type Question } from '../api';
-import { productApi, type HypothesisInput, type InsightsReport, type Me, type Outcome, type SignalCounts } from '../api/product';
+import { productApi, type HypothesisInput, type HypothesisRevenue, type InsightsReport, type Me, type Outcome, type SignalCounts } from '../api/product';
 import { resource, type Resource } from './resource';
 import { toast } from './toasts';
 
@@ -170,14 +170,23 @@ export function duration(seconds: number | null | undefined): string {
 export const signalKeys = ['supports', 'refutes', 'mixed', 'unclear'] as const;
 
 /** shares turns once-per-account counts into percentages of accounts and of ARR. */
-export function shares(c: SignalCounts | undefined): { key: (typeof signalKeys)[number]; accounts: number; arr: number; pctAccounts: number; pctArr: number }[] {
+export function shares(c: SignalCounts | undefined): { key: (typeof signalKeys)[number]; accounts: number; arr: number; pctAccounts: number; pctArr: number | null }[] {
   const total = signalKeys.reduce((n, k) => n + (c?.[k]?.accounts ?? 0), 0);
   const totalArr = signalKeys.reduce((n, k) => n + (c?.[k]?.arr ?? 0), 0);
   return signalKeys.map((key) => {
     const accounts = c?.[key]?.accounts ?? 0;
     const arr = c?.[key]?.arr ?? 0;
-    return { key, accounts, arr, pctAccounts: total ? (100 * accounts) / total : 0, pctArr: totalArr ? (100 * arr) / totalArr : 0 };
+    // No ARR behind a signal (prospects, issue 16 item 7) has no share: "0%"
+    // would read as "no weight" beside accounts that said it.
+    return { key, accounts, arr, pctAccounts: total ? (100 * accounts) / total : 0, pctArr: arr > 0 && totalArr > 0 ? (100 * arr) / totalArr : null };
   });
+}
+
+/** hasRevenue: does any deal cite the hypothesis (open, closed or at risk)? */
+export function hasRevenue(r: HypothesisRevenue | undefined): boolean {
+  if (!r) return false;
+  const lists = [r.open_pipeline, r.pipeline_by_stage, r.arr_at_risk, r.expansion_arr, r.won_after_decision, r.lost_after_decision];
+  return lists.some((l) => (l ?? []).some((m) => m.count > 0 || m.amount > 0)) || !!r.time_to_revenue?.first_won_at;
 }
 
 /** position places v on a 0–100 scale between lo and hi (for the WTP box plot). */
