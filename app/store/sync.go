@@ -98,6 +98,10 @@ func (s *Store) applyPart(page []Envelope, cursor string, lastMutationID uint64,
 	for size := len(page); ; size = (size + 1) / 2 {
 		var part []Change
 		err := s.update(func(w *writer) error {
+			if len(page) >= deferPostingsFrom {
+				w.deferPostings = true
+				s.lastDeferred.Store(time.Now().UnixNano())
+			}
 			pending, err := w.pendingByRecord(lastMutationID)
 			if err != nil {
 				return err
