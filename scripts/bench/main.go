@@ -125,7 +125,9 @@ func (t *table) add(r row) {
 	fmt.Fprintf(os.Stderr, "bench: %s: %s (floor %s, %s; goal %s; load %s)\n", r.what, r.app, r.floor, r.ratio, r.goal, r.load)
 }
 
-func (t *table) note(format string, args ...any) { t.notes = append(t.notes, fmt.Sprintf(format, args...)) }
+func (t *table) note(format string, args ...any) {
+	t.notes = append(t.notes, fmt.Sprintf(format, args...))
+}
 
 func (t *table) markdown() string {
 	var b strings.Builder

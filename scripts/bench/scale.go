@@ -46,7 +46,7 @@ func benchScale(ctx context.Context, o options, dir string, n int, d dataset, t 
 		briefLat = append(briefLat, time.Since(s))
 	}
 	t.add(row{what: fmt.Sprintf("notebook of %s records: store open / search p95 / Home p50 / account brief p50", count(n)),
-		app: fmt.Sprintf("%s / %s / %s / %s", secs(open), secs(percentile(search, 0.95)), secs(percentile(homeLat, 0.5)), secs(percentile(briefLat, 0.5))),
+		app:   fmt.Sprintf("%s / %s / %s / %s", secs(open), secs(percentile(search, 0.95)), secs(percentile(homeLat, 0.5)), secs(percentile(briefLat, 0.5))),
 		floor: "—", ratio: "—", goal: "search p95 ≤ 20 ms; growth to 1M ≤ linear"})
 	return nil
 }
