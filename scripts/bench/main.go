@@ -41,6 +41,7 @@ const benchKey = "62656e63686b65792d6e6f742d612d7365637265742d6a7573742d62656e63
 
 type options struct {
 	app, hub  string
+	before    string // optional: an older fieldnotes binary timed in the same run
 	records   []int
 	seed      uint64
 	out       string
@@ -57,6 +58,7 @@ func main() {
 	var o options
 	var records string
 	flag.StringVar(&o.app, "app", "build/bin/fieldnotes-bench", "the fieldnotes binary")
+	flag.StringVar(&o.before, "app-before", "", "an older fieldnotes binary to time beside -app (before/after in one run)")
 	flag.StringVar(&o.hub, "hub", "build/bin/fieldhub", "the fieldhub binary")
 	flag.StringVar(&records, "records", "100000", "notebook sizes to sync, comma-separated (e.g. 100000,1000000)")
 	flag.Uint64Var(&o.seed, "seed", 13, "generator seed")
@@ -436,6 +438,15 @@ func benchSync(ctx context.Context, o options, n int, t *table) error {
 		app:   fmt.Sprintf("%s (CPU %s, peak RSS %.0f MB)", secs(app.wall), secs(app.cpu), app.maxRSSMB),
 		floor: fmt.Sprintf("plain pull of the same pages, keeping nothing: %s (peak RSS %.0f MB)", secs(floor.wall), floor.maxRSSMB),
 		ratio: ratio(app.wall, floor.wall), goal: goal})
+	if o.before != "" {
+		old, err := run(ctx, env, o.before, "--data", filepath.Join(dir, "notebook-before"), "sync", "--hub", hp.url)
+		if err != nil {
+			return err
+		}
+		t.add(row{what: fmt.Sprintf("the same first sync of %s records by %s (before)", count(n), filepath.Base(o.before)),
+			app:   fmt.Sprintf("%s (CPU %s, peak RSS %.0f MB)", secs(old.wall), secs(old.cpu), old.maxRSSMB),
+			floor: "the plain pull above", ratio: ratio(old.wall, floor.wall), goal: "—"})
+	}
 	return benchScale(ctx, o, nb, n, data, t)
 }
 
