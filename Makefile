@@ -28,7 +28,7 @@ DEV_APP := build/bin/fieldnotes-dev
 HUB := build/bin/fieldhub
 
 .PHONY: help run test deps apt wails-cli npm build dev-build hub-build frontend \
-	bindings-fresh vet gotest unit check e2e native-smoke screenshot clean
+	bindings-fresh vet gotest unit check e2e native-smoke screenshot bench clean
 
 help:
 	@echo "make run    install what is missing, build, start a local hub with demo data, open Fieldnotes (ROLE=product for the PM's view)"
@@ -82,6 +82,19 @@ dev-build: npm
 
 frontend: npm
 	cd frontend && npm run build
+
+# ---------------------------------------------------------------- bench
+
+# make bench (not part of make test): whole processes against their floors
+# in the same run — first sync from a real fieldhub, mail sync from a real
+# Dovecot vs mbsync, durable save vs one fsynced commit, store scale —
+# one table, also written to build/bench.md (docs/benchmarks.md).
+# BENCH_FLAGS="-records 100000,1000000" adds the 1M notebook.
+BENCH_APP := build/bin/fieldnotes-bench
+bench: apt hub-build
+	go build -o $(BENCH_APP) .
+	go build -o build/bin/bench ./scripts/bench
+	build/bin/bench -app $(BENCH_APP) -hub $(HUB) $(BENCH_FLAGS)
 
 # ---------------------------------------------------------------- run
 

@@ -21,6 +21,9 @@ type Backend interface {
 	// List returns records of type t as values (notebook.Account, not *Account).
 	List(ctx context.Context, t notebook.Type, q Query) ([]notebook.Record, error)
 	Search(ctx context.Context, q string, limit int) ([]Hit, error)
+	// IndexLag is how many stored changes search cannot find yet (the index
+	// of a large first sync is built in the background).
+	IndexLag() uint64
 	Count(ctx context.Context, t notebook.Type) (int, error)
 	PendingCount(ctx context.Context) (int, error)
 	Dir() string

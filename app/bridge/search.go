@@ -36,6 +36,20 @@ func (s *Search) Query(q string, limit int) (hits []SearchHit, err error) {
 	return hits, nil
 }
 
+// Indexing says whether search is still catching up after a large sync,
+// so the palette can say results may be missing instead of "nothing found".
+func (s *Search) Indexing() (ix SearchIndexing, err error) {
+	defer guard(s.d.Log, "Search.Indexing", &err)
+	n := s.d.Store.IndexLag()
+	return SearchIndexing{Indexing: n > 0, Pending: int(min(n, 1<<31-1))}, nil
+}
+
+// SearchIndexing is how far the search index lags behind the notebook.
+type SearchIndexing struct {
+	Indexing bool `json:"indexing"`
+	Pending  int  `json:"pending"` // changes not yet searchable
+}
+
 // route is the screen a hit opens: evidence opens its call, a contact or a
 // deal its account, an email the reader.
 func (s *Search) route(ctx context.Context, h Hit) string {

@@ -50,23 +50,8 @@ func benchSettings(d *dovecot, user string) Settings {
 	return s
 }
 
-// BenchmarkInitialPull10k: ENVELOPE scan of 10,000 messages, bodies of the
-// 2,000 relevant ones streamed, parsed, sanitised and stored.
-func BenchmarkInitialPull10k(b *testing.B) {
-	d, user := benchUser(b, 10000)
-	s := benchSettings(d, user)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		mb := &batchMem{MemMailbox: NewMemMailbox()} // the app's path: one commit per body batch
-		c, err := PullOnce(b.Context(), s, testDirectory, mb, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if c.Scanned != 10000 || c.Fetched != 2000 {
-			b.Fatalf("counts %+v", c)
-		}
-	}
-}
+// BenchmarkInitialPull10k (bench_store_test.go) pulls the same mailbox into
+// the real encrypted store, as `fieldnotes mail sync` does.
 
 // BenchmarkNoChangeResync: a whole PullOnce (connect, login, one STATUS,
 // logout) with nothing new; flat in mailbox size.

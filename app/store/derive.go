@@ -15,12 +15,16 @@ type derived struct {
 
 // derive computes a record's index, unique and posting keys from its data.
 // Data this version cannot decode is stored but not indexed.
-func derive(env Envelope) derived {
+func derive(env Envelope) derived { return deriveWith(env, true) }
+
+// deriveWith is derive with or without the search postings (a large
+// pulled page leaves them to the indexer, index.go).
+func deriveWith(env Envelope, postings bool) derived {
 	rec := notebook.NewRecord(env.Type)
 	if rec == nil || env.Decode(rec) != nil {
 		return derived{keys: map[string]bool{}, uniques: map[string]bool{}}
 	}
-	return deriveRecord(rec)
+	return deriveKeys(rec, postings)
 }
 
 // asPointer turns a record passed by value into a pointer to a copy, so the
@@ -48,7 +52,9 @@ func asPointer(rec notebook.Record) notebook.Record {
 }
 
 // deriveRecord computes the keys of a decoded record (its id included).
-func deriveRecord(rec notebook.Record) derived {
+func deriveRecord(rec notebook.Record) derived { return deriveKeys(rec, true) }
+
+func deriveKeys(rec notebook.Record, postings bool) derived {
 	rec = asPointer(rec)
 	d := derived{keys: map[string]bool{}, uniques: map[string]bool{}}
 	t, id := rec.RecordType(), rec.RecordID()
@@ -100,6 +106,9 @@ func deriveRecord(rec notebook.Record) derived {
 		unique("msgid", r.MessageID)
 	case *notebook.Study:
 		index("hypothesis", r.HypothesisID)
+	}
+	if !postings {
+		return d
 	}
 	for term := range termSet(searchText(rec)...) {
 		d.keys[string(postingKey(term, t, id))] = true

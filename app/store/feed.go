@@ -27,8 +27,9 @@ type Change struct {
 	Origin string        `json:"origin"` // local, import, sync
 }
 
-// feedKeep is how many change-feed entries Maintain keeps.
-const feedKeep = 10000
+// feedKeep is how many change-feed entries Maintain keeps (a variable so a
+// test can trim a small feed).
+var feedKeep uint64 = 10000
 
 type subscriber struct {
 	ch     chan Change

@@ -44,18 +44,19 @@ func (s *Store) collectGarbage() {
 
 func (s *Store) trimFeed() error {
 	s.writeMu.Lock()
-	last := s.lastFeed
+	last, indexed := s.lastFeed, s.indexed
 	s.writeMu.Unlock()
 	if last <= feedKeep {
 		return nil
 	}
+	keepFrom := min(last-feedKeep, indexed+1) // the indexer still reads entries after indexed
 	return s.updateDB(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
 		opts.PrefetchValues = false
 		opts.Prefix = []byte(prefixFeed)
 		it := txn.NewIterator(opts)
 		var old [][]byte
-		stop := feedKey(last - feedKeep)
+		stop := feedKey(keepFrom)
 		for it.Rewind(); it.Valid() && string(it.Item().Key()) < string(stop) && len(old) < 5000; it.Next() {
 			old = append(old, it.Item().KeyCopy(nil))
 		}

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
@@ -42,6 +43,14 @@ type Store struct {
 	lastFeed   uint64
 	lastMut    uint64
 	sealedUpTo uint64 // outbox entries ≤ this were handed to sync and are never modified
+	indexed    uint64 // feed position up to which search postings are written (index.go)
+
+	indexLag     atomic.Uint64 // lastFeed - indexed, readable without writeMu
+	lastDeferred atomic.Int64  // unix ns of the last page whose postings were deferred
+	indexQuiet   atomic.Int64  // time.Duration the indexer lets a pull run first
+	indexWake    chan struct{}
+	indexStop    chan struct{}
+	indexDone    chan struct{}
 
 	subsMu sync.Mutex
 	subs   map[int]*subscriber
@@ -78,6 +87,7 @@ func Open(opts Options) (*Store, error) {
 		db.Close()
 		return nil, s.readErr(err)
 	}
+	s.startIndexer()
 	return s, nil
 }
 
@@ -164,6 +174,13 @@ func (s *Store) init() error {
 			return err
 		}
 		s.sealedUpTo = s.lastMut // after a restart nothing pending may be rewritten: it may be on the wire
+		if s.indexed, err = getUint(txn, keyIndexed); err != nil {
+			return err
+		}
+		if _, err := txn.Get([]byte(keyIndexed)); errors.Is(err, badger.ErrKeyNotFound) {
+			s.indexed = s.lastFeed // absent: the index is complete
+		}
+		s.indexLag.Store(s.lastFeed - s.indexed)
 		hlc, err := getString(txn, keyHLC)
 		if err != nil {
 			return err
@@ -202,6 +219,7 @@ func (s *Store) Close() error {
 		delete(s.subs, id)
 	}
 	s.subsMu.Unlock()
+	s.stopIndexer()
 	return s.db.Close()
 }
 

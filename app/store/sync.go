@@ -98,6 +98,10 @@ func (s *Store) applyPart(page []Envelope, cursor string, lastMutationID uint64,
 	for size := len(page); ; size = (size + 1) / 2 {
 		var part []Change
 		err := s.update(func(w *writer) error {
+			if len(page) >= deferPostingsFrom {
+				w.deferPostings = true
+				s.lastDeferred.Store(time.Now().UnixNano())
+			}
 			pending, err := w.pendingByRecord(lastMutationID)
 			if err != nil {
 				return err
@@ -222,9 +226,12 @@ func (w *writer) rebuild(t notebook.Type, id string, base *Envelope, pending []M
 		return Change{}, err
 	}
 	next := Envelope{ID: id, Type: t, Data: map[string]json.RawMessage{}, FieldHLC: map[string]string{}, SchemaVersion: SchemaVersion}
-	if base != nil {
+	switch {
+	case base != nil && len(pending) == 0:
+		next = *base // nothing pending changes it: no copy
+	case base != nil:
 		next = base.clone()
-	} else if len(pending) == 0 {
+	case len(pending) == 0:
 		next.Deleted = true
 	}
 	for _, m := range pending {
@@ -263,6 +270,13 @@ func (w *writer) keepBase(t notebook.Type, id string, base *Envelope, diverges b
 		return nil
 	}
 	if !diverges {
+		// A lookup is much cheaper than a delete (which Badger writes like a
+		// value), and almost every pulled record has no base to drop.
+		if _, err := w.txn.Get(baseKey(t, id)); errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
 		return w.del(baseKey(t, id))
 	}
 	raw, err := encodeEnvelope(*base)

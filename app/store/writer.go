@@ -20,6 +20,10 @@ type writer struct {
 	lastSeq uint64
 	bytes   int // written so far, so a Batch can commit before Badger's limit
 	entries int
+	indexed uint64 // feed position the search postings are complete to (index.go)
+	// deferPostings leaves this transaction's search postings to the
+	// indexer (a large pulled page).
+	deferPostings bool
 }
 
 // update runs fn in one transaction and commits it (fsynced: SyncWrites).
@@ -34,7 +38,7 @@ func (s *Store) update(fn func(w *writer) error) error {
 }
 
 func (s *Store) newWriter() *writer {
-	return &writer{s: s, txn: s.db.NewTransaction(true), lastMut: s.lastMut, lastSeq: s.lastFeed}
+	return &writer{s: s, txn: s.db.NewTransaction(true), lastMut: s.lastMut, lastSeq: s.lastFeed, indexed: s.indexed}
 }
 
 // commit persists the counters the transaction advanced, commits (fsync)
@@ -54,10 +58,30 @@ func (w *writer) commit() error {
 			return err
 		}
 	}
+	if err := w.saveIndexed(); err != nil {
+		return err
+	}
 	if err := txn.Commit(); err != nil {
 		return err
 	}
-	s.lastMut, s.lastFeed = w.lastMut, w.lastSeq
+	s.lastMut, s.lastFeed, s.indexed = w.lastMut, w.lastSeq, w.indexed
+	s.indexLag.Store(w.lastSeq - w.indexed)
+	if w.lastSeq > w.indexed {
+		s.wakeIndexer()
+	}
+	return nil
+}
+
+// saveIndexed keeps m/indexed only while the index lags: an ordinary save,
+// whose postings are written with it, then writes nothing extra.
+func (w *writer) saveIndexed() error {
+	lagged, lags := w.s.lastFeed > w.s.indexed, w.lastSeq > w.indexed
+	switch {
+	case lags && (w.indexed != w.s.indexed || !lagged):
+		return setUint(w.txn, keyIndexed, w.indexed)
+	case !lags && lagged:
+		return w.txn.Delete([]byte(keyIndexed))
+	}
 	return nil
 }
 
@@ -82,7 +106,7 @@ func (w *writer) load(t notebook.Type, id string) (Envelope, bool, error) {
 func (w *writer) put(old Envelope, exists bool, next Envelope) error {
 	var after derived
 	if !next.Deleted {
-		after = derive(next)
+		after = deriveWith(next, !w.deferPostings)
 	}
 	return w.putDerived(old, exists, next, after)
 }
@@ -229,6 +253,9 @@ func (w *writer) setOutbox(m Mutation) error {
 func (w *writer) appendFeed(c *Change) (uint64, error) {
 	w.lastSeq++
 	c.Seq = w.lastSeq
+	if !w.deferPostings && w.indexed == w.lastSeq-1 {
+		w.indexed = w.lastSeq // its postings are in this transaction: the index stays complete
+	}
 	raw, err := json.Marshal(c)
 	if err != nil {
 		return 0, err

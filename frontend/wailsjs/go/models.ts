@@ -1616,6 +1616,20 @@ export namespace bridge {
 	        this.score = source["score"];
 	    }
 	}
+	export class SearchIndexing {
+	    indexing: boolean;
+	    pending: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SearchIndexing(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.indexing = source["indexing"];
+	        this.pending = source["pending"];
+	    }
+	}
 	export class SettingsInfo {
 	    data_dir: string;
 	    encrypted: boolean;
@@ -1851,7 +1865,6 @@ export namespace bridge {
 	        this.hub_url = source["hub_url"];
 	    }
 	}
-	
 
 }
 

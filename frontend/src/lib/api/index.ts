@@ -82,6 +82,7 @@ export const api = {
     call<T.Contact>(() => Recruiting.RecordConsent(contactId, c as any)),
   setDoNotContact: (contactId: string, on: boolean) => call<T.Contact>(() => Recruiting.SetDoNotContact(contactId, on)),
   search: (q: string, limit = 20) => call<T.SearchHit[]>(() => Search.Query(q, limit)),
+  searchIndexing: () => call<T.SearchIndexing>(() => Search.Indexing()),
   settings: () => call<T.SettingsInfo>(() => Settings.Info()),
   importFile: () => call<T.ImportReport>(() => Settings.Import()),
   exportAll: (format: string) => call<T.FileResult>(() => Settings.Export(format)),

@@ -252,6 +252,12 @@ export interface SearchHit {
   score: number;
 }
 
+// Search.Indexing: whether search still catches up after a large sync.
+export interface SearchIndexing {
+  indexing: boolean;
+  pending: number;
+}
+
 export interface SettingsInfo {
   data_dir: string;
   encrypted: boolean;

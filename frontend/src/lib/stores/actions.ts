@@ -3,6 +3,7 @@ import { api, type ConsentInput, type Deal } from '../api';
 
 export const startCall = (accountId: string, kind: string) => api.startCall(accountId, kind);
 export const searchAll = (q: string) => api.search(q, 20);
+export const searchIndexing = () => api.searchIndexing();
 export const findContacts = (filter: string) => api.contacts(filter);
 export const nominate = (contactId: string, studyId: string) => api.nominate(contactId, studyId);
 export const moveContact = (contactId: string, to: string, acknowledged = false) => api.move(contactId, to, acknowledged);
