@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -207,16 +206,18 @@ func TestDeadReceiverNeverSlowsPushes(t *testing.T) {
 // down is delivered by the next hub process on the same data.
 func TestWebhookQueueSurvivesRestart(t *testing.T) {
 	dir := t.TempDir()
+	var stopServices func()
 	start := func() (*hub.Server, *httptest.Server, hubdb.Store) {
 		store, err := hubdb.OpenBadger(hubdb.Options{Dir: dir + "/db", Logger: discard()})
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv, err := hub.NewServer(hub.Options{Store: store, Logger: discard(), ProductDir: dir + "/product", WebhookAllowPrivate: true})
+		srv, err := hub.NewServer(hub.Options{Store: store, Logger: discard(), WebhookAllowPrivate: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		hub.SetWebhookTiming(srv, 20*time.Millisecond, 50*time.Millisecond, time.Second, 1000)
+		stopServices = synctest.RunServices(srv, discard())
 		return srv, httptest.NewServer(srv.Handler()), store
 	}
 	srv, hs, store := start()
@@ -229,12 +230,15 @@ func TestWebhookQueueSurvivesRestart(t *testing.T) {
 	addWebhook(t, ac, downURL)
 	rc := &synctest.WireClient{BaseURL: hs.URL, Token: rep.Token, ClientID: "c-restart"}
 	pushOne(t, rc, evidence(1, id(), "h1", map[string]any{"quote": "while down"}))
-	waitFor(t, func() bool {
-		entries, _ := os.ReadDir(dir + "/product/webhook-queue")
-		return len(entries) == 1
+	waitFor(t, func() bool { // queued in the store, and failing
+		stats, _ := store.QueueStats(ctx, "webhook")
+		var list struct{ Webhooks []hub.WebhookStatus }
+		do(t, ac, "GET", "/v1/webhooks", nil).Decode(&list)
+		return len(stats) == 1 && len(list.Webhooks) == 1 && list.Webhooks[0].Pending == 1 && list.Webhooks[0].LastError != ""
 	})
 	srv.Close()
 	hs.Close()
+	stopServices()
 	store.Close()
 
 	// Bring a receiver up on the same address, then restart the hub.
@@ -250,7 +254,7 @@ func TestWebhookQueueSurvivesRestart(t *testing.T) {
 	up.Start()
 	defer up.Close()
 	srv, hs, store = start()
-	defer func() { srv.Close(); hs.Close(); store.Close() }()
+	defer func() { srv.Close(); hs.Close(); stopServices(); store.Close() }()
 	select {
 	case b := <-got:
 		if !contains(string(b), "while down") {
