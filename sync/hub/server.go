@@ -15,6 +15,7 @@ import (
 
 	"fieldnotes/app/notebook"
 	"fieldnotes/sync/hub/hubdb"
+	"fieldnotes/sync/hub/webhooks"
 	"fieldnotes/sync/netguard"
 	"fieldnotes/sync/syncproto"
 )
@@ -37,6 +38,10 @@ type Options struct {
 	// link-local and metadata addresses (fieldhub serve
 	// --webhook-allow-private); by default they are refused (netguard).
 	WebhookAllowPrivate bool
+	// WebhookTimeout bounds one delivery attempt, and WebhookLease how long
+	// a replica holds a delivery it claimed before another may send it
+	// (at least twice the timeout); zero takes webhooks.DefaultTiming.
+	WebhookTimeout, WebhookLease time.Duration
 	// Limits bound connections, requests in flight and push rate and
 	// volume per user (guard.go); zero fields take DefaultLimits.
 	Limits Limits
@@ -96,6 +101,14 @@ func NewServer(opts Options) (*Server, error) {
 	if s.product, err = newProduct(context.Background(), s, netguard.Guard{AllowPrivate: opts.WebhookAllowPrivate}); err != nil {
 		return nil, err
 	}
+	timing := webhooks.DefaultTiming
+	if opts.WebhookTimeout > 0 {
+		timing.Timeout = opts.WebhookTimeout
+	}
+	if opts.WebhookLease > 0 {
+		timing.Lease = opts.WebhookLease
+	}
+	s.product.deliverer.SetTiming(timing)
 	s.routes()
 	return s, nil
 }
@@ -175,7 +188,9 @@ func (s *Server) Maintain(ctx context.Context, interval time.Duration) {
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "protocol": syncproto.Version, "epoch": s.store.Epoch()})
+	// replica names this process (as in its webhook deliveries' User-Agent),
+	// so an operator behind a load balancer can tell which one answered.
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "protocol": syncproto.Version, "epoch": s.store.Epoch(), "replica": s.WebhookWorker()})
 }
 
 // handleReady is the load balancer's readiness check: 503 while the store

@@ -18,6 +18,7 @@ import (
 	"fieldnotes/app/notebook"
 	"fieldnotes/sync/hub"
 	"fieldnotes/sync/hub/hubdb"
+	"fieldnotes/sync/hub/webhooks"
 )
 
 // Exit statuses.
@@ -33,7 +34,7 @@ func main() {
 }
 
 const usage = `usage:
-  fieldhub serve --data DIR | --db URL [--wait-db] [--addr 127.0.0.1:8787] [--tls-cert FILE --tls-key FILE] [--webhook-allow-private]
+  fieldhub serve --data DIR | --db URL [--wait-db] [--addr 127.0.0.1:8787] [--tls-cert FILE --tls-key FILE] [--webhook-allow-private] [--webhook-timeout 10s] [--webhook-lease 1m]
   fieldhub user add --data DIR | --db URL --email E --role field|product|admin
   fieldhub user list --data DIR | --db URL
   fieldhub user revoke --data DIR | --db URL --id USER_ID
@@ -115,6 +116,8 @@ func serve(args []string, stderr io.Writer) int {
 	cert := fs.String("tls-cert", "", "TLS certificate file (PEM); with --tls-key serves HTTPS")
 	key := fs.String("tls-key", "", "TLS private key file (PEM)")
 	allowPrivate := fs.Bool("webhook-allow-private", false, "let webhooks deliver to loopback, private, link-local and metadata addresses")
+	hookTimeout := fs.Duration("webhook-timeout", webhooks.DefaultTiming.Timeout, "time limit of one webhook delivery attempt")
+	hookLease := fs.Duration("webhook-lease", webhooks.DefaultTiming.Lease, "how long a replica holds a webhook delivery before another replica may send it (at least twice --webhook-timeout)")
 	if fs.Parse(args) != nil {
 		return exitUsage
 	}
@@ -137,10 +140,12 @@ func serve(args []string, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 	defer store.Close()
-	srv, err := hub.NewServer(hub.Options{Store: store, Logger: log, WebhookAllowPrivate: *allowPrivate})
+	srv, err := hub.NewServer(hub.Options{Store: store, Logger: log, WebhookAllowPrivate: *allowPrivate,
+		WebhookTimeout: *hookTimeout, WebhookLease: *hookLease})
 	if err != nil {
 		return fail(stderr, err)
 	}
+	log.Info("webhook deliverer", "worker", srv.WebhookWorker())
 	if err := listenAndServe(ctx, srv, *addr, *cert, *key, log); err != nil {
 		log.Error("hub stopped", "err", err)
 		return exitFailed
