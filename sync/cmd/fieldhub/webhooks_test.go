@@ -186,7 +186,7 @@ func writeLegacyProductDir(t *testing.T, dataDir, receiverURL string) (secret []
 		"seen.ndjson": `{"scope":"user:u_x","seq":4,"at":"2026-11-01T09:00:00Z"}` + "\n",
 		"webhooks.json": `{"hooks":[{"id":"wh_legacy1","url":"` + receiverURL + `","hypothesis_ids":[],"anonymise":false,"created_at":"` + created +
 			`","created_by":"u_admin","secret":"whsec_legacy"}],"cursor":{"seqs":{"user:u_x":4},"saved_at":"` + created + `"}}`,
-		"webhook-queue/whd_queued1.json": `{"id":"whd_queued1","hook_id":"wh_legacy1","body":{"text":"queued before the upgrade"},"attempts":3,"next_at":"` + created + `","created_at":"` + created + `"}`,
+		"webhook-queue/whd_queued1.json":  `{"id":"whd_queued1","hook_id":"wh_legacy1","body":{"text":"queued before the upgrade"},"attempts":3,"next_at":"` + created + `","created_at":"` + created + `"}`,
 		"webhook-queue/whd_torn.json.tmp": `{"id":"whd_to`,
 		"webhook-dead/whd_dead1.json":     `{"id":"whd_dead1","hook_id":"wh_legacy1","body":{"text":"gave up"},"attempts":15,"created_at":"` + created + `"}`,
 	}
