@@ -14,11 +14,11 @@ import (
 // branch); every other test of this package runs on replicas.
 // Skipped there: TestWebhookMetrics (metrics are per process, and the
 // router sends the scrape to either), TestWebhookQueueSurvivesRestart (its
-// own Badger hub), TestInsights (the insights index and the first-seen
+// own Badger hub), TestWebhookStoppedReplica (starts its own replicas), TestInsights (the insights index and the first-seen
 // steps a replica has not re-read yet are per process until insights is a
 // persisted projection). Webhooks and exports run on replicas: their state
 // is the store's.
-const onReplicasSkip = "TestProtocolOnTwoPostgresReplicas|TestWebhookMetrics|TestWebhookQueueSurvivesRestart|TestInsights"
+const onReplicasSkip = "TestProtocolOnTwoPostgresReplicas|TestWebhookMetrics|TestWebhookQueueSurvivesRestart|TestWebhookStoppedReplica|TestInsights"
 
 // TestProtocolOnTwoPostgresReplicas runs this package's tests again with
 // every hub being two replicas on one PostgreSQL database, each request

@@ -310,3 +310,58 @@ func TestWebhookMetrics(t *testing.T) {
 		t.Fatalf("%+v", list.Webhooks[0])
 	}
 }
+
+// TestWebhookStoppedReplicaHandsItsDeliveryOver: two replicas on one
+// PostgreSQL; the one sending a delivery is stopped (its services shut
+// down, as on SIGTERM) while the receiver holds the request. It releases
+// the lease on the way out, so the other replica sends the same delivery
+// at once — long before the lease would have run out. (A replica killed
+// outright is sync/cmd/fieldhub's TestWebhookDeliveryTakenOverWhenItsReplicaDies.)
+func TestWebhookStoppedReplicaHandsItsDeliveryOver(t *testing.T) {
+	h := synctest.StartReplicas(t, 2, synctest.HubOptions{WebhookAllowPrivate: true})
+	for _, r := range h.Replicas {
+		hub.SetWebhookTiming(r.Server, 10*time.Millisecond, 50*time.Millisecond, 30*time.Second, 5) // lease 1 min
+	}
+	type req struct{ delivery, worker string }
+	got := make(chan req, 10)
+	release := make(chan struct{})
+	defer close(release)
+	var n atomic.Int64
+	rc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		ua := r.Header.Get("User-Agent")
+		got <- req{r.Header.Get("X-Fieldnotes-Delivery"), strings.TrimSuffix(ua[strings.LastIndex(ua, "(")+1:], ")")}
+		if n.Add(1) == 1 {
+			select { // hold the first attempt until its sender gives up
+			case <-r.Context().Done():
+			case <-release:
+			}
+		}
+	}))
+	defer rc.Close()
+	admin, rep := h.AddUser(t, hubdb.RoleAdmin), h.AddUser(t, hubdb.RoleField)
+	addWebhook(t, &synctest.WireClient{BaseURL: h.URL, Token: admin.Token}, rc.URL)
+	push(t, &synctest.WireClient{BaseURL: h.URL, Token: rep.Token, ClientID: "c_rep"}, evidence(1, id(), "h1", map[string]any{"quote": "hand me over"}))
+
+	var first req
+	select {
+	case first = <-got:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no delivery")
+	}
+	stopped := time.Now()
+	for _, r := range h.Replicas {
+		if r.Server.WebhookWorker() == first.worker {
+			r.Stop()
+		}
+	}
+	select {
+	case again := <-got:
+		if again.delivery != first.delivery || again.worker == first.worker {
+			t.Fatalf("re-sent %+v after %+v", again, first)
+		}
+		t.Logf("handed over in %v", time.Since(stopped).Round(time.Millisecond))
+	case <-time.After(10 * time.Second):
+		t.Fatal("the other replica did not take the delivery over (lease not released?)")
+	}
+}
