@@ -125,35 +125,43 @@ func (p *product) adminOnly(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// Serve is the follower, a service: it catches the index up whenever a
-// push commits on any replica (the long-poll notifier, fed by the store's
-// change hints, wakes it; a 1-buffered channel, so it never blocks a
-// publisher), hands new evidence to the webhooks outbox, and re-checks
-// every minute so a lost hint or a failed step only delays.
+// Serve is the follower, a service: it catches the index up at start
+// (so insights answer warm) and then whenever a push commits on any
+// replica while webhooks are registered (the long-poll notifier, fed by
+// the store's change hints, wakes it; a 1-buffered channel, so it never
+// blocks a publisher), hands new evidence to the webhooks outbox, and
+// re-checks every minute so a lost hint or a failed step only delays.
+// Without webhooks a wake-up only re-reads the registrations: readers
+// catch the index up themselves, and the push path's CPU stays the pushes'.
 func (p *product) Serve(ctx context.Context) error {
 	woke, unsubscribe := p.srv.notify.subscribe([]string{allScopes})
 	defer unsubscribe()
 	retry := time.Minute
+	timer := time.NewTimer(0)
+	defer timer.Stop()
 	for {
-		p.refreshHooks(ctx)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-woke:
+			if !p.refreshHooks(ctx) {
+				continue
+			}
+		case <-p.kick:
+		case <-timer.C:
+			p.refreshHooks(ctx)
+		}
 		p.seen.refresh(ctx)
 		err := p.idx.catchUp(ctx)
 		if err == nil {
 			err = p.queueArrivals(ctx)
 		}
+		retry = time.Minute
 		if err != nil && ctx.Err() == nil {
 			p.log.Error("product follower", "err", err)
 			retry = 5 * time.Second
-		} else {
-			retry = time.Minute
 		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-woke:
-		case <-p.kick:
-		case <-time.After(retry):
-		}
+		timer.Reset(retry)
 	}
 }
 
@@ -165,22 +173,26 @@ func (p *product) nudge() {
 }
 
 // refreshHooks re-reads the registrations and the outbox cursor, which
-// another replica may have changed.
-func (p *product) refreshHooks(ctx context.Context) {
+// another replica may have changed, and says whether there are webhooks
+// (true also when the store could not say: better a catch-up too many).
+func (p *product) refreshHooks(ctx context.Context) bool {
 	hooks, err := p.hooks.Hooks(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
 			p.log.Warn("webhooks: read registrations", "err", err)
 		}
-		return
+		return true
 	}
-	cur, err := p.outbox.Cursor(ctx)
-	if err != nil {
-		return
+	cur := webhooks.Cursor{}
+	if len(hooks) > 0 {
+		if cur, err = p.outbox.Cursor(ctx); err != nil {
+			return true
+		}
 	}
 	p.mu.Lock()
 	p.hookList, p.cursor = hooks, cur
 	p.mu.Unlock()
+	return len(hooks) > 0
 }
 
 // arrived is the index's onArrive: called with the index lock held, it
