@@ -26,8 +26,8 @@ import (
 //   - an in-memory index (insights_index.go) follows the change log by
 //     cursor, like any product client, and keeps per-hypothesis evidence
 //     and cached roll-ups; the follower (Serve, a service supervised by
-//     fieldhub) catches it up whenever a push commits on any replica, and
-//     readers catch it up before answering;
+//     fieldhub) catches it up at start and, while webhooks exist, whenever
+//     a push commits on any replica; readers catch it up before answering;
 //   - first-seen-by-product is a per-scope step function "product had
 //     read this scope up to seq s at time t", appended after a product
 //     pull has been answered (never during a push);
