@@ -140,7 +140,7 @@ func (o Outbox) enqueueSome(tx hubdb.DocTx, items []Item, after map[string]uint6
 		if cur.Covers(it) {
 			continue
 		}
-		if b.jobs >= jobsPerTx || b.bytes >= bytesPerTx {
+		if b.jobs+b.open >= jobsPerTx || b.bytes >= bytesPerTx { // open groups become jobs at the end
 			done = false
 			break
 		}
@@ -175,12 +175,16 @@ type batcher struct {
 	sizes   map[groupKey]int
 	order   []groupKey
 	byID    map[string]Webhook
-	jobs    int
+	jobs    int // messages enqueued
+	open    int // groups holding items, each a message to come
 	bytes   int
 }
 
 func (b *batcher) add(h Webhook, it Item) error {
 	k := groupKey{h.ID, it.HypothesisID}
+	if len(b.groups[k]) == 0 {
+		b.open++
+	}
 	if _, ok := b.groups[k]; !ok {
 		b.order = append(b.order, k)
 		if b.byID == nil {
@@ -209,6 +213,7 @@ func (b *batcher) flush(k groupKey) error {
 	}
 	b.groups[k], b.sizes[k] = nil, 0
 	b.jobs++
+	b.open--
 	return b.tx.Enqueue(Queue, hubdb.NewJob{ID: "whd_" + randomHex(10), Key: k.hook, Payload: body})
 }
 

@@ -276,3 +276,35 @@ func TestLegacyFilesRefuseFIFOsAndSymlinks(t *testing.T) {
 		})
 	}
 }
+
+// TestOutboxSplitsManyWebhooksAcrossTransactions: with many webhooks and
+// many hypotheses every (webhook, hypothesis) pair is a message; they are
+// spread over transactions within hubdb's write limit instead of failing
+// one too big transaction for ever.
+func TestOutboxSplitsManyWebhooksAcrossTransactions(t *testing.T) {
+	s, err := hubdb.OpenBadger(hubdb.Options{InMemory: true, Logger: discard()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	now := time.Now().UTC()
+	for i := 0; i < 30; i++ {
+		addHook(t, s, now.Add(-time.Minute))
+	}
+	var batch []webhooks.Item
+	for i := 1; i <= 100; i++ { // 100 hypotheses × 30 webhooks = 3,000 messages
+		batch = append(batch, webhooks.Item{Scope: "user:a", Seq: uint64(i), HypothesisID: fmt.Sprintf("h%d", i), ReceivedAt: now, Size: 10})
+	}
+	n, err := webhooks.Outbox{Store: s, Compose: compose, Now: time.Now}.Enqueue(ctx, batch, nil)
+	if err != nil || n != 3000 {
+		t.Fatalf("queued %d: %v", n, err)
+	}
+	stats, _ := s.QueueStats(ctx, webhooks.Queue)
+	total := 0
+	for _, st := range stats {
+		total += st.Pending
+	}
+	if len(stats) != 30 || total != 3000 {
+		t.Fatalf("%d webhooks with %d pending", len(stats), total)
+	}
+}
