@@ -75,7 +75,7 @@ func addWebhook(t *testing.T, admin *synctest.WireClient, url string, hyps ...st
 
 func TestWebhookDeliversSignedSlackMessage(t *testing.T) {
 	e := newEnv(t)
-	hub.SetWebhookTiming(e.hub.Server, 10*time.Millisecond, 50*time.Millisecond, 2*time.Second, 5)
+	setWebhookTiming(e.hub, 10*time.Millisecond, 50*time.Millisecond, 2*time.Second, 5)
 	rc := newReceiver(t, nil)
 	publish(t, e.pm, `[{"id":"h1","statement":"Teams pay for <SSO>"},{"id":"h2","statement":"other"}]`)
 	hook := addWebhook(t, e.admin, rc.URL, "h1")
@@ -130,7 +130,7 @@ func TestWebhookDeliversSignedSlackMessage(t *testing.T) {
 
 func TestWebhookAnonymised(t *testing.T) {
 	e := newEnv(t)
-	hub.SetWebhookTiming(e.hub.Server, 10*time.Millisecond, 50*time.Millisecond, 2*time.Second, 5)
+	setWebhookTiming(e.hub, 10*time.Millisecond, 50*time.Millisecond, 2*time.Second, 5)
 	rc := newReceiver(t, nil)
 	rep := do(t, e.admin, http.MethodPost, "/v1/webhooks", []byte(`{"url":"`+rc.URL+`","anonymise":true}`))
 	if rep.Status != http.StatusCreated {
@@ -152,7 +152,7 @@ func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
 func TestWebhookRetriesWithBackoff(t *testing.T) {
 	e := newEnv(t)
-	hub.SetWebhookTiming(e.hub.Server, 20*time.Millisecond, 80*time.Millisecond, 2*time.Second, 10)
+	setWebhookTiming(e.hub, 20*time.Millisecond, 80*time.Millisecond, 2*time.Second, 10)
 	var fails atomic.Int64
 	rc := newReceiver(t, func(w http.ResponseWriter, r *http.Request) bool {
 		if fails.Add(1) <= 3 {
@@ -173,7 +173,7 @@ func TestWebhookRetriesWithBackoff(t *testing.T) {
 // and never answers must not change push latency.
 func TestDeadReceiverNeverSlowsPushes(t *testing.T) {
 	e := newEnv(t)
-	hub.SetWebhookTiming(e.hub.Server, 10*time.Millisecond, 50*time.Millisecond, 30*time.Second, 100)
+	setWebhookTiming(e.hub, 10*time.Millisecond, 50*time.Millisecond, 30*time.Second, 100)
 	release := make(chan struct{})
 	rc := newReceiver(t, func(w http.ResponseWriter, r *http.Request) bool {
 		<-release // hang
@@ -294,7 +294,7 @@ func listenOn(rawURL string) (net.Listener, error) {
 
 func TestWebhookMetrics(t *testing.T) {
 	e := newEnv(t)
-	hub.SetWebhookTiming(e.hub.Server, 10*time.Millisecond, 20*time.Millisecond, time.Second, 2)
+	setWebhookTiming(e.hub, 10*time.Millisecond, 20*time.Millisecond, time.Second, 2)
 	rc := newReceiver(t, func(w http.ResponseWriter, r *http.Request) bool { w.WriteHeader(500); return false })
 	addWebhook(t, e.admin, rc.URL)
 	push(t, e.repA, evidence(1, id(), "h1", nil))
@@ -363,5 +363,14 @@ func TestWebhookStoppedReplicaHandsItsDeliveryOver(t *testing.T) {
 		t.Logf("handed over in %v", time.Since(stopped).Round(time.Millisecond))
 	case <-time.After(10 * time.Second):
 		t.Fatal("the other replica did not take the delivery over (lease not released?)")
+	}
+}
+
+// setWebhookTiming shortens the timing of every replica of h (each sends
+// deliveries).
+func setWebhookTiming(h *synctest.Hub, base, maxBackoff, timeout time.Duration, maxAttempts int) {
+	hub.SetWebhookTiming(h.Server, base, maxBackoff, timeout, maxAttempts)
+	for _, r := range h.Replicas {
+		hub.SetWebhookTiming(r.Server, base, maxBackoff, timeout, maxAttempts)
 	}
 }
