@@ -17,7 +17,7 @@ import (
 // in synctest checks they are refused without it.)
 func TestWebhookErrorsSayOnlyWhatFailed(t *testing.T) {
 	e := newEnv(t)
-	hub.SetWebhookTiming(e.hub.Server, 20*time.Millisecond, 50*time.Millisecond, 2*time.Second, 3)
+	setWebhookTiming(e.hub, 20*time.Millisecond, 50*time.Millisecond, 2*time.Second, 3)
 	moved := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "http://169.254.169.254/", http.StatusFound)
 	}))

@@ -5,18 +5,15 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"errors"
-	"io/fs"
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
 	"fieldnotes/app/notebook"
 	"fieldnotes/sync/hub/hubdb"
+	"fieldnotes/sync/hub/webhooks"
 	"fieldnotes/sync/netguard"
 	"fieldnotes/sync/syncproto"
 )
@@ -28,64 +25,66 @@ import (
 //
 //   - an in-memory index (insights_index.go) follows the change log by
 //     cursor, like any product client, and keeps per-hypothesis evidence
-//     and cached roll-ups; it is filled on first use (or at start when the
-//     hub has a product dir) and caught up before every read;
+//     and cached roll-ups; the follower (Serve, a service supervised by
+//     fieldhub) catches it up at start and, while webhooks exist, whenever
+//     a push commits on any replica; readers catch it up before answering;
 //   - first-seen-by-product is a per-scope step function "product had
 //     read this scope up to seq s at time t", appended after a product
 //     pull has been answered (never during a push);
-//   - webhooks are fed by the same follower and delivered by their own
-//     goroutines from files in the product dir.
+//   - webhooks (package webhooks) are fed by the follower: new evidence
+//     goes to the webhooks outbox, and the webhooks deliverer, another
+//     supervised service, sends it.
 //
-// State that must survive a restart (the pseudonym secret, webhooks and
-// their queue, the seen steps) lives in Options.ProductDir; without one
-// (tests) it is kept in memory.
+// Everything that must survive a restart — the pseudonym secret, the
+// seen steps, webhooks and their queue — is in the store (hubdb doc.go
+// lists the namespaces), so every replica shares it. Hubs that kept it
+// in files (<data>/product) have it imported once by ImportProductDir.
 
 // product is the state of the product side of one Server.
 type product struct {
 	srv    *Server
-	dir    string // "" keeps everything in memory
 	log    *slog.Logger
 	secret []byte // HMAC key of pseudonyms
 
-	idx     *index
-	seen    *seenSteps
-	hooks   *webhooks
-	metrics *productMetrics
+	idx       *index
+	seen      *seenSteps
+	hooks     webhooks.Registry
+	outbox    webhooks.Outbox
+	deliverer *webhooks.Deliverer
+	metrics   *productMetrics
 
-	followOnce sync.Once
-	running    sync.WaitGroup // the follower: Close waits for it, as it reads the store
+	mu       sync.Mutex
+	hookList []webhooks.Webhook // cached registrations: which arrivals to keep for the outbox
+	cursor   webhooks.Cursor    // cached outbox cursor: arrivals certainly queued already
+	pending  []arrivals         // built under the index lock, queued by the follower
+	kick     chan struct{}
 }
 
-// newProduct loads the product state from dir (creating it).
-func newProduct(s *Server, dir string, guard netguard.Guard) (*product, error) {
-	p := &product{srv: s, dir: dir, log: s.log}
-	if dir != "" {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, notebook.Wrap(notebook.Internal, err, "create product dir %s: %v", dir, err)
-		}
-	}
+// arrivals is one catch-up's new evidence, for the webhooks outbox.
+type arrivals struct {
+	items []webhooks.Item
+	after map[string]uint64
+}
+
+// newProduct loads the product state from the store. It starts nothing:
+// Serve (the follower) and the deliverer run as services.
+func newProduct(ctx context.Context, s *Server, guard netguard.Guard) (*product, error) {
+	p := &product{srv: s, log: s.log, kick: make(chan struct{}, 1)}
 	var err error
-	if p.secret, err = loadSecret(dir); err != nil {
+	if p.secret, err = loadSecret(ctx, s.store); err != nil {
 		return nil, err
 	}
-	if p.seen, err = openSeenSteps(dir); err != nil {
+	if p.seen, err = loadSeenSteps(ctx, s.store, s.log); err != nil {
 		return nil, err
 	}
 	p.idx = newIndex(s.store, p.seen, s.log)
-	if p.hooks, err = openWebhooks(p, dir, guard); err != nil {
-		return nil, err
-	}
-	p.idx.onArrive = p.hooks.arrived
+	p.idx.onArrive = p.arrived
+	p.hooks = webhooks.Registry{Store: s.store, Guard: guard}
+	p.outbox = webhooks.Outbox{Store: s.store, Compose: p.compose, Now: s.now}
+	p.deliverer = webhooks.NewDeliverer(s.store, guard, s.log)
 	if s.metrics != nil {
 		p.metrics = newProductMetrics(p, s.metrics.reg)
-	}
-	if p.hooks.count() > 0 {
-		p.hooks.mu.Lock()
-		p.hooks.start()
-		p.hooks.mu.Unlock()
-	}
-	if dir != "" {
-		p.startFollowing()
+		p.deliverer.OnOutcome = p.metrics.delivery
 	}
 	return p, nil
 }
@@ -126,156 +125,129 @@ func (p *product) adminOnly(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// startFollowing runs the index follower until the server closes: it
-// catches up whenever a push commits (the long-poll notifier wakes it), so
-// webhooks fire within moments and insights stay warm. The notifier never
-// blocks a publisher (1-buffered channel, dropped when already woken).
-func (p *product) startFollowing() {
-	p.followOnce.Do(func() {
-		p.running.Add(1)
-		go p.follow()
-	})
-}
-
-// wait returns when the follower has stopped (after the server closed),
-// so the caller may close the store.
-func (p *product) wait() { p.running.Wait() }
-
-func (p *product) follow() {
-	defer p.running.Done()
+// Serve is the follower, a service: it catches the index up at start
+// (so insights answer warm) and then whenever a push commits on any
+// replica while webhooks are registered (the long-poll notifier, fed by
+// the store's change hints, wakes it; a 1-buffered channel, so it never
+// blocks a publisher), hands new evidence to the webhooks outbox, and
+// re-checks every minute so a lost hint or a failed step only delays.
+// Without webhooks a wake-up only re-reads the registrations: readers
+// catch the index up themselves, and the push path's CPU stays the pushes'.
+func (p *product) Serve(ctx context.Context) error {
 	woke, unsubscribe := p.srv.notify.subscribe([]string{allScopes})
 	defer unsubscribe()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		<-p.srv.closing
-		cancel()
-	}()
+	retry := time.Minute
+	timer := time.NewTimer(0)
+	defer timer.Stop()
 	for {
-		if err := p.idx.catchUp(ctx); err != nil && ctx.Err() == nil {
-			p.log.Error("product index: catch up", "err", err)
-		}
 		select {
-		case <-p.srv.closing:
-			p.seen.close()
-			return
+		case <-ctx.Done():
+			return ctx.Err()
 		case <-woke:
-		case <-time.After(time.Minute): // also retries after an error
-		}
-	}
-}
-
-// ---- first seen by product ----
-
-// seenStep says product had read a scope up to seq at a time.
-type seenStep struct {
-	Scope string    `json:"scope"`
-	Seq   uint64    `json:"seq"`
-	At    time.Time `json:"at"`
-}
-
-// seenSteps is the durable first-seen record: per scope, an increasing
-// list of (seq, time) steps. An evidence item first written at seq n in
-// its scope was first seen at the time of the first step with seq ≥ n.
-// One step per product read that advanced a scope keeps this tiny (no
-// per-item writes), and recording it costs a product pull a map lookup
-// and one append to a file — nothing on the push path.
-type seenSteps struct {
-	mu      sync.Mutex
-	file    *os.File // nil: in memory
-	steps   map[string][]seenStep
-	pending []seenStep // not yet applied to the index
-}
-
-func openSeenSteps(dir string) (*seenSteps, error) {
-	s := &seenSteps{steps: map[string][]seenStep{}}
-	if dir == "" {
-		return s, nil
-	}
-	path := filepath.Join(dir, "seen.ndjson")
-	if data, err := os.ReadFile(path); err == nil {
-		for _, line := range bytes.Split(data, []byte("\n")) {
-			var st seenStep
-			if json.Unmarshal(line, &st) == nil && st.Scope != "" {
-				s.addLocked(st)
+			if !p.refreshHooks(ctx) {
+				continue
 			}
+		case <-p.kick:
+		case <-timer.C:
+			p.refreshHooks(ctx)
 		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, notebook.Wrap(notebook.Internal, err, "read %s: %v", path, err)
+		p.seen.refresh(ctx)
+		err := p.idx.catchUp(ctx)
+		if err == nil {
+			err = p.queueArrivals(ctx)
+		}
+		retry = time.Minute
+		if err != nil && ctx.Err() == nil {
+			p.log.Error("product follower", "err", err)
+			retry = 5 * time.Second
+		}
+		timer.Reset(retry)
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+}
+
+func (p *product) nudge() {
+	select {
+	case p.kick <- struct{}{}:
+	default:
+	}
+}
+
+// refreshHooks re-reads the registrations and the outbox cursor, which
+// another replica may have changed, and says whether there are webhooks
+// (true also when the store could not say: better a catch-up too many).
+func (p *product) refreshHooks(ctx context.Context) bool {
+	hooks, err := p.hooks.Hooks(ctx)
 	if err != nil {
-		return nil, notebook.Wrap(notebook.Internal, err, "open %s: %v", path, err)
+		if ctx.Err() == nil {
+			p.log.Warn("webhooks: read registrations", "err", err)
+		}
+		return true
 	}
-	s.file = f
-	s.pending = nil
-	return s, nil
-}
-
-// addLocked appends a step when it advances its scope.
-func (s *seenSteps) addLocked(st seenStep) bool {
-	list := s.steps[st.Scope]
-	if len(list) > 0 && list[len(list)-1].Seq >= st.Seq {
-		return false
-	}
-	s.steps[st.Scope] = append(list, st)
-	s.pending = append(s.pending, st)
-	return true
-}
-
-// record notes that product has read every scope up to seqs at time at.
-// The file append is not fsynced: losing the last steps in a power cut
-// only makes first-seen a little later, never wrong in the other way.
-func (s *seenSteps) record(seqs map[string]uint64, at time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var buf bytes.Buffer
-	for scope, seq := range seqs {
-		st := seenStep{Scope: scope, Seq: seq, At: at.UTC()}
-		if seq > 0 && s.addLocked(st) && s.file != nil {
-			line, _ := json.Marshal(st)
-			buf.Write(append(line, '\n'))
+	cur := webhooks.Cursor{}
+	if len(hooks) > 0 {
+		if cur, err = p.outbox.Cursor(ctx); err != nil {
+			return true
 		}
 	}
-	if buf.Len() > 0 && s.file != nil {
-		_, _ = s.file.Write(buf.Bytes())
-	}
+	p.mu.Lock()
+	p.hookList, p.cursor = hooks, cur
+	p.mu.Unlock()
+	return len(hooks) > 0
 }
 
-// firstSeen is when product first read seq of scope (zero: not yet).
-func (s *seenSteps) firstSeenLocked(scope string, seq uint64) time.Time {
-	list := s.steps[scope]
-	lo, hi := 0, len(list)
-	for lo < hi {
-		m := (lo + hi) / 2
-		if list[m].Seq >= seq {
-			hi = m
-		} else {
-			lo = m + 1
+// arrived is the index's onArrive: called with the index lock held, it
+// only snapshots what a message needs and nudges the follower. Items no
+// webhook wants, or that the outbox has certainly queued already (a
+// restart rebuilding the index), are dropped here, cheaply.
+func (p *product) arrived(b arrivalBatch) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.hookList) == 0 {
+		return
+	}
+	var items []webhooks.Item
+	for _, a := range b.items {
+		it := webhooks.Item{Scope: a.scope, Seq: a.seq, HypothesisID: a.obs.HypothesisID, ReceivedAt: a.obs.ReceivedAt}
+		if p.cursor.Covers(it) || !p.anyHookWantsLocked(it) {
+			continue
+		}
+		it.Size = len(a.obs.Quote)
+		it.Data = p.noteLocked(a.obs)
+		items = append(items, it)
+	}
+	p.pending = append(p.pending, arrivals{items: items, after: b.after})
+	p.nudge()
+}
+
+func (p *product) anyHookWantsLocked(it webhooks.Item) bool {
+	for _, h := range p.hookList {
+		if !it.ReceivedAt.Before(h.CreatedAt) && h.Wants(it.HypothesisID) {
+			return true
 		}
 	}
-	if lo == len(list) {
-		return time.Time{}
-	}
-	return list[lo].At
+	return false
 }
 
-// drain returns the steps added since the last drain.
-func (s *seenSteps) drain() []seenStep {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := s.pending
-	s.pending = nil
-	return out
-}
-
-func (s *seenSteps) close() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.file != nil {
-		s.file.Close()
-		s.file = nil
+// queueArrivals hands what arrived to the outbox, in order; what fails
+// stays pending for the next round.
+func (p *product) queueArrivals(ctx context.Context) error {
+	p.mu.Lock()
+	batches := p.pending
+	p.pending = nil
+	p.mu.Unlock()
+	for i, b := range batches {
+		n, err := p.outbox.Enqueue(ctx, b.items, b.after)
+		if err != nil {
+			p.mu.Lock()
+			p.pending = append(batches[i:len(batches):len(batches)], p.pending...)
+			p.mu.Unlock()
+			return err
+		}
+		if n > 0 {
+			p.deliverer.Nudge()
+		}
 	}
+	return nil
 }
 
 // observePull wraps the pull handler: after a product or admin pull has
@@ -346,26 +318,34 @@ func cursorFromTail(tail []byte) (syncproto.Cursor, bool) {
 
 // ---- the hub secret ----
 
-// loadSecret reads (or creates) the 32-byte key of pseudonyms. It is
-// per hub so pseudonyms are stable across exports and restarts but cannot
-// be recomputed by anyone holding only an export.
-func loadSecret(dir string) ([]byte, error) {
-	if dir == "" {
-		return randomBytes(32), nil
+// The pseudonym secret's document (hubdb doc.go, namespace "hub").
+const (
+	hubNamespace = "hub"
+	secretKey    = "pseudonym-secret"
+)
+
+// loadSecret reads (or creates, once for every replica) the 32-byte key
+// of pseudonyms. It is per hub so pseudonyms are stable across exports,
+// restarts and replicas but cannot be recomputed by anyone holding only
+// an export.
+func loadSecret(ctx context.Context, store hubdb.Store) ([]byte, error) {
+	var secret []byte
+	err := store.UpdateDocs(ctx, func(tx hubdb.DocTx) error {
+		val, ok, err := tx.GetDoc(hubNamespace, secretKey)
+		if err != nil {
+			return err
+		}
+		if ok && len(val) >= 32 {
+			secret = val
+			return nil
+		}
+		secret = randomBytes(32)
+		return tx.PutDoc(hubNamespace, secretKey, secret)
+	})
+	if err != nil {
+		return nil, notebook.Wrap(notebook.ErrorCode(err), err, "load the pseudonym secret: %v", err)
 	}
-	path := filepath.Join(dir, "secret")
-	b, err := os.ReadFile(path)
-	if err == nil && len(b) >= 32 {
-		return b, nil
-	}
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, notebook.Wrap(notebook.Internal, err, "read %s: %v", path, err)
-	}
-	b = randomBytes(32)
-	if err := writeFileAtomic(path, b); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return secret, nil
 }
 
 func randomBytes(n int) []byte {
@@ -374,35 +354,6 @@ func randomBytes(n int) []byte {
 		panic("hub: no randomness: " + err.Error())
 	}
 	return b
-}
-
-// writeFileAtomic writes a file durably: temp file, fsync, rename, fsync
-// of the directory, so a crash leaves the old or the new content.
-func writeFileAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err == nil {
-		_, err = f.Write(data)
-		if err == nil {
-			err = f.Sync()
-		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err == nil {
-		if d, derr := os.Open(filepath.Dir(path)); derr == nil {
-			_ = d.Sync()
-			d.Close()
-		}
-	}
-	if err != nil {
-		return notebook.Wrap(notebook.Internal, err, "write %s: %v", path, err)
-	}
-	return nil
 }
 
 // readJSONBody reads a small JSON request body into v.

@@ -1,12 +1,14 @@
 package hub
 
-import "time"
+import (
+	"time"
+
+	"fieldnotes/sync/hub/webhooks"
+)
 
 // SetWebhookTiming shortens retries and attempt timeouts for tests.
 func SetWebhookTiming(s *Server, base, maxBackoff, timeout time.Duration, maxAttempts int) {
-	w := s.product.hooks
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.backoffBase, w.backoffCap, w.maxAttempts = base, maxBackoff, maxAttempts
-	w.client = w.guard.Client(timeout)
+	t := webhooks.DefaultTiming
+	t.BackoffBase, t.BackoffCap, t.Timeout, t.MaxAttempts = base, maxBackoff, timeout, maxAttempts
+	s.product.deliverer.SetTiming(t)
 }

@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -425,6 +426,20 @@ func (s *Server) publishOne(tx hubdb.Tx, user hubdb.User, clientID string, mid u
 	if err != nil {
 		return PublishResult{}, err
 	}
+	// The domain's lifecycle, exactly as the PM's notebook applies it: only
+	// a draft (or an active one, re-sent) can be published, only a
+	// published one decided, nothing goes back to a draft.
+	if err := currentHypothesis(cur, exists).CheckTransition(h); err != nil {
+		if err := tx.Apply(clientID, mid, nil); err != nil { // the mutation id is used up, as for any rejection
+			return PublishResult{}, err
+		}
+		var ne *notebook.Error
+		msg := err.Error()
+		if errors.As(err, &ne) {
+			msg = ne.Message
+		}
+		return PublishResult{ID: h.ID, Status: syncproto.StatusRejected, Code: string(notebook.ErrorCode(err)), Message: msg}, nil
+	}
 	fields := hypothesisPatch(h, cur, exists, s.now(), user)
 	m := syncproto.Mutation{MutationID: mid, Op: syncproto.OpUpsert, Type: "hypothesis", ID: h.ID, Fields: fields, HLC: s.clock.Now().String()}
 	res, err := s.applyOne(tx, user, clientID, m, touched)
@@ -440,6 +455,20 @@ func (s *Server) publishOne(tx hubdb.Tx, user hubdb.User, clientID string, mid u
 		r.PublishedAt = pub.PublishedAt
 	}
 	return r, nil
+}
+
+// currentHypothesis is the hub's version of a hypothesis for the
+// lifecycle check: the zero value when there is none (never written, or
+// deleted), which CheckTransition treats as a new draft.
+func currentHypothesis(cur hubdb.Record, exists bool) notebook.Hypothesis {
+	if !exists || cur.Deleted {
+		return notebook.Hypothesis{}
+	}
+	raw, _ := json.Marshal(cur.Data)
+	var h notebook.Hypothesis
+	_ = json.Unmarshal(raw, &h) // a field the domain cannot read stays zero: the check is on status
+	h.ID = cur.ID
+	return h
 }
 
 // hypothesisPatch is the full record as a patch, minus what the hub keeps:

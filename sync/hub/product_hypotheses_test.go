@@ -1,12 +1,14 @@
 package hub_test
 
 import (
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 
 	"fieldnotes/app/notebook"
 	"fieldnotes/sync/hub"
+	"fieldnotes/sync/syncproto"
 )
 
 func TestDecodeHypotheses(t *testing.T) {
@@ -106,5 +108,67 @@ func TestDecodeHypothesesCapsProblemsAndSize(t *testing.T) {
 	_, err = hub.DecodeHypotheses("f", make([]byte, hub.MaxHypothesisFile+1))
 	if err == nil || !strings.Contains(err.Error(), "f:1: file: is") {
 		t.Fatalf("too big: %v", err)
+	}
+}
+
+// TestPublishFollowsTheDomainLifecycle: the hub applies notebook's
+// lifecycle (CheckTransition) to every publish, over real HTTP, so a script
+// cannot do what the PM's notebook refuses: decide before publishing,
+// publish a decided or archived hypothesis again, or publish without a
+// question. Each refusal is a rejected result that names the rule, and the
+// hub's copy stays as it was.
+func TestPublishFollowsTheDomainLifecycle(t *testing.T) {
+	e := newEnv(t)
+	q := `"questions":[{"id":"q1","text":"Would you pay?","kind":"signal"}]`
+	post := func(doc string) hub.PublishResult {
+		t.Helper()
+		rep := do(t, e.pm, http.MethodPost, "/v1/hypotheses", []byte(doc))
+		if rep.Status != http.StatusOK {
+			t.Fatalf("publish %s: %d %s", doc, rep.Status, rep.Body)
+		}
+		var out struct{ Results []hub.PublishResult }
+		if err := rep.Decode(&out); err != nil || len(out.Results) != 1 {
+			t.Fatalf("publish %s: %s", doc, rep.Body)
+		}
+		return out.Results[0]
+	}
+	refused := func(doc, code, says string) {
+		t.Helper()
+		r := post(doc)
+		if r.Status != syncproto.StatusRejected || r.Code != code || !strings.Contains(r.Message, says) {
+			t.Errorf("publish %s: %+v, want rejected %s saying %q", doc, r, code, says)
+		}
+	}
+	statusOnHub := func(id string) string {
+		t.Helper()
+		s, _ := field(t, pullAll(t, e.pm)[id], "status").(string)
+		return s
+	}
+
+	refused(`[{"id":"h-new","statement":"Decided at once","status":"validated","decision_note":"sure",`+q+`}]`, "conflict", "publish it before deciding")
+	refused(`[{"id":"h-noq","statement":"No question","status":"active"}]`, "invalid", "at least one question")
+
+	if r := post(`[{"id":"h1","statement":"Teams pay for SSO","status":"draft"}]`); r.Status != syncproto.StatusApplied {
+		t.Fatalf("draft: %+v", r)
+	}
+	refused(`[{"id":"h1","statement":"Teams pay for SSO","status":"invalidated","decision_note":"no",`+q+`}]`, "conflict", "publish it before deciding")
+	if r := post(`[{"id":"h1","statement":"Teams pay for SSO","status":"active",` + q + `}]`); r.Status != syncproto.StatusApplied || r.PublishedAt == nil {
+		t.Fatalf("publish the draft: %+v", r)
+	}
+	if r := post(`[{"id":"h1","statement":"Teams pay for SSO","status":"validated","decision_note":"ship it",` + q + `}]`); r.Status != syncproto.StatusApplied {
+		t.Fatalf("decide: %+v", r)
+	}
+	refused(`[{"id":"h1","statement":"Teams pay for SSO","status":"active",`+q+`}]`, "conflict", "only a draft can be published")
+	refused(`[{"id":"h1","statement":"Teams pay for SSO","status":"draft"}]`, "conflict", "back to draft")
+	if got := statusOnHub("h1"); got != "validated" {
+		t.Errorf("after refused publishes the hub has %s, want validated", got)
+	}
+	if r := post(`[{"id":"h1","statement":"Teams pay for SSO","status":"archived"}]`); r.Status != syncproto.StatusApplied {
+		t.Fatalf("archive: %+v", r)
+	}
+	refused(`[{"id":"h1","statement":"Teams pay for SSO","status":"active",`+q+`}]`, "conflict", "only a draft can be published")
+	// Refusals use up their mutation ids like any rejection: the next publish still applies.
+	if r := post(`[{"id":"h2","statement":"Another","status":"active",` + q + `}]`); r.Status != syncproto.StatusApplied {
+		t.Fatalf("publish after refusals: %+v", r)
 	}
 }

@@ -1,12 +1,15 @@
 package hub
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"fieldnotes/sync/hub/hubdb"
 	"fieldnotes/sync/syncproto"
 )
 
@@ -37,8 +40,13 @@ func TestCursorFromTail(t *testing.T) {
 }
 
 func TestSeenStepsStepFunctionAndReload(t *testing.T) {
-	dir := t.TempDir()
-	s, err := openSeenSteps(dir)
+	store, err := hubdb.OpenBadger(hubdb.Options{Dir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	ctx := context.Background()
+	s, err := loadSeenSteps(ctx, store, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,17 +69,36 @@ func TestSeenStepsStepFunctionAndReload(t *testing.T) {
 	if got := len(s.drain()); got != 2 {
 		t.Errorf("drained %d steps, want 2", got)
 	}
-	s.close()
-	// A torn last line (crash mid-append) is skipped on reload.
-	f, _ := os.OpenFile(filepath.Join(dir, "seen.ndjson"), os.O_APPEND|os.O_WRONLY, 0)
-	f.WriteString(`{"scope":"user:a","seq":3`)
-	f.Close()
-	s2, err := openSeenSteps(dir)
+	// Another process (a replica, a restart) reads the same steps from the store.
+	s2, err := loadSeenSteps(ctx, store, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s2.close()
 	check(s2)
+	// A step another replica recorded earlier for a higher seq lowers the
+	// first-seen time of everything below it (the earliest read counts).
+	t0 := t1.Add(-time.Hour)
+	s2.mu.Lock()
+	s2.mergeLocked(seenStep{Scope: "user:a", Seq: 30, At: t0})
+	s2.mu.Unlock()
+	if got := s2.firstSeen("user:a", 15); !got.Equal(t0) {
+		t.Errorf("after a merged earlier step: %v, want %v", got, t0)
+	}
+}
+
+func TestLegacySeenFileSkipsATornLine(t *testing.T) {
+	dir := t.TempDir()
+	data := `{"scope":"user:a","seq":10,"at":"2026-11-01T09:00:00Z"}` + "\n" + `{"scope":"user:a","seq":3`
+	if err := os.WriteFile(filepath.Join(dir, "seen.ndjson"), []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := openSeenSteps(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if steps := s.all(); len(steps) != 1 || steps[0].Seq != 10 {
+		t.Fatalf("steps %+v, want the one whole line", steps)
+	}
 }
 
 type discardWriter struct{}

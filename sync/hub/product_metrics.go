@@ -1,6 +1,11 @@
 package hub
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"context"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
 
 // productMetrics are the product side's Prometheus series, registered on
 // the server's own registry (so tests can run many servers): webhook
@@ -14,7 +19,7 @@ func newProductMetrics(p *product, reg *prometheus.Registry) *productMetrics {
 	m := &productMetrics{deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "fieldhub_webhook_deliveries_total",
 		Help: "Webhook delivery attempts by result (delivered, failed, dead)."}, []string{"result"})}
 	queued := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "fieldhub_webhook_queue_depth",
-		Help: "Webhook messages waiting to be delivered."}, func() float64 { return float64(p.hooks.queued()) })
+		Help: "Webhook messages waiting to be delivered."}, func() float64 { return float64(p.queued()) })
 	indexed := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "fieldhub_insights_index_evidence",
 		Help: "Evidence items held by the insights index."}, func() float64 { return float64(p.idx.size()) })
 	reg.MustRegister(m.deliveries, queued, indexed)
@@ -27,14 +32,12 @@ func (m *productMetrics) delivery(result string) {
 	}
 }
 
-// pending counts queued deliveries over every webhook.
-func (w *webhooks) queued() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	n := 0
-	for _, h := range w.hooks {
-		n += len(h.queue)
-	}
+// queued counts queued deliveries over every webhook (0 when the store
+// cannot say: a scrape must not fail for it).
+func (p *product) queued() int {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	n, _ := p.hooks.Queued(ctx)
 	return n
 }
 

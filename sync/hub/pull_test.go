@@ -177,6 +177,9 @@ func TestLongPollTimesOutEmpty(t *testing.T) {
 	go func() { _, rep, _ := e.pm.Pull(ctx, "", 0, 30*time.Second); done <- rep.Status }()
 	time.Sleep(50 * time.Millisecond)
 	e.hub.Server.Close()
+	for _, r := range e.hub.Replicas { // on replicas the poll may wait on any of them
+		r.Server.Close()
+	}
 	select {
 	case s := <-done:
 		if s != 200 {

@@ -15,6 +15,7 @@ import (
 
 	"fieldnotes/app/notebook"
 	"fieldnotes/sync/hub/hubdb"
+	"fieldnotes/sync/hub/webhooks"
 	"fieldnotes/sync/netguard"
 	"fieldnotes/sync/syncproto"
 )
@@ -37,12 +38,13 @@ type Options struct {
 	// link-local and metadata addresses (fieldhub serve
 	// --webhook-allow-private); by default they are refused (netguard).
 	WebhookAllowPrivate bool
+	// WebhookTimeout bounds one delivery attempt, and WebhookLease how long
+	// a replica holds a delivery it claimed before another may send it
+	// (at least twice the timeout); zero takes webhooks.DefaultTiming.
+	WebhookTimeout, WebhookLease time.Duration
 	// Limits bound connections, requests in flight and push rate and
 	// volume per user (guard.go); zero fields take DefaultLimits.
 	Limits Limits
-	// ProductDir keeps the product side's state (webhooks and their queue,
-	// pseudonym secret, first-seen steps; product.go); "" keeps it in memory.
-	ProductDir string
 }
 
 // Server is the hub's HTTP API.
@@ -64,8 +66,9 @@ type Server struct {
 	closing   chan struct{}
 }
 
-// NewServer builds a server on an open store. The caller owns the store
-// and closes it after the server.
+// NewServer builds a server on an open store. It starts nothing in the
+// background: the caller runs Services (fieldhub serve supervises them)
+// and owns the store, closing it after the server and its services.
 func NewServer(opts Options) (*Server, error) {
 	if opts.Store == nil {
 		return nil, notebook.Errorf(notebook.Invalid, "hub: Options.Store is required")
@@ -95,9 +98,17 @@ func NewServer(opts Options) (*Server, error) {
 		s.metrics.reg.MustRegister(c)
 	}
 	var err error
-	if s.product, err = newProduct(s, opts.ProductDir, netguard.Guard{AllowPrivate: opts.WebhookAllowPrivate}); err != nil {
+	if s.product, err = newProduct(context.Background(), s, netguard.Guard{AllowPrivate: opts.WebhookAllowPrivate}); err != nil {
 		return nil, err
 	}
+	timing := webhooks.DefaultTiming
+	if opts.WebhookTimeout > 0 {
+		timing.Timeout = opts.WebhookTimeout
+	}
+	if opts.WebhookLease > 0 {
+		timing.Lease = opts.WebhookLease
+	}
+	s.product.deliverer.SetTiming(timing)
 	s.routes()
 	return s, nil
 }
@@ -127,7 +138,35 @@ func (s *Server) Handler() http.Handler { return s.metrics.instrument(s.mux) }
 
 // Close releases every waiting long-poll at once (call it before
 // http.Server.Shutdown so shutdown does not wait for them).
-func (s *Server) Close() { s.closeOnce.Do(func() { close(s.closing) }); s.product.wait() }
+func (s *Server) Close() { s.closeOnce.Do(func() { close(s.closing) }) }
+
+// Service is one of the hub's background loops: Serve runs until ctx
+// ends (then returns ctx.Err()), or fails with an error and is restarted
+// by its supervisor. No constructor starts one.
+type Service struct {
+	Name  string
+	Serve func(ctx context.Context) error
+}
+
+// TombstonePurgeInterval is how often the purge service runs.
+const TombstonePurgeInterval = 24 * time.Hour
+
+// Services lists every background loop of this server, for fieldhub
+// serve's supervisor (and synctest) to run. A new background loop of the
+// hub — the insights projection, say — is one more entry here.
+func (s *Server) Services() []Service {
+	return []Service{
+		{Name: "change-hints", Serve: s.FollowChanges},   // other replicas' commits wake this one's long-polls
+		{Name: "tombstone-purge", Serve: s.purgeService}, // expired tombstones, daily
+		{Name: "product-follower", Serve: s.product.Serve},
+		{Name: "webhook-delivery", Serve: s.product.deliverer.Serve},
+	}
+}
+
+func (s *Server) purgeService(ctx context.Context) error {
+	s.Maintain(ctx, TombstonePurgeInterval)
+	return ctx.Err()
+}
 
 // Maintain purges expired tombstones now and every interval until ctx ends.
 func (s *Server) Maintain(ctx context.Context, interval time.Duration) {
@@ -135,7 +174,7 @@ func (s *Server) Maintain(ctx context.Context, interval time.Duration) {
 	defer t.Stop()
 	for {
 		n, err := s.store.PurgeTombstones(ctx, s.now().Add(-s.ttl))
-		if err != nil {
+		if err != nil && ctx.Err() == nil {
 			s.log.Error("purge tombstones", "err", err)
 		} else if n > 0 {
 			s.log.Info("purged tombstones", "count", n)
@@ -149,7 +188,9 @@ func (s *Server) Maintain(ctx context.Context, interval time.Duration) {
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "protocol": syncproto.Version, "epoch": s.store.Epoch()})
+	// replica names this process (as in its webhook deliveries' User-Agent),
+	// so an operator behind a load balancer can tell which one answered.
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "protocol": syncproto.Version, "epoch": s.store.Epoch(), "replica": s.WebhookWorker()})
 }
 
 // handleReady is the load balancer's readiness check: 503 while the store

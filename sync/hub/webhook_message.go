@@ -3,11 +3,11 @@ package hub
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
 	"fieldnotes/app/notebook"
+	"fieldnotes/sync/hub/webhooks"
 )
 
 // WebhookMessage is the body a webhook receives: Slack's incoming-webhook
@@ -44,24 +44,46 @@ type WebhookItem struct {
 // quotesPerMessage bounds a message: Slack allows 50 blocks, people read five.
 const quotesPerMessage = 5
 
-// message builds the body for new evidence of one hypothesis. Called with
-// the index lock held (from the index's onArrive).
-func (p *product) message(hypID string, items []notebook.Observation, anonymise bool) json.RawMessage {
+// arrivalNote is what a message says about one item, taken from the
+// index when the item arrived (the index lock is not held when the
+// outbox composes the message).
+type arrivalNote struct {
+	obs       notebook.Observation
+	statement string // the hypothesis's
+	account   string // the account's name
+}
+
+// noteLocked snapshots an arrival; called with the index lock held (from
+// the index's onArrive).
+func (p *product) noteLocked(o notebook.Observation) arrivalNote {
 	x := p.idx
-	h := x.hyps[hypID]
-	statement := h.Statement
+	return arrivalNote{obs: o, statement: x.hyps[o.HypothesisID].Statement, account: x.accounts[o.AccountID].Name}
+}
+
+// compose builds the body for new evidence of one hypothesis (the
+// webhooks outbox's Compose).
+func (p *product) compose(hook Webhook, hypID string, items []webhooks.Item) ([]byte, error) {
+	statement := ""
+	for _, it := range items {
+		if n, ok := it.Data.(arrivalNote); ok && n.statement != "" {
+			statement = n.statement
+		}
+	}
 	if statement == "" {
 		statement = "hypothesis " + hypID
 	}
 	ps := &pseudonymizer{secret: p.secret, cache: map[string]string{}}
-	sort.Slice(items, func(i, j int) bool { return items[i].ReceivedAt.Before(items[j].ReceivedAt) })
 	ev := WebhookEvent{Event: "evidence.arrived", HypothesisID: hypID, Hypothesis: statement, Signals: map[string]int{}, SentAt: p.srv.now().UTC()}
-	for _, o := range items {
-		account := x.accounts[o.AccountID].Name
-		quote := o.Quote
-		if anonymise {
+	for _, it := range items {
+		n, ok := it.Data.(arrivalNote)
+		if !ok {
+			return nil, notebook.Errorf(notebook.Internal, "webhook: item %s/%d has no note", it.Scope, it.Seq)
+		}
+		o := n.obs
+		account, quote := n.account, o.Quote
+		if hook.Anonymise {
 			account = ps.name("Account", o.AccountID)
-			quote = ps.scrub(quote, map[string]string{x.accounts[o.AccountID].Name: account})
+			quote = ps.scrub(quote, map[string]string{n.account: account})
 		}
 		if o.HasSignal() {
 			ev.Signals[string(o.Signal)]++
@@ -70,8 +92,7 @@ func (p *product) message(hypID string, items []notebook.Observation, anonymise 
 			AuthorRole: string(o.AuthorRole), CapturedAt: o.CapturedAt, ReceivedAt: o.ReceivedAt})
 	}
 	msg := WebhookMessage{Text: summaryText(statement, ev), Blocks: blocks(statement, ev), Fieldnotes: ev}
-	body, _ := json.Marshal(msg)
-	return body
+	return json.Marshal(msg)
 }
 
 func summaryText(statement string, ev WebhookEvent) string {

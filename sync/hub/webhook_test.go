@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -76,7 +75,7 @@ func addWebhook(t *testing.T, admin *synctest.WireClient, url string, hyps ...st
 
 func TestWebhookDeliversSignedSlackMessage(t *testing.T) {
 	e := newEnv(t)
-	hub.SetWebhookTiming(e.hub.Server, 10*time.Millisecond, 50*time.Millisecond, 2*time.Second, 5)
+	setWebhookTiming(e.hub, 10*time.Millisecond, 50*time.Millisecond, 2*time.Second, 5)
 	rc := newReceiver(t, nil)
 	publish(t, e.pm, `[{"id":"h1","statement":"Teams pay for <SSO>"},{"id":"h2","statement":"other"}]`)
 	hook := addWebhook(t, e.admin, rc.URL, "h1")
@@ -131,7 +130,7 @@ func TestWebhookDeliversSignedSlackMessage(t *testing.T) {
 
 func TestWebhookAnonymised(t *testing.T) {
 	e := newEnv(t)
-	hub.SetWebhookTiming(e.hub.Server, 10*time.Millisecond, 50*time.Millisecond, 2*time.Second, 5)
+	setWebhookTiming(e.hub, 10*time.Millisecond, 50*time.Millisecond, 2*time.Second, 5)
 	rc := newReceiver(t, nil)
 	rep := do(t, e.admin, http.MethodPost, "/v1/webhooks", []byte(`{"url":"`+rc.URL+`","anonymise":true}`))
 	if rep.Status != http.StatusCreated {
@@ -153,7 +152,7 @@ func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
 func TestWebhookRetriesWithBackoff(t *testing.T) {
 	e := newEnv(t)
-	hub.SetWebhookTiming(e.hub.Server, 20*time.Millisecond, 80*time.Millisecond, 2*time.Second, 10)
+	setWebhookTiming(e.hub, 20*time.Millisecond, 80*time.Millisecond, 2*time.Second, 10)
 	var fails atomic.Int64
 	rc := newReceiver(t, func(w http.ResponseWriter, r *http.Request) bool {
 		if fails.Add(1) <= 3 {
@@ -174,7 +173,7 @@ func TestWebhookRetriesWithBackoff(t *testing.T) {
 // and never answers must not change push latency.
 func TestDeadReceiverNeverSlowsPushes(t *testing.T) {
 	e := newEnv(t)
-	hub.SetWebhookTiming(e.hub.Server, 10*time.Millisecond, 50*time.Millisecond, 30*time.Second, 100)
+	setWebhookTiming(e.hub, 10*time.Millisecond, 50*time.Millisecond, 30*time.Second, 100)
 	release := make(chan struct{})
 	rc := newReceiver(t, func(w http.ResponseWriter, r *http.Request) bool {
 		<-release // hang
@@ -207,16 +206,18 @@ func TestDeadReceiverNeverSlowsPushes(t *testing.T) {
 // down is delivered by the next hub process on the same data.
 func TestWebhookQueueSurvivesRestart(t *testing.T) {
 	dir := t.TempDir()
+	var stopServices func()
 	start := func() (*hub.Server, *httptest.Server, hubdb.Store) {
 		store, err := hubdb.OpenBadger(hubdb.Options{Dir: dir + "/db", Logger: discard()})
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv, err := hub.NewServer(hub.Options{Store: store, Logger: discard(), ProductDir: dir + "/product", WebhookAllowPrivate: true})
+		srv, err := hub.NewServer(hub.Options{Store: store, Logger: discard(), WebhookAllowPrivate: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		hub.SetWebhookTiming(srv, 20*time.Millisecond, 50*time.Millisecond, time.Second, 1000)
+		stopServices = synctest.RunServices(srv, discard())
 		return srv, httptest.NewServer(srv.Handler()), store
 	}
 	srv, hs, store := start()
@@ -229,12 +230,15 @@ func TestWebhookQueueSurvivesRestart(t *testing.T) {
 	addWebhook(t, ac, downURL)
 	rc := &synctest.WireClient{BaseURL: hs.URL, Token: rep.Token, ClientID: "c-restart"}
 	pushOne(t, rc, evidence(1, id(), "h1", map[string]any{"quote": "while down"}))
-	waitFor(t, func() bool {
-		entries, _ := os.ReadDir(dir + "/product/webhook-queue")
-		return len(entries) == 1
+	waitFor(t, func() bool { // queued in the store, and failing
+		stats, _ := store.QueueStats(ctx, "webhook")
+		var list struct{ Webhooks []hub.WebhookStatus }
+		do(t, ac, "GET", "/v1/webhooks", nil).Decode(&list)
+		return len(stats) == 1 && len(list.Webhooks) == 1 && list.Webhooks[0].Pending == 1 && list.Webhooks[0].LastError != ""
 	})
 	srv.Close()
 	hs.Close()
+	stopServices()
 	store.Close()
 
 	// Bring a receiver up on the same address, then restart the hub.
@@ -250,7 +254,7 @@ func TestWebhookQueueSurvivesRestart(t *testing.T) {
 	up.Start()
 	defer up.Close()
 	srv, hs, store = start()
-	defer func() { srv.Close(); hs.Close(); store.Close() }()
+	defer func() { srv.Close(); hs.Close(); stopServices(); store.Close() }()
 	select {
 	case b := <-got:
 		if !contains(string(b), "while down") {
@@ -290,7 +294,7 @@ func listenOn(rawURL string) (net.Listener, error) {
 
 func TestWebhookMetrics(t *testing.T) {
 	e := newEnv(t)
-	hub.SetWebhookTiming(e.hub.Server, 10*time.Millisecond, 20*time.Millisecond, time.Second, 2)
+	setWebhookTiming(e.hub, 10*time.Millisecond, 20*time.Millisecond, time.Second, 2)
 	rc := newReceiver(t, func(w http.ResponseWriter, r *http.Request) bool { w.WriteHeader(500); return false })
 	addWebhook(t, e.admin, rc.URL)
 	push(t, e.repA, evidence(1, id(), "h1", nil))
@@ -304,5 +308,69 @@ func TestWebhookMetrics(t *testing.T) {
 	do(t, e.admin, "GET", "/v1/webhooks", nil).Decode(&list)
 	if list.Webhooks[0].Dead != 1 || !contains(list.Webhooks[0].LastError, "500") {
 		t.Fatalf("%+v", list.Webhooks[0])
+	}
+}
+
+// TestWebhookStoppedReplicaHandsItsDeliveryOver: two replicas on one
+// PostgreSQL; the one sending a delivery is stopped (its services shut
+// down, as on SIGTERM) while the receiver holds the request. It releases
+// the lease on the way out, so the other replica sends the same delivery
+// at once — long before the lease would have run out. (A replica killed
+// outright is sync/cmd/fieldhub's TestWebhookDeliveryTakenOverWhenItsReplicaDies.)
+func TestWebhookStoppedReplicaHandsItsDeliveryOver(t *testing.T) {
+	h := synctest.StartReplicas(t, 2, synctest.HubOptions{WebhookAllowPrivate: true})
+	for _, r := range h.Replicas {
+		hub.SetWebhookTiming(r.Server, 10*time.Millisecond, 50*time.Millisecond, 30*time.Second, 5) // lease 1 min
+	}
+	type req struct{ delivery, worker string }
+	got := make(chan req, 10)
+	release := make(chan struct{})
+	defer close(release)
+	var n atomic.Int64
+	rc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		ua := r.Header.Get("User-Agent")
+		got <- req{r.Header.Get("X-Fieldnotes-Delivery"), strings.TrimSuffix(ua[strings.LastIndex(ua, "(")+1:], ")")}
+		if n.Add(1) == 1 {
+			select { // hold the first attempt until its sender gives up
+			case <-r.Context().Done():
+			case <-release:
+			}
+		}
+	}))
+	defer rc.Close()
+	admin, rep := h.AddUser(t, hubdb.RoleAdmin), h.AddUser(t, hubdb.RoleField)
+	addWebhook(t, &synctest.WireClient{BaseURL: h.URL, Token: admin.Token}, rc.URL)
+	push(t, &synctest.WireClient{BaseURL: h.URL, Token: rep.Token, ClientID: "c_rep"}, evidence(1, id(), "h1", map[string]any{"quote": "hand me over"}))
+
+	var first req
+	select {
+	case first = <-got:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no delivery")
+	}
+	stopped := time.Now()
+	for _, r := range h.Replicas {
+		if r.Server.WebhookWorker() == first.worker {
+			r.Stop()
+		}
+	}
+	select {
+	case again := <-got:
+		if again.delivery != first.delivery || again.worker == first.worker {
+			t.Fatalf("re-sent %+v after %+v", again, first)
+		}
+		t.Logf("handed over in %v", time.Since(stopped).Round(time.Millisecond))
+	case <-time.After(10 * time.Second):
+		t.Fatal("the other replica did not take the delivery over (lease not released?)")
+	}
+}
+
+// setWebhookTiming shortens the timing of every replica of h (each sends
+// deliveries).
+func setWebhookTiming(h *synctest.Hub, base, maxBackoff, timeout time.Duration, maxAttempts int) {
+	hub.SetWebhookTiming(h.Server, base, maxBackoff, timeout, maxAttempts)
+	for _, r := range h.Replicas {
+		hub.SetWebhookTiming(r.Server, base, maxBackoff, timeout, maxAttempts)
 	}
 }

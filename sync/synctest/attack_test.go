@@ -288,7 +288,7 @@ func TestAttackBlockPublishing(t *testing.T) {
 		}
 	}
 	wantResult(t, "delete of an unseen id", g.push(t, g.rep, "delete", "account", "sso-pricing", nil, g.hlc()), "applied", "")
-	rep, err := g.pm.Do(context.Background(), http.MethodPost, "/v1/hypotheses", []byte(`[{"id":"sso-pricing","statement":"SSO sells the upgrade","status":"active"}]`))
+	rep, err := g.pm.Do(context.Background(), http.MethodPost, "/v1/hypotheses", []byte(`[{"id":"sso-pricing","statement":"SSO sells the upgrade","status":"active","questions":[{"id":"q1","text":"Would you pay for SSO?","kind":"signal"}]}]`))
 	if err != nil || rep.Status != http.StatusOK || !strings.Contains(string(rep.Body), `"status":"applied"`) {
 		t.Fatalf("publish after the attacks: %v %d %s", err, rep.Status, rep.Body)
 	}

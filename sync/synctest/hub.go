@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -23,6 +24,9 @@ type Hub struct {
 	Server *hub.Server
 	Store  hubdb.Store
 	HTTP   *httptest.Server
+	// Stop stops the hub's services (webhook delivery, the follower, …)
+	// and waits for them; cleanup calls it too.
+	Stop func()
 
 	Router   *Router // nil for a single hub
 	Replicas []*Hub  // the replicas behind Router
@@ -62,14 +66,36 @@ func StartHub(t testing.TB, opts HubOptions) *Hub {
 	ts := httptest.NewUnstartedServer(nil)
 	ts.Config = srv.HTTPServer(log) // the timeouts and connection caps fieldhub serves with
 	ts.Start()
-	h := &Hub{Server: srv, Store: store, HTTP: ts}
+	stopServices := RunServices(srv, log)
+	h := &Hub{Server: srv, Store: store, HTTP: ts, Stop: stopServices}
 	h.URL = h.HTTP.URL
 	t.Cleanup(func() {
 		srv.Close()
 		h.HTTP.Close()
+		stopServices()
 		store.Close()
 	})
 	return h
+}
+
+// RunServices runs the server's background services (hub.Server.Services,
+// what fieldhub serve supervises) until the returned stop is called; stop
+// waits for them and may be called more than once. A service that fails
+// is logged and not restarted: in a test that is a bug to see, not to hide.
+func RunServices(srv *hub.Server, log *slog.Logger) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for _, svc := range srv.Services() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := svc.Serve(ctx); ctx.Err() == nil {
+				log.Error("synctest: hub service stopped", "service", svc.Name, "err", err)
+			}
+		}()
+	}
+	var once sync.Once
+	return func() { once.Do(func() { cancel(); wg.Wait() }) }
 }
 
 // AddUser creates a user with a unique email and returns it with its token.

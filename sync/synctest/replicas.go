@@ -112,16 +112,13 @@ func startReplicas(t testing.TB, n int, opts HubOptions, log *slog.Logger) *Hub 
 		if err != nil {
 			t.Fatalf("new hub replica %d: %v", i, err)
 		}
-		ctx, stop := context.WithCancel(context.Background())
-		followed := make(chan struct{})
-		go func() { defer close(followed); srv.FollowChanges(ctx) }()
-		r := &Hub{Server: srv, Store: store, HTTP: httptest.NewServer(srv.Handler())}
+		stopServices := RunServices(srv, log) // change hints, the product follower, webhook delivery, …
+		r := &Hub{Server: srv, Store: store, HTTP: httptest.NewServer(srv.Handler()), Stop: stopServices}
 		r.URL = r.HTTP.URL
 		t.Cleanup(func() {
 			srv.Close()
 			r.HTTP.Close()
-			stop()
-			<-followed
+			stopServices()
 			store.Close()
 		})
 		replicas, urls = append(replicas, r), append(urls, r.URL)

@@ -15,10 +15,9 @@ import (
 	"fieldnotes/sync/syncproto"
 )
 
-// productDir is where `serve` keeps the product side's state (webhooks,
-// pseudonym secret, first-seen steps): inside the data dir, so one
-// directory is the whole hub to back up, and Badger's directory lock
-// also keeps a second process away from it.
+// productDir is where hubs before the store kept everything had the
+// product side's state (webhooks and their queue, pseudonym secret,
+// first-seen steps) in files; openStore imports it once (hub.ImportProductDir).
 func productDir(dataDir string) string { return filepath.Join(dataDir, "product") }
 
 // parseInterleaved parses flags that may come before or after positional

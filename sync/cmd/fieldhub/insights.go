@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"time"
 
 	"fieldnotes/app/notebook"
@@ -35,11 +34,14 @@ func insightsCommand(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 	defer store.Close()
-	pdir := productDir(*dir)
-	if _, err := os.Stat(pdir); err != nil {
-		pdir = "" // never served with a product dir: nothing was seen yet
+	// A server on the stopped hub's store, running no services: the same
+	// index and roll-ups with the first-seen steps from the store; reading
+	// it this way does not count as product seeing the evidence.
+	srv, err := hub.NewServer(hub.Options{Store: store, Logger: log})
+	if err != nil {
+		return fail(stderr, err)
 	}
-	rep, err := hub.InsightsFromStore(context.Background(), store, pdir, hub.InsightsQuery{HypothesisID: *hypID}, time.Now())
+	rep, err := srv.Insights(context.Background(), hub.InsightsQuery{HypothesisID: *hypID}, false)
 	if err != nil {
 		return fail(stderr, err)
 	}

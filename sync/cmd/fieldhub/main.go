@@ -18,6 +18,7 @@ import (
 	"fieldnotes/app/notebook"
 	"fieldnotes/sync/hub"
 	"fieldnotes/sync/hub/hubdb"
+	"fieldnotes/sync/hub/webhooks"
 )
 
 // Exit statuses.
@@ -33,7 +34,7 @@ func main() {
 }
 
 const usage = `usage:
-  fieldhub serve --data DIR | --db URL [--wait-db] [--addr 127.0.0.1:8787] [--tls-cert FILE --tls-key FILE] [--webhook-allow-private]
+  fieldhub serve --data DIR | --db URL [--wait-db] [--addr 127.0.0.1:8787] [--tls-cert FILE --tls-key FILE] [--webhook-allow-private] [--webhook-timeout 10s] [--webhook-lease 1m]
   fieldhub user add --data DIR | --db URL --email E --role field|product|admin
   fieldhub user list --data DIR | --db URL
   fieldhub user revoke --data DIR | --db URL --id USER_ID
@@ -92,7 +93,18 @@ func openStore(dir string, log *slog.Logger) (*hubdb.Badger, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, notebook.Wrap(notebook.Internal, err, "create data dir %s: %v", dir, err)
 	}
-	return hubdb.OpenBadger(hubdb.Options{Dir: dir, Logger: log})
+	store, err := hubdb.OpenBadger(hubdb.Options{Dir: dir, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	// Hubs before the store kept everything had product state in files:
+	// every command that opens the data dir imports them first (once), so
+	// nothing reads a store that lacks them, and copy carries them along.
+	if err := hub.ImportProductDir(context.Background(), store, productDir(dir), log); err != nil {
+		store.Close()
+		return nil, err
+	}
+	return store, nil
 }
 
 func serve(args []string, stderr io.Writer) int {
@@ -104,6 +116,8 @@ func serve(args []string, stderr io.Writer) int {
 	cert := fs.String("tls-cert", "", "TLS certificate file (PEM); with --tls-key serves HTTPS")
 	key := fs.String("tls-key", "", "TLS private key file (PEM)")
 	allowPrivate := fs.Bool("webhook-allow-private", false, "let webhooks deliver to loopback, private, link-local and metadata addresses")
+	hookTimeout := fs.Duration("webhook-timeout", webhooks.DefaultTiming.Timeout, "time limit of one webhook delivery attempt")
+	hookLease := fs.Duration("webhook-lease", webhooks.DefaultTiming.Lease, "how long a replica holds a webhook delivery before another replica may send it (at least twice --webhook-timeout)")
 	if fs.Parse(args) != nil {
 		return exitUsage
 	}
@@ -126,14 +140,12 @@ func serve(args []string, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 	defer store.Close()
-	pdir := ""
-	if *stores.dir != "" {
-		pdir = productDir(*stores.dir)
-	}
-	srv, err := hub.NewServer(hub.Options{Store: store, Logger: log, ProductDir: pdir, WebhookAllowPrivate: *allowPrivate})
+	srv, err := hub.NewServer(hub.Options{Store: store, Logger: log, WebhookAllowPrivate: *allowPrivate,
+		WebhookTimeout: *hookTimeout, WebhookLease: *hookLease})
 	if err != nil {
 		return fail(stderr, err)
 	}
+	log.Info("webhook deliverer", "worker", srv.WebhookWorker())
 	if err := listenAndServe(ctx, srv, *addr, *cert, *key, log); err != nil {
 		log.Error("hub stopped", "err", err)
 		return exitFailed
@@ -142,16 +154,22 @@ func serve(args []string, stderr io.Writer) int {
 	return exitOK
 }
 
-// listenAndServe serves until ctx ends, then shuts down gracefully: long
-// polls are released first, in-flight pushes finish (up to 15 s).
+// listenAndServe serves until ctx ends, with the hub's services running
+// beside the HTTP server under a supervisor, then shuts down gracefully:
+// long polls are released first, in-flight pushes finish (up to 15 s),
+// then the services are stopped and waited for, so the store is closed
+// only when nothing uses it.
 func listenAndServe(ctx context.Context, srv *hub.Server, addr, cert, key string, log *slog.Logger) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
 	hs := srv.HTTPServer(log)
-	go srv.Maintain(ctx, 24*time.Hour)
-	go srv.FollowChanges(ctx) // other replicas' commits wake this one's long-polls
+	sup := newSupervisor(ctx, log)
+	for _, svc := range hubServices(srv) {
+		sup.run(svc.Name, svc.Serve)
+	}
+	defer sup.stop(20 * time.Second)
 	errc := make(chan error, 1)
 	go func() {
 		if cert != "" {

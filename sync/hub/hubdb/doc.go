@@ -31,15 +31,17 @@
 //
 // Each namespace has one owner package, which alone reads and writes it:
 //
-//	hub        sync/hub/insights   "pseudonym-secret": 32 random bytes, key of export/webhook pseudonyms
-//	seen       sync/hub/insights   "<scope>\x00<seq %020d>": first-seen-by-product steps (time, RFC 3339)
+//	hub        sync/hub (product)  "pseudonym-secret": 32 random bytes, key of export/webhook pseudonyms
+//	seen       sync/hub (seen.go)  "<scope>/<seq %020d>": first-seen-by-product steps (time, RFC 3339)
 //	insights   sync/hub/insights   the insights projection: cursor, entities, observations, roll-ups
-//	webhooks   sync/hub/webhook    "hook/<id>": registrations; "status/<id>": delivery figures
+//	webhooks   sync/hub/webhooks   "hook/<id>": registrations; "status/<id>": delivery figures;
+//	                               "cursor": how far evidence arrivals have been queued, per scope
 //	clients    sync/hub (identity) "publish/<user id>": the hub's own, random client id for publishing that user's hypotheses
 //	verdicts   sync/hub (push)     "<client id>/<mutation id %020d>": {code, message} of a rejected mutation
 //	dnc        sync/hub (consent)  "<normalised email>": do-not-contact of the address: set/cleared, by whom, when
 //	trash      sync/hub (consent)  "<record id>": a deleted account or contact as it was, for product/admin to restore
-//	settings   (reserved)          admin settings, one key per setting
+//	settings   (reserved)          admin settings, one key per setting (the hub has none yet: its
+//	                               settings are flags; the first one stored goes here)
 //
 // and one work queue, "webhook", keyed by webhook id (one delivery in
 // flight per receiver, in order).
