@@ -45,6 +45,12 @@ export interface Hypothesis {
   decision_note: string;
   published_at: string;
   decided_at: string;
+  /** number in the one rank order (notebook.Places); 0: not active */
+  place: number;
+  /** "new" / "changed" until this notebook's user opens it */
+  mark: '' | 'new' | 'changed';
+  /** in an account brief: why it targets the account */
+  targeted_because?: string;
 }
 
 export interface Tally {
