@@ -28,6 +28,7 @@ func (ev *Evidence) Save(in EvidenceDTO) (out EvidenceDTO, err error) {
 	if _, err := ev.d.Store.Save(ctx, rec); err != nil {
 		return out, err
 	}
+	rememberCurrency(ctx, ev.d, rec)
 	return evidenceDTO(rec), nil
 }
 

@@ -250,6 +250,9 @@ export namespace bridge {
 	    decision_note: string;
 	    published_at: string;
 	    decided_at: string;
+	    place: number;
+	    mark: string;
+	    targeted_because?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new HypothesisDTO(source);
@@ -270,6 +273,9 @@ export namespace bridge {
 	        this.decision_note = source["decision_note"];
 	        this.published_at = source["published_at"];
 	        this.decided_at = source["decided_at"];
+	        this.place = source["place"];
+	        this.mark = source["mark"];
+	        this.targeted_because = source["targeted_because"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -973,28 +979,6 @@ export namespace bridge {
 	        this.last_at = source["last_at"];
 	    }
 	}
-	export class Tally {
-	    supports: number;
-	    refutes: number;
-	    mixed: number;
-	    unclear: number;
-	    accounts: number;
-	    items: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new Tally(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.supports = source["supports"];
-	        this.refutes = source["refutes"];
-	        this.mixed = source["mixed"];
-	        this.unclear = source["unclear"];
-	        this.accounts = source["accounts"];
-	        this.items = source["items"];
-	    }
-	}
 	export class HypothesisRow {
 	    id: string;
 	    statement: string;
@@ -1009,7 +993,10 @@ export namespace bridge {
 	    decision_note: string;
 	    published_at: string;
 	    decided_at: string;
-	    tally: Tally;
+	    place: number;
+	    mark: string;
+	    targeted_because?: string;
+	    tally: notebook.Tally;
 	
 	    static createFrom(source: any = {}) {
 	        return new HypothesisRow(source);
@@ -1030,7 +1017,10 @@ export namespace bridge {
 	        this.decision_note = source["decision_note"];
 	        this.published_at = source["published_at"];
 	        this.decided_at = source["decided_at"];
-	        this.tally = this.convertValues(source["tally"], Tally);
+	        this.place = source["place"];
+	        this.mark = source["mark"];
+	        this.targeted_because = source["targeted_because"];
+	        this.tally = this.convertValues(source["tally"], notebook.Tally);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1094,7 +1084,7 @@ export namespace bridge {
 	
 	export class HypothesisDetail {
 	    hypothesis: HypothesisDTO;
-	    tally: Tally;
+	    tally: notebook.Tally;
 	    evidence: EvidenceRow[];
 	
 	    static createFrom(source: any = {}) {
@@ -1104,7 +1094,7 @@ export namespace bridge {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.hypothesis = this.convertValues(source["hypothesis"], HypothesisDTO);
-	        this.tally = this.convertValues(source["tally"], Tally);
+	        this.tally = this.convertValues(source["tally"], notebook.Tally);
 	        this.evidence = this.convertValues(source["evidence"], EvidenceRow);
 	    }
 	
@@ -1761,7 +1751,67 @@ export namespace bridge {
 	        this.hub_url = source["hub_url"];
 	    }
 	}
+	export class WTPCheck {
+	    doubt: string;
+	    unit: string;
 	
+	    static createFrom(source: any = {}) {
+	        return new WTPCheck(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.doubt = source["doubt"];
+	        this.unit = source["unit"];
+	    }
+	}
+	
+	export class WTPUnit {
+	    period: string;
+	    name: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new WTPUnit(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.period = source["period"];
+	        this.name = source["name"];
+	    }
+	}
+	export class WTPDefaults {
+	    currency: string;
+	    units: WTPUnit[];
+	
+	    static createFrom(source: any = {}) {
+	        return new WTPDefaults(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.currency = source["currency"];
+	        this.units = this.convertValues(source["units"], WTPUnit);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 
 }
 
@@ -1783,6 +1833,30 @@ export namespace notebook {
 	        this.hlc = source["hlc"];
 	        this.client_id = source["client_id"];
 	        this.kept_at = source["kept_at"];
+	    }
+	}
+	export class Tally {
+	    supports: number;
+	    refutes: number;
+	    mixed: number;
+	    unclear: number;
+	    accounts: number;
+	    unattributed: number;
+	    items: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Tally(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.supports = source["supports"];
+	        this.refutes = source["refutes"];
+	        this.mixed = source["mixed"];
+	        this.unclear = source["unclear"];
+	        this.accounts = source["accounts"];
+	        this.unattributed = source["unattributed"];
+	        this.items = source["items"];
 	    }
 	}
 

@@ -67,6 +67,8 @@ export const api = {
   recentCalls: (limit: number) => call<T.CallRow[]>(() => Calls.Recent(limit)),
   saveEvidence: (e: T.Evidence) => call<T.Evidence>(() => Evidence.Save(e as any)),
   deleteEvidence: (id: string) => call<void>(() => Evidence.Delete(id)),
+  wtpDefaults: () => call<T.WTPDefaults>(() => Evidence.WTPDefaults()),
+  checkWTP: (w: T.WTP) => call<T.WTPCheck>(() => Evidence.CheckWTP(w as any)),
   hypotheses: () => call<T.HypothesisRow[]>(() => Hypotheses.List()),
   tallies: (ids: string[]) => call<Record<string, T.Tally>>(() => Hypotheses.Tallies(ids)),
   hypothesis: (id: string) => call<T.HypothesisDetail>(() => Hypotheses.Get(id)),

@@ -74,6 +74,23 @@ export interface WTP {
   budget_owner: string;
 }
 
+export interface WTPUnit {
+  period: string;
+  name: string;
+}
+
+/** what the pay form starts with: the rep's last currency and the units in words */
+export interface WTPDefaults {
+  currency: string;
+  units: WTPUnit[];
+}
+
+/** notebook.WTPDoubt: "" plausible, else the question to confirm */
+export interface WTPCheck {
+  doubt: string;
+  unit: string;
+}
+
 export interface Evidence {
   id: string;
   hypothesis_id: string;
