@@ -243,11 +243,53 @@ test('item 3: a price needs its unit, starts in the last currency, asks before a
   await synced(r);
 
   // Insights: one distribution per unit, never pooled.
+  const hubWTP = async () => {
+    const res = await fetch(`${hubURL}/v1/insights/hypotheses?hypothesis_id=${H.segs.id}`, { headers: { Authorization: `Bearer ${pm.token}` } });
+    const body = await res.json();
+    return JSON.stringify((body.hypotheses?.[0]?.wtp ?? []).map((w: any) => `${w.currency} ${w.period} n=${w.n}`).sort());
+  };
+  await expect.poll(hubWTP, { timeout: 30_000 }).toBe(JSON.stringify(['USD month n=1', 'USD seat_month n=1']));
   const p = await openAt(browser, pmURL, `#/insights/${H.segs.id}`);
   const wtp = p.getByRole('region', { name: 'Insight' }).locator('.wtp');
   await expect(wtp).toHaveCount(2);
   await expect(wtp.filter({ hasText: 'USD per month in total' })).toContainText('n=1');
   await expect(wtp.filter({ hasText: 'USD per seat per month' })).toContainText('n=1');
+  await r.context().close();
+  await p.context().close();
+});
+
+test('item 6: every count on Insights opens the accounts behind it, with ARR, latest evidence, quotes and calls', async ({ browser }) => {
+  const r = await openAt(browser, repURL, '#/home');
+  for (const [name, signal, quote] of [
+    [`Kappa Mid ${tag}`, 'supports', 'We sign in with Okta and hate it'],
+    [`Kappa Small ${tag}`, 'refutes', ''],
+  ]) {
+    const call = ((await goCall<any>(r, 'Calls', 'Start', await accountID(r, name), 'discovery')) as { ok: any }).ok;
+    const saved = await goCall(r, 'Evidence', 'Save', { hypothesis_id: H.segs.id, question_id: 'q1', call_id: call.id, signal, quote });
+    expect(saved, JSON.stringify(saved)).toHaveProperty('ok');
+  }
+  await synced(r);
+
+  const p = await openAt(browser, pmURL, `#/insights/${H.segs.id}`);
+  const insight = p.getByRole('region', { name: 'Insight' });
+  await expect(insight.getByRole('heading', { level: 1, name: H.segs.statement })).toBeVisible();
+  await insight.getByRole('button', { name: '1 accounts supports: show them' }).click();
+  const list = p.getByRole('region', { name: 'Accounts behind the count' });
+  const mid = list.getByRole('listitem', { name: `Kappa Mid ${tag}` });
+  await expect(mid).toBeVisible();
+  await expect(list.getByRole('listitem')).toHaveCount(1);
+  await expect(mid.getByTestId('arr')).toHaveText('120K');
+  await expect(mid).toContainText('How do your people sign in today?');
+  await expect(mid).toContainText('We sign in with Okta and hate it');
+  await expect(mid).toContainText('Calls: 1');
+  await expect(list).toContainText('1 accounts · ARR 120K');
+
+  // A count by segment opens its own accounts; "Mid-Market" and "mid-market" are one segment.
+  await insight.getByRole('button', { name: '1 accounts refutes in segment smb: show them' }).click();
+  await expect(list.getByRole('listitem')).toHaveCount(1);
+  await expect(list.getByRole('listitem', { name: `Kappa Small ${tag}` })).toContainText('ARR 9K');
+  await list.getByRole('button', { name: 'Close the account list' }).click();
+  await expect(list).toHaveCount(0);
   await r.context().close();
   await p.context().close();
 });
