@@ -110,7 +110,7 @@ func relevantHypotheses(ctx context.Context, d *Deps, acct notebook.Account) ([]
 	places, marks := notebook.Places(hs), seenMarks(ctx, d, hs)
 	out := []HypothesisDTO{}
 	for _, h := range hs {
-		if h.Status == notebook.StatusActive && h.ForAudience(d.Role) && h.Targets(acct.Segment, acct.Stage) {
+		if h.Status == notebook.StatusActive && h.ForAudience(d.role()) && h.Targets(acct.Segment, acct.Stage) {
 			dto := hypothesisDTO(h)
 			dto.Place, dto.Mark, dto.TargetedBecause = places[h.ID], marks[h.ID], h.TargetReason(acct.Segment, acct.Stage)
 			out = append(out, dto)

@@ -40,7 +40,7 @@ func (ev *Evidence) merge(ctx context.Context, in EvidenceDTO) (notebook.Evidenc
 		}
 	}
 	if rec.ID == "" {
-		rec = notebook.Evidence{ID: in.ID, Author: ev.d.Author, AuthorRole: ev.d.Role, CapturedAt: ev.d.now(), Source: "manual"}
+		rec = notebook.Evidence{ID: in.ID, Author: ev.d.author(), AuthorRole: ev.d.role(), CapturedAt: ev.d.now(), Source: "manual"}
 		if rec.ID == "" {
 			rec.ID = notebook.NewID()
 		}

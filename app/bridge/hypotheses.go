@@ -53,7 +53,7 @@ func hypothesisRows(ctx context.Context, d *Deps, activeOnly bool, max int, with
 	places, marks := notebook.Places(hs), seenMarks(ctx, d, hs)
 	rows := []HypothesisRow{}
 	for _, x := range hs {
-		if activeOnly && (x.Status != notebook.StatusActive || !x.ForAudience(d.Role)) {
+		if activeOnly && (x.Status != notebook.StatusActive || !x.ForAudience(d.role())) {
 			continue
 		}
 		if max > 0 && len(rows) == max {

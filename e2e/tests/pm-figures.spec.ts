@@ -293,3 +293,27 @@ test('item 6: every count on Insights opens the accounts behind it, with ARR, la
   await r.context().close();
   await p.context().close();
 });
+
+test('item 2: the author is the hub user, the rep picks a field role once, and Insights counts by it', async ({ browser }) => {
+  const r = await openAt(browser, repURL, '#/settings');
+  // The laptop's OS login is "root"; signed in to the hub, the author is the hub user.
+  await expect(r.getByTestId('signed-in-as')).toHaveText('sam.rep@example.com');
+  await r.getByRole('combobox', { name: 'Your role in the field' }).selectOption('cs');
+  await r.reload();
+  await expect(r.getByRole('combobox', { name: 'Your role in the field' })).toHaveValue('cs');
+
+  const call = ((await goCall<any>(r, 'Calls', 'Start', await accountID(r, `Kappa Big ${tag}`), 'qbr')) as { ok: any }).ok;
+  expect(call.author).toBe('sam.rep@example.com');
+  const saved = (await goCall<any>(r, 'Evidence', 'Save', { hypothesis_id: H.first.id, question_id: 'q1', call_id: call.id, signal: 'mixed', quote: 'Half the team wants it' })) as { ok: any };
+  expect([saved.ok?.author, saved.ok?.author_role]).toEqual(['sam.rep@example.com', 'cs']);
+  await synced(r);
+
+  const p = await openAt(browser, pmURL, `#/insights/${H.first.id}`);
+  const insight = p.getByRole('region', { name: 'Insight' });
+  await expect(insight.getByRole('heading', { level: 1, name: H.first.statement })).toBeVisible();
+  await insight.getByRole('button', { name: '1 accounts mixed from cs: show them' }).click();
+  const list = p.getByRole('region', { name: 'Accounts behind the count' });
+  await expect(list.getByRole('listitem', { name: `Kappa Big ${tag}` })).toContainText('sam.rep@example.com (cs)');
+  await r.context().close();
+  await p.context().close();
+});

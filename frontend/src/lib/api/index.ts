@@ -82,6 +82,7 @@ export const api = {
   setDoNotContact: (contactId: string, on: boolean) => call<T.Contact>(() => Recruiting.SetDoNotContact(contactId, on)),
   search: (q: string, limit = 20) => call<T.SearchHit[]>(() => Search.Query(q, limit)),
   settings: () => call<T.SettingsInfo>(() => Settings.Info()),
+  setFieldRole: (role: string) => call<T.SettingsInfo>(() => Settings.SetFieldRole(role)),
   importFile: () => call<T.ImportReport>(() => Settings.Import()),
   exportAll: (format: string) => call<T.FileResult>(() => Settings.Export(format)),
   backup: () => call<T.FileResult>(() => Settings.Backup()),
