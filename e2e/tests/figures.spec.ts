@@ -40,6 +40,7 @@ test('pay and blocker forms carry no signal and never replace the given one', as
   await expect(questions.nth(1).getByLabel('Unit')).toBeFocused();
   await questions.nth(1).getByLabel('Unit').selectOption('month');
   await page.keyboard.press('Enter');
+  await expect(page.getByRole('textbox', { name: 'Call notes' })).toBeFocused(); // saved: back to the notes
   await page.keyboard.press('Alt+ArrowDown');
   await page.keyboard.press('Alt+b'); // Q3: a blocker, no signal
   await expect(questions.nth(2).getByRole('textbox', { name: 'Blocker' })).toBeFocused();
