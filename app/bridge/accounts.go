@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 
@@ -109,31 +110,27 @@ func relevantHypotheses(ctx context.Context, d *Deps, acct notebook.Account) ([]
 		return nil, err
 	}
 	sortHypotheses(hs)
+	places, marks := notebook.Places(hs), seenMarks(ctx, d, hs)
 	out := []HypothesisDTO{}
 	for _, h := range hs {
-		if h.Status == notebook.StatusActive && h.ForAudience(d.Role) && h.Targets(acct.Segment, acct.Stage) {
-			out = append(out, hypothesisDTO(h))
+		if h.Status == notebook.StatusActive && h.ForAudience(d.role()) && h.Targets(acct.Segment, acct.Stage) {
+			dto := hypothesisDTO(h)
+			dto.Place, dto.Mark, dto.TargetedBecause = places[h.ID], marks[h.ID], h.TargetReason(acct.Segment, acct.Stage)
+			out = append(out, dto)
 		}
 	}
 	return out, nil
 }
 
+// sortHypotheses orders the rep's lists: active first, then drafts and
+// decided ones, each group in the one rank order (notebook.CompareRank).
 func sortHypotheses(hs []notebook.Hypothesis) {
-	rank := func(h notebook.Hypothesis) int {
-		if h.Rank <= 0 {
-			return 1 << 30
-		}
-		return h.Rank
-	}
 	order := map[notebook.HypothesisStatus]int{notebook.StatusActive: 0, notebook.StatusDraft: 1, notebook.StatusValidated: 2, notebook.StatusInvalidated: 3, notebook.StatusArchived: 4}
-	sort.SliceStable(hs, func(i, j int) bool {
-		if order[hs[i].Status] != order[hs[j].Status] {
-			return order[hs[i].Status] < order[hs[j].Status]
+	slices.SortStableFunc(hs, func(a, b notebook.Hypothesis) int {
+		if c := order[a.Status] - order[b.Status]; c != 0 {
+			return c
 		}
-		if rank(hs[i]) != rank(hs[j]) {
-			return rank(hs[i]) < rank(hs[j])
-		}
-		return hs[i].Statement < hs[j].Statement
+		return notebook.CompareRank(a, b)
 	})
 }
 

@@ -25,7 +25,7 @@ func (c *Calls) Start(accountID, kind string) (call CallDTO, err error) {
 		kind = string(notebook.CallDiscovery)
 	}
 	rec := notebook.Call{ID: notebook.NewID(), AccountID: acct.ID, StartedAt: c.d.now(), Kind: notebook.CallKind(kind),
-		Title: fmt.Sprintf("%s call with %s", kindName(kind), acct.Name), Author: c.d.Author, ContactIDs: []string{}}
+		Title: fmt.Sprintf("%s call with %s", kindName(kind), acct.Name), Author: c.d.author(), ContactIDs: []string{}}
 	if _, err := c.d.Store.Save(ctx, rec); err != nil {
 		return call, err
 	}

@@ -48,6 +48,15 @@ type HypothesisDTO struct {
 	DecisionNote string        `json:"decision_note"`
 	PublishedAt  string        `json:"published_at"`
 	DecidedAt    string        `json:"decided_at"`
+	// Place is the hypothesis's number in the one rank order everyone sees
+	// (notebook.Places; 0: not active, so not numbered).
+	Place int `json:"place"`
+	// Mark is "new" or "changed" until this notebook's user opens it
+	// (notebook.SeenMark; "" when seen, and always on product's screens).
+	Mark string `json:"mark"`
+	// TargetedBecause says in the account brief why the hypothesis targets
+	// the account (notebook.Hypothesis.TargetReason).
+	TargetedBecause string `json:"targeted_because,omitempty"`
 }
 
 // Tally counts evidence by signal, each account counted once by its latest

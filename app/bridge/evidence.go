@@ -28,6 +28,7 @@ func (ev *Evidence) Save(in EvidenceDTO) (out EvidenceDTO, err error) {
 	if _, err := ev.d.Store.Save(ctx, rec); err != nil {
 		return out, err
 	}
+	rememberCurrency(ctx, ev.d, rec)
 	return evidenceDTO(rec), nil
 }
 
@@ -42,7 +43,7 @@ func (ev *Evidence) merge(ctx context.Context, in EvidenceDTO) (notebook.Evidenc
 	if rec.ID != "" {
 		isNew = false
 	} else {
-		rec = notebook.Evidence{ID: in.ID, Author: ev.d.Author, AuthorRole: ev.d.Role, CapturedAt: ev.d.now(), Source: "manual"}
+		rec = notebook.Evidence{ID: in.ID, Author: ev.d.author(), AuthorRole: ev.d.role(), CapturedAt: ev.d.now(), Source: "manual"}
 		if rec.ID == "" {
 			rec.ID = notebook.NewID()
 		}

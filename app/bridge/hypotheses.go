@@ -50,15 +50,17 @@ func hypothesisRows(ctx context.Context, d *Deps, activeOnly bool, max int, with
 		return nil, err
 	}
 	sortHypotheses(hs)
+	places, marks := notebook.Places(hs), seenMarks(ctx, d, hs)
 	rows := []HypothesisRow{}
 	for _, x := range hs {
-		if activeOnly && (x.Status != notebook.StatusActive || !x.ForAudience(d.Role)) {
+		if activeOnly && (x.Status != notebook.StatusActive || !x.ForAudience(d.role())) {
 			continue
 		}
 		if max > 0 && len(rows) == max {
 			break
 		}
 		row := HypothesisRow{HypothesisDTO: hypothesisDTO(x)}
+		row.Place, row.Mark = places[x.ID], marks[x.ID]
 		if withTally {
 			ev, err := listOf[notebook.Evidence](ctx, d.Store, notebook.TypeEvidence, Query{HypothesisID: x.ID})
 			if err != nil {
@@ -84,6 +86,8 @@ func (h *Hypotheses) Get(id string) (det HypothesisDetail, err error) {
 		return det, err
 	}
 	det.Hypothesis, det.Tally = hypothesisDTO(x), tally(ev)
+	det.Hypothesis.Place = placeOf(ctx, h.d, x)
+	markSeen(ctx, h.d, x) // opening it is what clears "new" / "changed"
 	det.Evidence, err = evidenceRows(ctx, h.d, Query{HypothesisID: id})
 	return det, err
 }

@@ -377,7 +377,7 @@ func (m *Mail) emailEvidence(ctx context.Context, md *MailDeps, e notebook.Email
 	}
 	ev := notebook.Evidence{ID: notebook.NewID(), HypothesisID: h.ID, QuestionID: in.QuestionID, AccountID: e.AccountID,
 		CallID: in.CallID, ContactID: contact, Signal: notebook.Signal(in.Signal), Strength: in.Strength, Quote: quote,
-		Author: m.d.Author, AuthorRole: m.d.Role, Source: "email", Links: []string{e.ID}, CapturedAt: m.d.now()}
+		Author: m.d.author(), AuthorRole: m.d.role(), Source: "email", Links: []string{e.ID}, CapturedAt: m.d.now()}
 	if in.WTP != nil {
 		ev.WTP = &notebook.WTP{Amount: in.WTP.Amount, Currency: in.WTP.Currency, Period: in.WTP.Period, BudgetOwner: in.WTP.BudgetOwner}
 	}

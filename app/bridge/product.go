@@ -130,32 +130,15 @@ func (p *Product) ListHypotheses() (rows []HypothesisRow, err error) {
 	if err != nil {
 		return nil, err
 	}
-	sortByRank(hs)
+	notebook.SortByRank(hs)
+	places := notebook.Places(hs)
 	rows = make([]HypothesisRow, 0, len(hs))
 	for _, h := range hs {
-		rows = append(rows, HypothesisRow{HypothesisDTO: hypothesisDTO(h)})
+		row := HypothesisRow{HypothesisDTO: hypothesisDTO(h)}
+		row.Place = places[h.ID]
+		rows = append(rows, row)
 	}
 	return rows, nil
-}
-
-// sortByRank orders by rank (0 = unranked, last), then statement, then id.
-func sortByRank(hs []notebook.Hypothesis) {
-	slices.SortStableFunc(hs, func(a, b notebook.Hypothesis) int {
-		ra, rb := a.Rank, b.Rank
-		if ra == 0 {
-			ra = 1 << 30
-		}
-		if rb == 0 {
-			rb = 1 << 30
-		}
-		if ra != rb {
-			return ra - rb
-		}
-		if c := strings.Compare(a.Statement, b.Statement); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
 }
 
 // SaveHypothesis creates or edits a hypothesis in the notebook (offline

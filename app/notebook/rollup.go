@@ -218,10 +218,11 @@ func WeighSignals(l LatestSignals, accounts map[string]AccountWeight) SignalRoll
 	for _, w := range l.Overall {
 		a := accounts[w.Account]
 		r.Overall.add(w.Signal, a.ARR)
-		seg := r.BySegment[a.Segment]
+		key := SegmentKey(a.Segment) // "Mid-Market" and "mid-market" are one segment
+		seg := r.BySegment[key]
 		if seg == nil {
 			seg = newBreakdown()
-			r.BySegment[a.Segment] = seg
+			r.BySegment[key] = seg
 		}
 		seg.add(w.Signal, a.ARR)
 		r.Accounts++

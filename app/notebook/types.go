@@ -112,13 +112,6 @@ func (h Hypothesis) Question(id string) (Question, bool) {
 	return Question{}, false
 }
 
-// Targets reports whether the hypothesis is meant for an account of this
-// segment and stage (an empty target list means "any").
-func (h Hypothesis) Targets(segment string, stage Stage) bool {
-	return (len(h.Segments) == 0 || contains(h.Segments, segment)) &&
-		(len(h.Stages) == 0 || contains(h.Stages, stage))
-}
-
 // ForAudience reports whether the hypothesis is for field staff of role r
 // ("sales" or "cs"; "" matches everything).
 func (h Hypothesis) ForAudience(r Audience) bool {
@@ -175,12 +168,6 @@ func (s Study) Validate() error {
 	checkEnum(p, "status", s.Status, []StudyStatus{StudyDraft, StudyOpen, StudyClosed}, false)
 	checkTime(p, "deadline", s.Deadline)
 	return p.Err()
-}
-
-// Fits reports whether an account of this segment and stage fits the study.
-func (s Study) Fits(segment string, stage Stage) bool {
-	return (len(s.Segments) == 0 || contains(s.Segments, segment)) &&
-		(len(s.Stages) == 0 || contains(s.Stages, stage))
 }
 
 // Stage is an account's relationship to us.

@@ -36,7 +36,11 @@ test('pay and blocker forms carry no signal and never replace the given one', as
   await page.keyboard.press('Alt+w'); // Q2: a price, no signal
   await expect(questions.nth(1).getByLabel('Amount')).toBeFocused();
   await page.keyboard.type('2000');
+  await page.keyboard.press('Enter'); // asks for the unit first (issue 16.3)
+  await expect(questions.nth(1).getByLabel('Unit')).toBeFocused();
+  await questions.nth(1).getByLabel('Unit').selectOption('month');
   await page.keyboard.press('Enter');
+  await expect(page.getByRole('textbox', { name: 'Call notes' })).toBeFocused(); // saved: back to the notes
   await page.keyboard.press('Alt+ArrowDown');
   await page.keyboard.press('Alt+b'); // Q3: a blocker, no signal
   await expect(questions.nth(2).getByRole('textbox', { name: 'Blocker' })).toBeFocused();

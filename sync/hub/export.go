@@ -56,6 +56,9 @@ type ExportRow struct {
 	CapturedAt   string   `json:"captured_at"`
 	ReceivedAt   string   `json:"received_at"`
 	FirstSeenAt  string   `json:"first_seen_at"`
+	// CallID is the call the item came from; NDJSON and the accounts
+	// behind an insight carry it, the CSV's columns stay as they were.
+	CallID string `json:"call_id,omitempty"`
 }
 
 var exportColumns = []string{"evidence_id", "hypothesis_id", "hypothesis", "question_id", "question", "signal", "strength",
@@ -238,7 +241,7 @@ func (x *index) rowLocked(o *notebook.Observation, h notebook.Hypothesis, anon b
 		Problem: o.Problem, Blocker: o.Blocker, Severity: string(o.Severity), Feature: o.Feature, Usage: o.Usage,
 		AccountID: o.AccountID, Account: a.Name, Segment: a.Segment, Stage: string(a.Stage), ARRBand: ARRBand(a.ARR),
 		ContactID: o.ContactID, Contact: c.Name, Author: o.Author, AuthorRole: string(o.AuthorRole), Source: o.Source,
-		CapturedAt: formatTime(o.CapturedAt), ReceivedAt: formatTime(o.ReceivedAt), FirstSeenAt: formatTime(o.FirstSeenAt)}
+		CapturedAt: formatTime(o.CapturedAt), ReceivedAt: formatTime(o.ReceivedAt), FirstSeenAt: formatTime(o.FirstSeenAt), CallID: o.CallID}
 	if o.WTP != nil {
 		amount := o.WTP.Amount
 		row.WTPAmount, row.WTPCurrency, row.WTPPeriod, row.WTPBudget = &amount, o.WTP.Currency, o.WTP.Period, o.WTP.BudgetOwner

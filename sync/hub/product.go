@@ -93,6 +93,7 @@ func newProduct(ctx context.Context, s *Server, guard netguard.Guard) (*product,
 func (s *Server) productRoutes(mux *http.ServeMux) {
 	p := s.product
 	mux.HandleFunc("GET /v1/insights/hypotheses", s.authed(p.productOnly(p.handleInsights)))
+	mux.HandleFunc("GET /v1/insights/accounts", s.authed(p.productOnly(p.handleInsightAccounts)))
 	mux.HandleFunc("GET /v1/export/evidence.csv", s.authed(p.productOnly(p.handleExportCSV)))
 	mux.HandleFunc("GET /v1/export/evidence.ndjson", s.authed(p.productOnly(p.handleExportNDJSON)))
 	mux.HandleFunc("POST /v1/hypotheses", s.authed(p.productOnly(p.handlePublish)))

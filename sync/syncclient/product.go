@@ -90,6 +90,19 @@ func (c *ProductClient) Insights(ctx context.Context, hypothesisID string) (map[
 	return out, c.call(ctx, http.MethodGet, path, nil, &out)
 }
 
+// InsightAccounts fetches GET /v1/insights/accounts: the accounts behind
+// one count on Insights (a signal, within a segment or author role if set).
+func (c *ProductClient) InsightAccounts(ctx context.Context, hypothesisID, signal, segment, role string) (map[string]any, error) {
+	q := url.Values{"hypothesis_id": {hypothesisID}}
+	for k, v := range map[string]string{"signal": signal, "segment": segment, "role": role} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	var out map[string]any
+	return out, c.call(ctx, http.MethodGet, "/v1/insights/accounts?"+q.Encode(), nil, &out)
+}
+
 // AnonymisedCSV fetches one hypothesis's evidence as the hub's anonymised
 // CSV (stable pseudonyms for accounts, contacts and authors).
 func (c *ProductClient) AnonymisedCSV(ctx context.Context, hypothesisID string) ([]byte, error) {

@@ -9,12 +9,14 @@ export function clock(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
+// The same words as notebook.WTPUnitName: a total and a per-seat price must
+// never read alike.
 const periods: Record<string, string> = {
-  one_time: 'one-time',
-  month: '/ month',
-  year: '/ year',
-  seat_month: '/ seat / month',
-  seat_year: '/ seat / year',
+  one_time: 'once',
+  month: 'per month in total',
+  year: 'per year in total',
+  seat_month: 'per seat per month',
+  seat_year: 'per seat per year',
 };
 
 export const periodOptions = Object.keys(periods);
@@ -23,7 +25,7 @@ export function periodName(p: string): string {
   return periods[p] ?? p;
 }
 
-/** money formats an amount with its currency, e.g. "€40 / seat / month". */
+/** money formats an amount with its currency, e.g. "€40 per seat per month". */
 export function money(amount: number, currency: string, period = ''): string {
   let s: string;
   try {

@@ -66,7 +66,7 @@ describe('format', () => {
     expect(clock(-5)).toBe('0:00');
   });
   it('formats money with period and survives a bad currency', () => {
-    expect(money(40, 'EUR', 'seat_month')).toBe('€40.00 / seat / month');
+    expect(money(40, 'EUR', 'seat_month')).toBe('€40.00 per seat per month');
     expect(money(12, 'XX')).toContain('12');
   });
   it('says today and yesterday', () => {

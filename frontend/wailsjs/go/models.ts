@@ -320,6 +320,9 @@ export namespace bridge {
 	    decision_note: string;
 	    published_at: string;
 	    decided_at: string;
+	    place: number;
+	    mark: string;
+	    targeted_because?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new HypothesisDTO(source);
@@ -340,6 +343,9 @@ export namespace bridge {
 	        this.decision_note = source["decision_note"];
 	        this.published_at = source["published_at"];
 	        this.decided_at = source["decided_at"];
+	        this.place = source["place"];
+	        this.mark = source["mark"];
+	        this.targeted_because = source["targeted_because"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1099,6 +1105,9 @@ export namespace bridge {
 	    decision_note: string;
 	    published_at: string;
 	    decided_at: string;
+	    place: number;
+	    mark: string;
+	    targeted_because?: string;
 	    tally: notebook.Tally;
 	
 	    static createFrom(source: any = {}) {
@@ -1120,6 +1129,9 @@ export namespace bridge {
 	        this.decision_note = source["decision_note"];
 	        this.published_at = source["published_at"];
 	        this.decided_at = source["decided_at"];
+	        this.place = source["place"];
+	        this.mark = source["mark"];
+	        this.targeted_because = source["targeted_because"];
 	        this.tally = this.convertValues(source["tally"], notebook.Tally);
 	    }
 	
@@ -1865,6 +1877,68 @@ export namespace bridge {
 	        this.hub_url = source["hub_url"];
 	    }
 	}
+	export class WTPCheck {
+	    doubt: string;
+	    unit: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new WTPCheck(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.doubt = source["doubt"];
+	        this.unit = source["unit"];
+	    }
+	}
+	
+	export class WTPUnit {
+	    period: string;
+	    name: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new WTPUnit(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.period = source["period"];
+	        this.name = source["name"];
+	    }
+	}
+	export class WTPDefaults {
+	    currency: string;
+	    units: WTPUnit[];
+	
+	    static createFrom(source: any = {}) {
+	        return new WTPDefaults(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.currency = source["currency"];
+	        this.units = this.convertValues(source["units"], WTPUnit);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 
 }
 

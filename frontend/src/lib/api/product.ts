@@ -53,6 +53,45 @@ export interface ExportResult {
   cancelled: boolean;
 }
 
+// GET /v1/insights/accounts: the accounts behind one count.
+export interface EvidenceBehind {
+  id: string;
+  question: string;
+  signal: string;
+  quote: string;
+  author: string;
+  author_role: string;
+  call_id: string;
+  captured_at: string;
+}
+export interface AccountBehind {
+  account_id: string;
+  name: string;
+  segment: string;
+  arr: number;
+  signal: string;
+  latest: EvidenceBehind;
+  quotes: EvidenceBehind[];
+  call_ids: string[];
+  items: number;
+}
+export interface InsightAccounts {
+  hypothesis_id: string;
+  signal: string;
+  segment?: string;
+  role?: string;
+  accounts: AccountBehind[];
+  total: number;
+  arr: number;
+  truncated: boolean;
+}
+/** which count was opened: a signal, within a segment or an author role */
+export interface CountRef {
+  signal: SignalKey;
+  segment?: string;
+  role?: string;
+}
+
 // The hub's insights JSON (sync/README.md, "Product API").
 export interface SignalCount {
   accounts: number;
@@ -224,6 +263,8 @@ export const productApi = {
   decide: (id: string, outcome: 'validated' | 'invalidated', note: string) =>
     call<Hypothesis>(() => Product.Decide(id, outcome, note)),
   insights: (hypothesisId = '') => call<InsightsReport>(() => Product.Insights(hypothesisId)),
+  insightAccounts: (hypothesisId: string, c: CountRef) =>
+    call<InsightAccounts>(() => Product.InsightAccounts(hypothesisId, c.signal, c.segment ?? '', c.role ?? '')),
   exportAnonymised: (hypothesisId: string) => call<ExportResult>(() => Product.ExportAnonymised(hypothesisId)),
   outcomes: () => call<Outcome[]>(() => Product.Outcomes()),
   studies: (hypothesisId = '') => call<Study[]>(() => Product.Studies(hypothesisId)),

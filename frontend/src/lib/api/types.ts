@@ -45,6 +45,12 @@ export interface Hypothesis {
   decision_note: string;
   published_at: string;
   decided_at: string;
+  /** number in the one rank order (notebook.Places); 0: not active */
+  place: number;
+  /** "new" / "changed" until this notebook's user opens it */
+  mark: '' | 'new' | 'changed';
+  /** in an account brief: why it targets the account */
+  targeted_because?: string;
 }
 
 export interface Tally {
@@ -69,6 +75,22 @@ export interface WTP {
 }
 
 export type Impact = 'blocker' | 'retention' | 'expansion' | 'nice_to_have';
+export interface WTPUnit {
+  period: string;
+  name: string;
+}
+
+/** what the pay form starts with: the rep's last currency and the units in words */
+export interface WTPDefaults {
+  currency: string;
+  units: WTPUnit[];
+}
+
+/** notebook.WTPDoubt: "" plausible, else the question to confirm */
+export interface WTPCheck {
+  doubt: string;
+  unit: string;
+}
 
 export interface Evidence {
   id: string;

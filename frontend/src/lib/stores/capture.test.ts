@@ -9,7 +9,7 @@ function view(): CallView {
     account: { id: 'a1', name: 'Acme', domains: [], segment: 'smb', stage: 'customer', arr: 0 },
     hypotheses: [
       {
-        id: 'h1', statement: 'S', rationale: '', audience: 'all', segments: [], stages: [], status: 'active', rank: 1, owner: '', decision_note: '', published_at: '', decided_at: '',
+        id: 'h1', statement: 'S', rationale: '', audience: 'all', segments: [], stages: [], status: 'active', rank: 1, place: 1, mark: '', owner: '', decision_note: '', published_at: '', decided_at: '',
         questions: [
           { id: 'q1', text: 'One?', kind: 'signal' },
           { id: 'q2', text: 'Pay?', kind: 'wtp' },

@@ -28,7 +28,17 @@ export const homeStore = () =>
 export const homeTallies = (home: HomeView) => withTallies(home.learn_now);
 export const accountsStore = (filter: () => string) => resource(() => api.accounts(filter()), { relevant: is('account', 'call') });
 export const briefStore = (id: string) => resource(() => api.brief(id));
-export const hypothesesStore = () => resource(() => api.hypotheses(), { relevant: is('hypothesis', 'evidence') });
+// The list also follows `hypotheses:seen` (opening one clears its "new" /
+// "changed" mark); the detail does not, or opening would reload it forever.
+const hypothesisChanges = (fn: (c: RecordChange) => void) => {
+  const offRecords = onRecordsChanged((c) => (is('hypothesis', 'evidence')(c) || c.op === 'batch' || c.op === 'restore' ? fn(c) : undefined));
+  const offSeen = onEvent('hypotheses:seen', () => fn({ type: 'hypothesis', id: '', op: 'seen', origin: 'local', count: 0 }));
+  return () => {
+    offRecords();
+    offSeen();
+  };
+};
+export const hypothesesStore = () => resource(() => api.hypotheses(), { subscribe: hypothesisChanges });
 export const hypothesesTallies = (rows: HypothesisRow[]) => withTallies(rows);
 export const hypothesisStore = (id: string) => resource(() => api.hypothesis(id), { relevant: is('hypothesis', 'evidence') });
 export const studiesStore = () => resource(() => api.studies(), { relevant: is('study', 'contact') });

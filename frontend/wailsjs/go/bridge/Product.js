@@ -10,6 +10,10 @@ export function ExportAnonymised(arg1) {
   return window['go']['bridge']['Product']['ExportAnonymised'](arg1);
 }
 
+export function InsightAccounts(arg1, arg2, arg3, arg4) {
+  return window['go']['bridge']['Product']['InsightAccounts'](arg1, arg2, arg3, arg4);
+}
+
 export function Insights(arg1) {
   return window['go']['bridge']['Product']['Insights'](arg1);
 }

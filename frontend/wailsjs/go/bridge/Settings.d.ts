@@ -13,3 +13,5 @@ export function ImportFile(arg1:string):Promise<bridge.ImportReport>;
 export function Info():Promise<bridge.SettingsInfo>;
 
 export function Restore():Promise<bridge.FileResult>;
+
+export function SetFieldRole(arg1:string):Promise<bridge.SettingsInfo>;

@@ -25,3 +25,7 @@ export function Info() {
 export function Restore() {
   return window['go']['bridge']['Settings']['Restore']();
 }
+
+export function SetFieldRole(arg1) {
+  return window['go']['bridge']['Settings']['SetFieldRole'](arg1);
+}
