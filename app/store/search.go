@@ -225,6 +225,10 @@ func titleBonus(title string, words []string) float64 {
 // hypothesis) above the many notes that mention them.
 var typeBonus = map[notebook.Type]float64{notebook.TypeAccount: 1, notebook.TypeContact: 1, notebook.TypeHypothesis: 1, notebook.TypeStudy: 1}
 
+// TitleOf is how a record is named in lists, search results and the
+// pending-changes view.
+func TitleOf(rec notebook.Record) string { return titleOf(rec) }
+
 // titleOf is how a record is named in lists and search results.
 func titleOf(rec notebook.Record) string {
 	switch r := asPointer(rec).(type) {
