@@ -1,5 +1,45 @@
-import { expect, type Page } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import { appendFileSync, mkdirSync } from 'node:fs';
+
+export { expect };
+
+/**
+ * test is Playwright's test with one automatic fixture: every page of the
+ * test — the default one and those of contexts made with
+ * browser.newContext — is watched, and a console error or an uncaught
+ * exception fails the test. A test that provokes one on purpose lists it
+ * with test.info().annotations.push({ type: 'console-error', description: 'text it contains' }).
+ */
+export const test = base.extend<{ consoleErrors: string[] }>({
+  consoleErrors: [
+    async ({ context, browser }, use, info) => {
+      const errors: string[] = [];
+      const onPage = (p: Page) => {
+        p.on('console', (m) => {
+          if (m.type() === 'error') errors.push(`${m.text()} (${m.location().url || 'no url'})`);
+        });
+        p.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+      };
+      const watch = (ctx: BrowserContext) => {
+        ctx.pages().forEach(onPage);
+        ctx.on('page', onPage);
+      };
+      watch(context);
+      const newContext = browser.newContext.bind(browser);
+      browser.newContext = async (...args: Parameters<typeof newContext>) => {
+        const ctx = await newContext(...args);
+        watch(ctx);
+        return ctx;
+      };
+      await use(errors);
+      browser.newContext = newContext;
+      const allowed = info.annotations.filter((a) => a.type === 'console-error').map((a) => a.description ?? '');
+      const unexpected = errors.filter((e) => !allowed.some((a) => a && e.includes(a)));
+      expect(unexpected, 'console errors in the browser').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
 
 /** open loads a route and waits until the Go bindings are reachable. */
 export async function open(page: Page, hash = '#/home') {

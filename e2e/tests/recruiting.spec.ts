@@ -1,4 +1,5 @@
-import { test, expect, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { test, expect } from './helpers';
 import { goCall, open } from './helpers';
 
 /** freshContacts returns contacts in no study, not do-not-contact, not invited lately. */
