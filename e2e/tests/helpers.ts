@@ -18,7 +18,7 @@ export const test = base.extend<{ consoleErrors: string[] }>({
         p.on('console', (m) => {
           if (m.type() === 'error') errors.push(`${m.text()} (${m.location().url || 'no url'})`);
         });
-        p.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+        p.on('pageerror', (e) => errors.push(`uncaught: ${e.message} ${(e.stack ?? '').split('\n').slice(1, 4).join(' ')}`));
       };
       const watch = (ctx: BrowserContext) => {
         ctx.pages().forEach(onPage);
