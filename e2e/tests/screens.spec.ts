@@ -174,3 +174,29 @@ test.describe('a new notebook and the hub', () => {
     await expect(next.getByRole('link', { name: 'Connect to your team' })).toHaveCount(0);
   });
 });
+
+test('at 1024×700 labels fit, answers stay on one line, and password fields wear the dark theme', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await open(page, '#/recruiting');
+  const labels = page.getByRole('list', { name: 'Pipeline counts' }).locator('.l');
+  await expect(labels.first()).toBeVisible();
+  const cut = await labels.evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent));
+  expect(cut, 'pipeline labels cut off').toEqual([]);
+
+  const acct = ((await goCall<any[]>(page, 'Accounts', 'List', '')) as { ok: any[] }).ok[0];
+  const call = ((await goCall<any>(page, 'Calls', 'Start', acct.id, 'discovery')) as { ok: any }).ok;
+  await page.goto(`/#/calls/${call.id}`);
+  const ai = page.getByRole('heading', { name: 'AI suggestions' });
+  await expect(ai).toBeVisible();
+  expect(await ai.evaluate((e) => e.scrollWidth <= e.clientWidth), 'AI SUGGESTIONS cut off').toBe(true);
+  const answers = page.getByRole('toolbar', { name: 'Answer' }).first().getByRole('button');
+  const tops = await answers.evaluateAll((els) => [...new Set(els.map((e) => (e as HTMLElement).offsetTop))]);
+  expect(tops, 'answer buttons wrap').toHaveLength(1);
+
+  await page.evaluate(() => localStorage.setItem('fieldnotes.theme', 'dark'));
+  await open(page, '#/settings');
+  const bg = (sel: string) => page.locator(sel).first().evaluate((e) => getComputedStyle(e).backgroundColor);
+  await expect(page.locator("input[type='password']").first()).toBeVisible();
+  expect(await bg("input[type='password']")).toBe(await bg("input[type='text']"));
+  await page.evaluate(() => localStorage.removeItem('fieldnotes.theme'));
+});
