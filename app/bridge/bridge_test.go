@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -178,9 +179,13 @@ func TestRecruitingRules(t *testing.T) {
 	if _, err := r.Move(w.contact.ID, "invited", true); err != nil {
 		t.Fatalf("acknowledged re-invite: %v", err)
 	}
-	// do_not_contact wins over everything.
-	if c, err = r.SetDoNotContact(w.contact.ID, true); err != nil || c.RecruitStatus != "declined" || len(c.Next) != 0 {
+	// do_not_contact wins over everything, but invents no decline: the
+	// status stays, only declining is left, and a field user cannot clear it.
+	if c, err = r.SetDoNotContact(w.contact.ID, true); err != nil || c.RecruitStatus != "invited" || !c.DoNotContact || !slices.Equal(c.Next, []string{"declined"}) {
 		t.Fatalf("dnc: %+v %v", c, err)
+	}
+	if _, err := r.SetDoNotContact(w.contact.ID, false); code(err) != notebook.Forbidden {
+		t.Fatalf("a field user cleared dnc: %v", err)
 	}
 	if _, err := r.Nominate(w.contact.ID, w.study.ID); code(err) != notebook.Forbidden {
 		t.Fatalf("nominate dnc: %v", err)

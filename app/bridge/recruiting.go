@@ -181,19 +181,15 @@ func (r *Recruiting) RecordConsent(contactID string, in ConsentInput) (c Contact
 	})
 }
 
-// SetDoNotContact marks or clears do_not_contact. Marking it also declines
-// an open pipeline, because do_not_contact always wins.
+// SetDoNotContact marks or clears do_not_contact (notebook.Contact
+// SetDoNotContact: the pipeline status stays; only product or admin clear).
+// The role is the last one the hub confirmed for this notebook's token.
 func (r *Recruiting) SetDoNotContact(contactID string, on bool) (c ContactDTO, err error) {
 	defer guard(r.d.Log, "Recruiting.SetDoNotContact", &err)
-	return r.change(context.Background(), contactID, func(ct *notebook.Contact) error {
-		ct.DoNotContact = on
-		switch ct.RecruitStatus {
-		case notebook.RecruitNominated, notebook.RecruitInvited, notebook.RecruitConsented, notebook.RecruitScheduled:
-			if on {
-				ct.RecruitStatus = notebook.RecruitDeclined
-			}
-		}
-		return nil
+	ctx := context.Background()
+	me, _ := (&Product{d: r.d}).cachedMe(ctx)
+	return r.change(ctx, contactID, func(ct *notebook.Contact) error {
+		return ct.SetDoNotContact(on, me.Product)
 	})
 }
 

@@ -168,20 +168,23 @@ func (s *Sync) SaveSettings(in SyncSettingsInput) (out SyncSettingsDTO, err erro
 	return SyncSettingsDTO{HubURL: url, HasToken: token != ""}, nil
 }
 
-// PendingChange is one local change waiting for the hub.
+// PendingChange is one record with changes waiting for the hub: a burst
+// of autosaves is one row, named as lists name the record.
 type PendingChange struct {
-	MutationID uint64   `json:"mutation_id"`
-	Op         string   `json:"op"` // upsert, delete
+	MutationID uint64   `json:"mutation_id"` // the oldest waiting change of the record
+	Op         string   `json:"op"`          // the latest: upsert, delete
 	Type       string   `json:"type"`
 	ID         string   `json:"id"`
-	Fields     []string `json:"fields"`
+	Name       string   `json:"name"`    // "" when the record is gone (deleted)
+	Changes    int      `json:"changes"` // saves folded into this row
+	Fields     []string `json:"fields"`  // every field any of them touched
 }
 
-// Pending lists local changes not yet acknowledged by the hub (oldest
-// first, up to limit, default 200). Listing hands them to the outbox's
-// sealed part, so later edits of the same record queue as new changes
-// instead of folding into these; that costs a few extra mutations, never a
-// lost edit.
+// Pending lists the records with local changes not yet acknowledged by the
+// hub, one row per record, oldest first, from up to limit changes (default
+// 200). Listing hands them to the outbox's sealed part, so later edits of
+// the same record queue as new changes instead of folding into these; that
+// costs a few extra mutations, never a lost edit.
 func (s *Sync) Pending(limit int) (out []PendingChange, err error) {
 	defer guard(s.d.Log, "Sync.Pending", &err)
 	sd, err := s.deps()
@@ -191,20 +194,39 @@ func (s *Sync) Pending(limit int) (out []PendingChange, err error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
-	muts, err := sd.Store.PeekOutbox(context.Background(), limit)
+	ctx := context.Background()
+	muts, err := sd.Store.PeekOutbox(ctx, limit)
 	if err != nil {
 		return nil, err
 	}
 	out = make([]PendingChange, 0, len(muts))
+	row := map[string]int{} // type/id → index in out
 	for _, m := range muts {
-		fields := make([]string, 0, len(m.Fields))
-		for f := range m.Fields {
-			fields = append(fields, f)
+		key := string(m.Type) + "/" + m.ID
+		i, seen := row[key]
+		if !seen {
+			i, row[key] = len(out), len(out)
+			out = append(out, PendingChange{MutationID: m.MutationID, Type: string(m.Type), ID: m.ID, Name: pendingName(ctx, sd.Store, m.Type, m.ID)})
 		}
-		slices.Sort(fields)
-		out = append(out, PendingChange{MutationID: m.MutationID, Op: m.Op, Type: string(m.Type), ID: m.ID, Fields: fields})
+		p := &out[i]
+		p.Op, p.Changes = m.Op, p.Changes+1
+		for f := range m.Fields {
+			if !slices.Contains(p.Fields, f) {
+				p.Fields = append(p.Fields, f)
+			}
+		}
+		slices.Sort(p.Fields)
 	}
 	return out, nil
+}
+
+// pendingName names a waiting record; a deleted or unknown one has none.
+func pendingName(ctx context.Context, st *store.Store, t notebook.Type, id string) string {
+	rec := notebook.NewRecord(t)
+	if rec == nil || st.Get(ctx, id, rec) != nil {
+		return ""
+	}
+	return store.TitleOf(rec)
 }
 
 // SyncRejection is a change the hub refused, kept so the rep sees it.

@@ -117,3 +117,16 @@ func statusList(list []RecruitStatus) string {
 	}
 	return fmt.Sprintf("%s or %s", list[0], list[1])
 }
+
+// SetDoNotContact records that the person opted out (on) or that the
+// opt-out was lifted. Opting out keeps the pipeline status as it was: it is
+// not a decline that happened, and every step but declining is blocked by
+// Recruit anyway. Lifting it is product's or admin's call only (the hub
+// refuses a field user's clear the same way), because an opt-out must stick.
+func (c *Contact) SetDoNotContact(on, byProductOrAdmin bool) error {
+	if !on && c.DoNotContact && !byProductOrAdmin {
+		return Errorf(Forbidden, "%s opted out; only product or admin can clear do not contact", c.label())
+	}
+	c.DoNotContact = on
+	return nil
+}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dgraph-io/badger/v4"
+	"golang.org/x/text/unicode/norm"
 
 	"fieldnotes/app/notebook"
 )
@@ -49,14 +50,55 @@ func truncateUTF8(s string, n int) string {
 	return s[:n]
 }
 
+// termSet is what a record is indexed under: every word folded as a query
+// is (fold), and words with umlauts also in their German spelling (ä→ae),
+// so "Schafer", "Schaefer" and "Schäfer" all find Schäfer.
 func termSet(texts ...string) map[string]bool {
 	set := map[string]bool{}
 	for _, t := range texts {
 		for _, w := range tokenize(t) {
-			set[w] = true
+			set[fold(w)] = true
+			if g := fold(germanSpelling(w)); g != "" {
+				set[g] = true
+			}
 		}
 	}
 	return set
+}
+
+// queryWords are the query's words folded the way the index was.
+func queryWords(q string) []string {
+	words := tokenize(q)
+	for i, w := range words {
+		words[i] = fold(w)
+	}
+	return words
+}
+
+// letterFolds are letters NFD does not split into base and accent.
+var letterFolds = strings.NewReplacer("ß", "ss", "ø", "o", "ł", "l", "đ", "d", "æ", "ae", "œ", "oe", "þ", "th", "ı", "i")
+
+// fold drops accents from a lower-case word: "tomás" → "tomas". It
+// decomposes (NFD) and keeps everything but the combining marks.
+func fold(w string) string {
+	w = letterFolds.Replace(norm.NFD.String(w))
+	return strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Mn, r) {
+			return -1
+		}
+		return r
+	}, w)
+}
+
+// germanSpelling writes umlauts as German does without them ("schäfer" →
+// "schaefer"); "" when the word has none. It runs before fold, on the
+// word as typed, in both composed and decomposed form.
+func germanSpelling(w string) string {
+	w = norm.NFC.String(w)
+	if !strings.ContainsAny(w, "äöü") {
+		return ""
+	}
+	return strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue").Replace(w)
 }
 
 // searchText is what search finds a record by.
@@ -106,7 +148,7 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]Hit, error) 
 	if err := ctxErr(ctx); err != nil {
 		return nil, err
 	}
-	words := tokenize(q)
+	words := queryWords(q)
 	if len(words) == 0 {
 		return nil, nil
 	}
@@ -169,7 +211,7 @@ func matchAll(txn *badger.Txn, words []string, perType int) map[docRef]float64 {
 // not the latest of many notes about umbrellas.
 func titleBonus(title string, words []string) float64 {
 	bonus := 0.0
-	titleWords := tokenize(title)
+	titleWords := queryWords(title)
 	for _, w := range words {
 		for _, tw := range titleWords {
 			if strings.HasPrefix(tw, w) {
@@ -184,6 +226,10 @@ func titleBonus(title string, words []string) float64 {
 // typeBonus ranks the records people navigate to (a company, a person, a
 // hypothesis) above the many notes that mention them.
 var typeBonus = map[notebook.Type]float64{notebook.TypeAccount: 1, notebook.TypeContact: 1, notebook.TypeOpportunity: 1, notebook.TypeHypothesis: 1, notebook.TypeStudy: 1}
+
+// TitleOf is how a record is named in lists, search results and the
+// pending-changes view.
+func TitleOf(rec notebook.Record) string { return titleOf(rec) }
 
 // titleOf is how a record is named in lists and search results.
 func titleOf(rec notebook.Record) string {

@@ -294,13 +294,28 @@ func (b badgerLogger) Debugf(string, ...any) {}
 var migrations = []func(txn *badger.Txn) error{
 	func(*badger.Txn) error { return nil }, // v1: the initial layout
 	reindexContacts,                        // v2: contacts indexed by study
+	reindexNames,                           // v3: search terms fold accents (Schäfer ← Schafer, Schaefer)
 }
 
-// reindexContacts writes the index entries contacts imply now (v2 added
-// i/study/…); entries already there are simply written again.
-func reindexContacts(txn *badger.Txn) error {
+func reindexContacts(txn *badger.Txn) error { return reindex(txn, notebook.TypeContact) }
+
+// reindexNames re-derives the records people look up by name; their search
+// terms are folded now. Old accented terms stay and do no harm: queries are
+// folded, so they match nothing but their own prefixes.
+func reindexNames(txn *badger.Txn) error {
+	for _, t := range []notebook.Type{notebook.TypeAccount, notebook.TypeContact, notebook.TypeStudy} {
+		if err := reindex(txn, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reindex writes the index entries records of type t imply now; entries
+// already there are simply written again.
+func reindex(txn *badger.Txn, t notebook.Type) error {
 	opts := badger.DefaultIteratorOptions
-	opts.Prefix = recordPrefix(notebook.TypeContact)
+	opts.Prefix = recordPrefix(t)
 	it := txn.NewIterator(opts)
 	defer it.Close()
 	for it.Rewind(); it.Valid(); it.Next() {

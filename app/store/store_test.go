@@ -467,3 +467,29 @@ func TestMigrationBackfillsTheStudyIndex(t *testing.T) {
 		t.Fatalf("data from a newer app must be refused in words: %v", err)
 	}
 }
+
+// TestSearchFoldsDiacritics: the index and the query fold accents the same
+// way, and German umlauts also match their two-letter spelling (ä→ae).
+func TestSearchFoldsDiacritics(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		names := []string{"Jürgen Schäfer", "Tomás Åberg", "Zoë Müller-Weiß", "François Núñez", "Søren Łukasz", "Ça Đorđević"}
+		ids := map[string]string{}
+		for _, n := range names {
+			c := notebook.Contact{ID: notebook.NewID(), Name: n, Email: notebook.NewID() + "@example.com"}
+			must(s.Save(ctx, &c))
+			ids[n] = c.ID
+		}
+		for q, want := range map[string]string{
+			"Schafer": "Jürgen Schäfer", "schaefer": "Jürgen Schäfer", "Schäfer": "Jürgen Schäfer", "Jurgen": "Jürgen Schäfer", "juergen": "Jürgen Schäfer",
+			"Tomas": "Tomás Åberg", "Tomás": "Tomás Åberg", "aberg": "Tomás Åberg",
+			"Zoe": "Zoë Müller-Weiß", "muller": "Zoë Müller-Weiß", "mueller": "Zoë Müller-Weiß", "weiss": "Zoë Müller-Weiß", "Weiß": "Zoë Müller-Weiß",
+			"Francois": "François Núñez", "nunez": "François Núñez",
+			"Soren": "Søren Łukasz", "lukasz": "Søren Łukasz", "Dordevic": "Ça Đorđević",
+		} {
+			hits := must(s.Search(ctx, q, 10))
+			if len(hits) == 0 || hits[0].ID != ids[want] {
+				t.Errorf("search %q: want %s, got %+v", q, want, hits)
+			}
+		}
+	})
+}

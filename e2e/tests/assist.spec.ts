@@ -1,4 +1,5 @@
-import { test, expect, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { test, expect } from './helpers';
 import { goCall, open } from './helpers';
 import { fakeAI } from './fakeai';
 

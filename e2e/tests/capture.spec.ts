@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './helpers';
 import { expectSaved, goCall, metric, open } from './helpers';
 
 const NOTES = 'Dana runs finance ops. Month-end close takes nine days because of manual matching. They would pay for automation if it cut the close in half.';

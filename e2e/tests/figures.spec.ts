@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './helpers';
 import { expectSaved, goCall, open } from './helpers';
 
 // Issue 16, item 1: opening a form never invents an answer. A rep marks

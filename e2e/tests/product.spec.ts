@@ -7,7 +7,8 @@
 // frontend/ and `go build -tags dev -o build/bin/fieldnotes-dev .`). It starts its own fieldhub
 // (built into the scratch dir unless E2E_FIELDHUB_BIN is set) and two apps on E2E_PORT+1/+2;
 // E2E_APP_BIN and E2E_ASSET_DIR point at another app binary / built frontend.
-import { test, expect, type Browser, type Page } from '@playwright/test';
+import { type Browser, type Page } from '@playwright/test';
+import { test, expect } from './helpers';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { goCall, metric } from './helpers';

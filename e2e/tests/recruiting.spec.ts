@@ -1,4 +1,5 @@
-import { test, expect, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { test, expect } from './helpers';
 import { goCall, open } from './helpers';
 
 /** freshContacts returns contacts in no study, not do-not-contact, not invited lately. */
@@ -49,10 +50,27 @@ test('do_not_contact blocks every invite', async ({ page }) => {
   const card = pipeline.getByRole('listitem', { name: c.name });
   await expect(card.getByRole('button', { name: 'Invite' })).toBeEnabled();
 
-  await card.getByRole('checkbox', { name: 'Do not contact' }).check();
-  await expect(card.getByText('Marked do not contact')).toBeVisible();
+  // Ticking asks first; cancelling leaves the box unticked.
+  const box = card.getByRole('checkbox', { name: 'Do not contact' });
+  await box.click();
+  const confirm = card.getByRole('alertdialog', { name: `Confirm do not contact for ${c.name}` });
+  await expect(confirm).toContainText('Only product or admin can clear this');
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(box).not.toBeChecked();
+  await box.click();
+  await card.getByRole('alertdialog').getByRole('button', { name: 'Mark do not contact' }).click();
+  await expect(box).toBeChecked();
+  await expect(card.getByText('Opted out (do not contact)')).toBeVisible();
+  // No decline that never happened: the pipeline status stays.
+  await expect(card.getByTestId('recruit-status').first()).toHaveText('Nominated');
+  await expect(pipeline.getByRole('list', { name: 'Pipeline counts' })).not.toContainText(/1\s*Declined/i);
   await expect(card.getByRole('button', { name: 'Invite' })).toBeDisabled();
   await expect(card.getByRole('button', { name: 'Record consent' })).toBeDisabled();
+
+  // A rep's unticking is refused, and the card says so and why; the box stays ticked.
+  await box.click();
+  await expect(card.getByRole('alert')).toContainText('only product or admin can clear do not contact');
+  await expect(box).toBeChecked();
 
   // The rule lives in Go, not only in the buttons: a direct call is refused.
   const invite = await goCall(page, 'Recruiting', 'Move', c.id, 'invited', true);
@@ -80,10 +98,15 @@ test('re-inviting within 90 days asks first', async ({ page }) => {
   await pipeline.getByRole('searchbox', { name: 'Find a contact to nominate' }).fill(c.email);
   await pipeline.getByRole('button', { name: `Nominate ${c.name}` }).click();
   const card = pipeline.getByRole('listitem', { name: c.name });
+  // The amber line is only a warning before a new invitation, not on the card.
+  await expect(card).not.toContainText('less than 90 days ago');
   await card.getByRole('button', { name: 'Invite' }).click();
   const warning = pipeline.getByRole('alert');
   await expect(warning).toContainText('less than 90 days ago');
   await expect(card.getByTestId('recruit-status')).toHaveText('Nominated');
   await warning.getByRole('button', { name: 'Invite anyway' }).click();
   await expect(card.getByTestId('recruit-status')).toHaveText('Invited');
+  await expect(pipeline).not.toContainText('less than 90 days ago');
+  // Every other card in the study: no warning either.
+  await expect(pipeline.getByRole('list', { name: 'Contacts in this study' })).not.toContainText('less than 90 days ago');
 });

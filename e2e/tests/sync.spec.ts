@@ -1,4 +1,5 @@
-import { test, expect, type Browser, type Page } from '@playwright/test';
+import { type Browser, type Page } from '@playwright/test';
+import { test, expect } from './helpers';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { goCall } from './helpers';

@@ -30,6 +30,7 @@ type Config struct {
 	MinBackoff   time.Duration // first retry delay cap; default 500 ms
 	MaxBackoff   time.Duration // largest retry delay; default 60 s
 	OnceAttempts int           // attempts of SyncOnce on retryable failures; default 4
+	ProbeEvery   time.Duration // while offline in backoff, GET /healthz this often; default 2 s
 }
 
 // Engine runs sync for one local replica. Serve owns it; ScheduleSync,
@@ -80,6 +81,9 @@ func setDefaults(c *Config) {
 	}
 	if c.PullLimit <= 0 || c.PullLimit > syncproto.MaxPullLimit {
 		c.PullLimit = syncproto.MaxPullLimit
+	}
+	if c.ProbeEvery <= 0 {
+		c.ProbeEvery = 2 * time.Second
 	}
 	if c.MinBackoff <= 0 {
 		c.MinBackoff = 500 * time.Millisecond

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -537,5 +538,50 @@ func TestNewTokenForTheSamePersonCarriesOn(t *testing.T) {
 	m.upsert("account", newID(), account("After re-adding"))
 	if rep, err := engine(t, g.hub.URL, again.Token, m).SyncOnce(ctxT(t)); err != nil || rep.Pushed != 1 {
 		t.Fatalf("the notebook after re-adding: %+v %v", rep, err)
+	}
+}
+
+// TestHubBackEndsTheBackoffAtOnce: while offline the engine waits out a
+// long backoff, but the moment the hub answers its health check again it
+// syncs — the queue empties in well under the backoff (issue 16.12).
+func TestHubBackEndsTheBackoffAtOnce(t *testing.T) {
+	g := newRig(t)
+	m := newMem("dev-reconnect")
+	var down sync.Mutex
+	hubDown := true
+	g.proxy.SetPolicy(func(int, *http.Request) synctest.Fault {
+		down.Lock()
+		defer down.Unlock()
+		if hubDown {
+			return synctest.Fault{Kind: synctest.DropRequest}
+		}
+		return synctest.Fault{Kind: synctest.Pass}
+	})
+	e := engine(t, g.proxy.URL, g.rep.Token, m, func(c *Config) {
+		c.MinBackoff, c.MaxBackoff, c.ProbeEvery = 30*time.Second, 30*time.Second, 20*time.Millisecond
+	})
+	ctx, cancel := context.WithCancel(ctxT(t))
+	defer cancel()
+	go e.Serve(ctx)
+	id := newID()
+	m.upsert("account", id, account("Initech"))
+	e.ScheduleSync()
+	// A wait of at least 5 s more (the jitter may draw a short one first;
+	// then the engine simply retries into a longer one).
+	waitFor(t, func() bool {
+		st := e.Status()
+		return st.Phase == PhaseBackoff && st.ErrorKind == KindOffline && time.Until(st.RetryAt) > 5*time.Second
+	})
+
+	down.Lock()
+	hubDown = false
+	down.Unlock()
+	back := time.Now()
+	waitFor(t, func() bool { return e.Status().Pending == 0 && e.Status().LastError == "" })
+	if took := time.Since(back); took > 2*time.Second {
+		t.Fatalf("the queue took %v to empty after the hub came back", took)
+	}
+	if _, ok := g.hubRecords(t)[id]; !ok {
+		t.Fatal("the change never reached the hub")
 	}
 }

@@ -3,6 +3,8 @@ package syncclient
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"time"
 )
 
@@ -87,8 +89,10 @@ func (e *Engine) waitChange(ctx context.Context, changed <-chan struct{}) {
 }
 
 // waitRetry sleeps before the next attempt and returns the next attempt
-// number. While merely offline a nudge (a local edit) retries at once; a
-// busy hub's Retry-After is always honoured.
+// number. While merely offline a nudge (a local edit) retries at once, and
+// so does the hub answering its health check again (probed every
+// ProbeEvery): a hub back after a restart should not wait out a minute of
+// backoff. A busy hub's Retry-After is always honoured.
 func (e *Engine) waitRetry(ctx context.Context, attempt int, err error, changed <-chan struct{}) int {
 	d := e.backoff(attempt, err)
 	e.update(func(s *Status) { s.Phase, s.RetryAt = PhaseBackoff, time.Now().Add(d).UTC() })
@@ -96,6 +100,12 @@ func (e *Engine) waitRetry(ctx context.Context, attempt int, err error, changed 
 	defer t.Stop()
 	var se *Error
 	offline := errors.As(err, &se) && se.Kind == KindOffline
+	var probe <-chan time.Time
+	if offline {
+		tick := time.NewTicker(e.cfg.ProbeEvery)
+		defer tick.Stop()
+		probe = tick.C
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -104,6 +114,11 @@ func (e *Engine) waitRetry(ctx context.Context, attempt int, err error, changed 
 			return 0
 		case <-t.C:
 			return attempt + 1
+		case <-probe:
+			if e.hubAnswers(ctx) {
+				e.log.Info("sync: the hub answers again; retrying now")
+				return 0
+			}
 		case <-e.nudge:
 			e.refreshPending(ctx)
 			if offline {
@@ -111,4 +126,22 @@ func (e *Engine) waitRetry(ctx context.Context, attempt int, err error, changed 
 			}
 		}
 	}
+}
+
+// hubAnswers is the backoff's probe: GET /healthz (no auth, sync-protocol.md)
+// within a second. Only a 200 counts; the real retry then finds out the rest.
+func (e *Engine) hubAnswers(ctx context.Context) bool {
+	h, _ := e.hub()
+	if h == nil {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	resp, err := h.request(ctx, http.MethodGet, "/healthz", nil)
+	if err != nil {
+		return false
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
 }

@@ -4,7 +4,11 @@ export interface Shortcut {
   keys: string; // as shown in the overlay
   what: string;
   where: 'Everywhere' | 'Call capture' | 'Lists' | 'Account brief' | 'Recruiting' | 'Inbox' | 'Priorities (product)';
+  product?: boolean; // only for product managers (the overlay hides it from reps)
 }
+
+/** shortcutsFor is the overlay's list: product-only keys only for product. */
+export const shortcutsFor = (product: boolean) => shortcuts.filter((s) => product || !(s.product || s.where === 'Priorities (product)'));
 
 export const shortcuts: Shortcut[] = [
   { keys: 'Ctrl K', what: 'Search everything', where: 'Everywhere' },
@@ -15,8 +19,8 @@ export const shortcuts: Shortcut[] = [
   { keys: 'g r', what: 'Go to recruiting', where: 'Everywhere' },
   { keys: 'g s', what: 'Go to settings', where: 'Everywhere' },
   { keys: 'g i', what: 'Go to the inbox', where: 'Everywhere' },
-  { keys: 'g p', what: 'Go to product priorities (product managers)', where: 'Everywhere' },
-  { keys: 'g t', what: 'Go to insights and time to signal (product managers)', where: 'Everywhere' },
+  { keys: 'g p', what: 'Go to product priorities (product managers)', where: 'Everywhere', product: true },
+  { keys: 'g t', what: 'Go to insights and time to signal (product managers)', where: 'Everywhere', product: true },
   { keys: 'Esc', what: 'Close a panel; in the notes: leave them (then g h …)', where: 'Everywhere' },
   { keys: '/', what: 'Focus the filter', where: 'Lists' },
   { keys: '↑ ↓  Enter', what: 'Move and open', where: 'Lists' },

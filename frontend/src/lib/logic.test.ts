@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { describe as describeSync } from './stores/sync';
 import { href, parseRoute } from './router';
 import { captureAction, isSearchKey, isTyping, Sequence } from './keys';
 import { clock, money, when } from './format';
@@ -86,5 +87,17 @@ describe('toApiError', () => {
     expect(toApiError('error parsing arguments')).toEqual({ code: 'internal', message: 'error parsing arguments' });
     expect(toApiError({ code: 'invalid', message: 'x', fields: { a: 'b' } })).toEqual({ code: 'invalid', message: 'x', fields: { a: 'b' } });
     expect(toApiError(undefined).code).toBe('internal');
+  });
+});
+
+describe('sync words', () => {
+  const base = { state: 'idle', message: 'Up to date.', phase: 'waiting', online: true, pending: 0, last_synced_at: '', last_error: '', error_kind: '', retry_at: '', hub_url: 'http://h' };
+  it('never says "Up to date" while the hub refused a change', () => {
+    expect(describeSync(base).label).toBe('Up to date');
+    expect(describeSync(base, new Date(), 1).label).toBe('1 change refused');
+  });
+  it('words a known error once', () => {
+    const d = describeSync({ ...base, state: 'error', last_error: 'the hub refused the token (401): unauthorized', error_kind: 'unauthorized' });
+    expect(d.error).toBe('The hub refused the token: paste a new one in Settings.');
   });
 });

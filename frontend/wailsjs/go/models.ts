@@ -431,6 +431,26 @@ export namespace bridge {
 		}
 	}
 	
+	export class AccountInput {
+	    name: string;
+	    domains: string[];
+	    segment: string;
+	    stage: string;
+	    arr: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new AccountInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.domains = source["domains"];
+	        this.segment = source["segment"];
+	        this.stage = source["stage"];
+	        this.arr = source["arr"];
+	    }
+	}
 	export class AccountRow {
 	    id: string;
 	    name: string;
@@ -1574,6 +1594,8 @@ export namespace bridge {
 	    op: string;
 	    type: string;
 	    id: string;
+	    name: string;
+	    changes: number;
 	    fields: string[];
 	
 	    static createFrom(source: any = {}) {
@@ -1586,6 +1608,8 @@ export namespace bridge {
 	        this.op = source["op"];
 	        this.type = source["type"];
 	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.changes = source["changes"];
 	        this.fields = source["fields"];
 	    }
 	}

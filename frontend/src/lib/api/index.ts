@@ -58,6 +58,10 @@ export const api = {
   home: () => call<T.HomeView>(() => Home.View()),
   accounts: (filter: string) => call<T.AccountRow[]>(() => Accounts.List(filter)),
   brief: (id: string) => call<T.AccountBrief>(() => Accounts.Brief(id)),
+  updateAccount: (id: string, input: { name: string; domains: string[]; segment: string; stage: string; arr: number }) =>
+    call<T.Account>(() => Accounts.Update(id, input as any)),
+  deleteAccount: (id: string) => call<void>(() => Accounts.Delete(id)),
+  deleteCall: (id: string) => call<void>(() => Calls.Delete(id)),
   startCall: (accountId: string, kind: string) => call<T.Call>(() => Calls.Start(accountId, kind)),
   callView: (id: string) => call<T.CallView>(() => Calls.View(id)),
   saveNotes: (id: string, notes: string) => call<T.SaveResult>(() => Calls.SaveNotes(id, notes)),

@@ -27,11 +27,14 @@ export interface SyncSettingsInput {
   clear_token: boolean;
 }
 
+/** PendingChange is one record with changes waiting (a burst of autosaves is one row). */
 export interface PendingChange {
   mutation_id: number;
   op: 'upsert' | 'delete' | string;
   type: string;
   id: string;
+  name: string;
+  changes: number;
   fields: string[];
 }
 

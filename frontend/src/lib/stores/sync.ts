@@ -52,18 +52,35 @@ const errorWords: Record<string, string> = {
   hub_error: 'The hub had a problem; retrying shortly.',
 };
 
-/** describe is the badge in words: state, pending, last synced, last error. */
-export function describe(s: SyncStatus, now = new Date()): { label: string; detail: string; error: string } {
-  const label = syncStateLabel[s.state] ?? s.state;
+/** describe is the badge in words: state, pending, last synced, last error;
+ * refused counts the changes the hub refused, so "Up to date" never shows
+ * while one waits for the rep to look at it. */
+export function describe(s: SyncStatus, now = new Date(), refused = 0): { label: string; detail: string; error: string } {
+  let label = syncStateLabel[s.state] ?? s.state;
+  if (refused > 0 && s.state === 'idle') label = refused === 1 ? '1 change refused' : `${refused} changes refused`;
   const parts: string[] = [];
   parts.push(s.pending === 1 ? '1 change waiting' : `${s.pending} changes waiting`);
   parts.push(s.last_synced_at ? `last synced ${when(s.last_synced_at, now)}` : 'never synced');
   // not configured is a state, not a failure: the label already says it
+  // a known kind in words alone: the raw text says the same again
   const error = s.last_error && s.state !== 'not_configured' ? errorWords[s.error_kind] ?? s.last_error : '';
-  return { label, detail: parts.join(' · '), error: error && s.last_error && error !== s.last_error ? `${error} (${s.last_error})` : error };
+  return { label, detail: parts.join(' · '), error };
 }
 
 /** typeName names a record type for people. */
 export function typeName(t: string): string {
   return ({ call: 'Call', evidence: 'Evidence', contact: 'Contact', account: 'Account', email: 'Email', hypothesis: 'Hypothesis', study: 'Study' } as Record<string, string>)[t] ?? t;
+}
+
+/** settled waits (up to ms) for the engine to try new settings: the first
+ * status that is no longer syncing or waiting to start. */
+export async function settled(api: SyncApi = syncApi, ms = 4000): Promise<SyncStatus | null> {
+  const end = Date.now() + ms;
+  let last: SyncStatus | null = null;
+  while (Date.now() < end) {
+    last = await api.status().catch(() => last);
+    if (last && (last.state === 'error' || last.state === 'offline' || (last.state === 'idle' && last.last_synced_at))) return last;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return last;
 }

@@ -4,4 +4,8 @@ import {bridge} from '../models';
 
 export function Brief(arg1:string):Promise<bridge.AccountBrief>;
 
+export function Delete(arg1:string):Promise<void>;
+
 export function List(arg1:string):Promise<Array<bridge.AccountRow>>;
+
+export function Update(arg1:string,arg2:bridge.AccountInput):Promise<bridge.AccountDTO>;

@@ -6,6 +6,14 @@ export function Brief(arg1) {
   return window['go']['bridge']['Accounts']['Brief'](arg1);
 }
 
+export function Delete(arg1) {
+  return window['go']['bridge']['Accounts']['Delete'](arg1);
+}
+
 export function List(arg1) {
   return window['go']['bridge']['Accounts']['List'](arg1);
+}
+
+export function Update(arg1, arg2) {
+  return window['go']['bridge']['Accounts']['Update'](arg1, arg2);
 }
