@@ -69,7 +69,6 @@ func decodeCSV(name string, br *bufio.Reader) (table, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			if errors.Is(err, errRecordTooLong) {
 				return t, notebook.Errorf(notebook.Invalid, "%s:%d: a row runs past %d MiB — most likely a quote that is never closed; nothing was imported", name, nextLine, maxRecordBytes>>20)
@@ -80,6 +79,7 @@ func decodeCSV(name string, br *bufio.Reader) (table, error) {
 			}
 			return t, notebook.Errorf(notebook.Invalid, "%s: cannot read the file: %v", name, err)
 		}
+		line, _ := cr.FieldPos(0)
 		last, _ := cr.FieldPos(len(rec) - 1)
 		nextLine = last + 1
 		if t.header == nil {

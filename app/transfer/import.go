@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"fieldnotes/app/notebook"
@@ -104,6 +105,7 @@ func Apply(ctx context.Context, s *store.Store, name string, parsed Parsed, dryR
 		}
 	}
 	rep.Imported = rep.Created + rep.Updated
+	sort.SliceStable(rep.Errors, func(i, j int) bool { return rep.Errors[i].Line < rep.Errors[j].Line })
 	if dryRun || len(plans) == 0 {
 		return rep, nil
 	}
@@ -184,6 +186,25 @@ func newImporter(ctx context.Context, s *store.Store) (*importer, error) {
 
 func nameKey(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 
+// companyKey is a company name without case, punctuation or legal form, so
+// "Kestrel Logistics GmbH" in Salesforce finds "Kestrel Logistics" from
+// Pipedrive.
+func companyKey(s string) string {
+	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return r == ' ' || r == ',' || r == '.' || r == '\t'
+	})
+	for len(words) > 1 && legalForms[words[len(words)-1]] {
+		words = words[:len(words)-1]
+	}
+	return strings.Join(words, " ")
+}
+
+var legalForms = map[string]bool{
+	"inc": true, "incorporated": true, "corp": true, "corporation": true, "co": true, "company": true, "llc": true,
+	"ltd": true, "limited": true, "plc": true, "gmbh": true, "ag": true, "kg": true, "se": true, "sa": true, "sas": true,
+	"sarl": true, "bv": true, "nv": true, "ab": true, "as": true, "oy": true, "spa": true, "srl": true, "pty": true, "lp": true, "llp": true,
+}
+
 func (im *importer) rememberAccount(a *notebook.Account) {
 	for _, d := range a.Domains {
 		im.acctByDomain[d] = a
@@ -191,14 +212,14 @@ func (im *importer) rememberAccount(a *notebook.Account) {
 	for _, id := range a.CRMIDs {
 		im.acctByCRM[id] = a
 	}
-	k := nameKey(a.Name)
+	k := companyKey(a.Name)
 	if !contains(im.acctByName[k], a) {
 		im.acctByName[k] = append(im.acctByName[k], a)
 	}
 }
 
 func (im *importer) forgetName(a *notebook.Account) {
-	k := nameKey(a.Name)
+	k := companyKey(a.Name)
 	list := im.acctByName[k]
 	for i, x := range list {
 		if x == a {
@@ -256,7 +277,7 @@ func (im *importer) findAccount(in *notebook.Account) (*notebook.Account, string
 		}
 	}
 	if found == nil {
-		for _, a := range im.acctByName[nameKey(in.Name)] {
+		for _, a := range im.acctByName[companyKey(in.Name)] {
 			if len(a.Domains) == 0 || len(in.Domains) == 0 {
 				found, how = a, "name"
 				break
@@ -320,9 +341,12 @@ func (im *importer) account(row Row) (plan, error) {
 	next := *existing
 	var warning string
 	if in.Name != existing.Name {
-		if how == "crm" || nameKey(in.Name) == nameKey(existing.Name) {
-			next.Name = in.Name
-		} else {
+		switch {
+		case how == "crm" && onlyVendor(existing.CRMIDs, in.CRMIDs):
+			next.Name = in.Name // the same CRM record, renamed there, and no other CRM disagrees
+		case companyKey(in.Name) == companyKey(existing.Name):
+			// the same name spelt with another legal form or case: keep ours
+		default:
 			warning = fmt.Sprintf("kept the name %q: this row calls %s %q", existing.Name, describeMatch(how, in), in.Name)
 		}
 	}
@@ -334,6 +358,21 @@ func (im *importer) account(row Row) (plan, error) {
 		next.ARR = in.ARR
 	}
 	return im.update(existing, &next, warning)
+}
+
+// onlyVendor reports whether every id the account has comes from the CRM
+// of the row's ids.
+func onlyVendor(have, row []string) bool {
+	if len(row) == 0 {
+		return false
+	}
+	vendor, _, _ := strings.Cut(row[0], ":")
+	for _, id := range have {
+		if v, _, _ := strings.Cut(id, ":"); v != vendor {
+			return false
+		}
+	}
+	return true
 }
 
 func describeMatch(how string, in *notebook.Account) string {
@@ -370,7 +409,7 @@ func (im *importer) accountFor(row Row) (*notebook.Account, error) {
 		}
 	}
 	if row.AccountName != "" {
-		switch list := im.acctByName[nameKey(row.AccountName)]; len(list) {
+		switch list := im.acctByName[companyKey(row.AccountName)]; len(list) {
 		case 0:
 			return nil, notebook.Errorf(notebook.Invalid, "account %q matches no account; import the accounts first", row.AccountName)
 		case 1:

@@ -204,7 +204,7 @@ func accountRow(v Vendor, get func(Field) string, has func(Field) bool) (Row, er
 	if a.Name == "" {
 		return Row{}, errors.New("name is empty")
 	}
-	for _, d := range strings.FieldsFunc(get(FieldDomain), func(r rune) bool { return r == ';' || r == ',' || r == ' ' || r == '\n' }) {
+	for _, d := range strings.FieldsFunc(get(FieldDomain), func(r rune) bool { return r == ';' || r == ',' || r == '\n' }) {
 		nd, err := registrableDomain(d)
 		if err != nil {
 			return Row{}, fmt.Errorf("domain %v", err)
