@@ -204,16 +204,19 @@ func asXLSX(t *testing.T, data []byte) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
+	out := xlsxOf(append([][]string{tb.header}, rowsOf(tb)...))
+	if out == nil {
+		t.Fatal("cannot write the workbook")
+	}
+	return out
+}
+
+func xlsxOf(rows [][]string) []byte {
 	f := excelize.NewFile()
 	defer f.Close()
 	sw, err := f.NewStreamWriter("Sheet1")
 	if err != nil {
-		t.Fatal(err)
-	}
-	rows := append([][]string{tb.header}, nil)
-	rows = rows[:1]
-	for _, r := range tb.rows {
-		rows = append(rows, r.fields)
+		return nil
 	}
 	for i, r := range rows {
 		cells := make([]any, len(r))
@@ -222,15 +225,15 @@ func asXLSX(t *testing.T, data []byte) []byte {
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
 		if err := sw.SetRow(cell, cells); err != nil {
-			t.Fatal(err)
+			return nil
 		}
 	}
 	if err := sw.Flush(); err != nil {
-		t.Fatal(err)
+		return nil
 	}
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
-		t.Fatal(err)
+		return nil
 	}
 	return buf.Bytes()
 }

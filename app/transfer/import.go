@@ -93,7 +93,7 @@ func Apply(ctx context.Context, s *store.Store, name string, parsed Parsed, dryR
 		}
 		p, err := im.plan(parsed.Kind, row)
 		if err != nil {
-			rep.Errors = append(rep.Errors, RowError{File: name, Line: row.Line, Reason: trimRecordPrefix(err)})
+			rep.Errors = append(rep.Errors, RowError{File: name, Line: row.Line, Reason: trimRecordPrefix(err), Text: rowText(row.fields)})
 			continue
 		}
 		if p.warning != "" {

@@ -29,6 +29,7 @@ type RowError struct {
 	File   string `json:"file"`
 	Line   int    `json:"line"`
 	Reason string `json:"reason"`
+	Text   string `json:"text,omitempty"` // the row's cells, so the app can show the line
 }
 
 func (e RowError) String() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Reason) }
@@ -152,6 +153,9 @@ func parseTable(name string, t table, opt ParseOptions) (Parsed, error) {
 		row, err := buildRow(kind, p.Vendor, get, has)
 		if err != nil {
 			p.addError(name, tr.line, err.Error())
+			if n := len(p.Errors); n > 0 && p.Errors[n-1].Line == tr.line {
+				p.Errors[n-1].Text = rowText(tr.fields)
+			}
 			continue
 		}
 		row.Line, row.fields = tr.line, tr.fields
@@ -161,6 +165,15 @@ func parseTable(name string, t table, opt ParseOptions) (Parsed, error) {
 }
 
 const previewRows = 5
+
+// rowText shows a row's cells as a person would read the line back.
+func rowText(fields []string) string {
+	s := strings.Join(fields, " | ")
+	if len(s) > 500 {
+		s = s[:500] + "…"
+	}
+	return s
+}
 
 func fieldLabel(f Field) string {
 	switch f {
