@@ -278,3 +278,23 @@ func HeaderSetKey(header []string) string {
 	sum := sha256.Sum256([]byte(strings.Join(keys, "\x1f")))
 	return hex.EncodeToString(sum[:8])
 }
+
+// MappingOf turns the app's header → field choices into a mapping; nil stays
+// nil (use the one remembered for the header set) and "" means not imported.
+func MappingOf(choices map[string]string) (map[string]Field, error) {
+	if choices == nil {
+		return nil, nil
+	}
+	out := map[string]Field{}
+	for h, f := range choices {
+		field := Field(f)
+		if f == "" {
+			field = FieldIgnore
+		}
+		if !knownField(field) {
+			return nil, notebook.Errorf(notebook.Invalid, "%q is not a field; use one of %s", f, strings.Join(allFieldNames(), ", "))
+		}
+		out[headerKey(h)] = field
+	}
+	return out, nil
+}
