@@ -973,28 +973,6 @@ export namespace bridge {
 	        this.last_at = source["last_at"];
 	    }
 	}
-	export class Tally {
-	    supports: number;
-	    refutes: number;
-	    mixed: number;
-	    unclear: number;
-	    accounts: number;
-	    items: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new Tally(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.supports = source["supports"];
-	        this.refutes = source["refutes"];
-	        this.mixed = source["mixed"];
-	        this.unclear = source["unclear"];
-	        this.accounts = source["accounts"];
-	        this.items = source["items"];
-	    }
-	}
 	export class HypothesisRow {
 	    id: string;
 	    statement: string;
@@ -1009,7 +987,7 @@ export namespace bridge {
 	    decision_note: string;
 	    published_at: string;
 	    decided_at: string;
-	    tally: Tally;
+	    tally: notebook.Tally;
 	
 	    static createFrom(source: any = {}) {
 	        return new HypothesisRow(source);
@@ -1030,7 +1008,7 @@ export namespace bridge {
 	        this.decision_note = source["decision_note"];
 	        this.published_at = source["published_at"];
 	        this.decided_at = source["decided_at"];
-	        this.tally = this.convertValues(source["tally"], Tally);
+	        this.tally = this.convertValues(source["tally"], notebook.Tally);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1094,7 +1072,7 @@ export namespace bridge {
 	
 	export class HypothesisDetail {
 	    hypothesis: HypothesisDTO;
-	    tally: Tally;
+	    tally: notebook.Tally;
 	    evidence: EvidenceRow[];
 	
 	    static createFrom(source: any = {}) {
@@ -1104,7 +1082,7 @@ export namespace bridge {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.hypothesis = this.convertValues(source["hypothesis"], HypothesisDTO);
-	        this.tally = this.convertValues(source["tally"], Tally);
+	        this.tally = this.convertValues(source["tally"], notebook.Tally);
 	        this.evidence = this.convertValues(source["evidence"], EvidenceRow);
 	    }
 	
@@ -1169,10 +1147,27 @@ export namespace bridge {
 		}
 	}
 	
+	export class ImportColumn {
+	    header: string;
+	    field: string;
+	    samples: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportColumn(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.header = source["header"];
+	        this.field = source["field"];
+	        this.samples = source["samples"];
+	    }
+	}
 	export class LineError {
 	    file: string;
 	    line: number;
 	    message: string;
+	    text: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new LineError(source);
@@ -1183,14 +1178,20 @@ export namespace bridge {
 	        this.file = source["file"];
 	        this.line = source["line"];
 	        this.message = source["message"];
+	        this.text = source["text"];
 	    }
 	}
 	export class ImportReport {
 	    file: string;
 	    kind: string;
+	    vendor: string;
 	    imported: number;
+	    created: number;
+	    updated: number;
 	    unchanged: number;
+	    skipped: number;
 	    errors: LineError[];
+	    warnings: LineError[];
 	    cancelled: boolean;
 	
 	    static createFrom(source: any = {}) {
@@ -1201,9 +1202,14 @@ export namespace bridge {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.file = source["file"];
 	        this.kind = source["kind"];
+	        this.vendor = source["vendor"];
 	        this.imported = source["imported"];
+	        this.created = source["created"];
+	        this.updated = source["updated"];
 	        this.unchanged = source["unchanged"];
+	        this.skipped = source["skipped"];
 	        this.errors = this.convertValues(source["errors"], LineError);
+	        this.warnings = this.convertValues(source["warnings"], LineError);
 	        this.cancelled = source["cancelled"];
 	    }
 	
@@ -1225,6 +1231,51 @@ export namespace bridge {
 		    return a;
 		}
 	}
+	export class ImportPreview {
+	    file: string;
+	    header_key: string;
+	    kind: string;
+	    columns: ImportColumn[];
+	    fields: string[];
+	    plan: ImportReport;
+	    problem: string;
+	    cancelled: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportPreview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.file = source["file"];
+	        this.header_key = source["header_key"];
+	        this.kind = source["kind"];
+	        this.columns = this.convertValues(source["columns"], ImportColumn);
+	        this.fields = source["fields"];
+	        this.plan = this.convertValues(source["plan"], ImportReport);
+	        this.problem = source["problem"];
+	        this.cancelled = source["cancelled"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	
 	
 	export class MailCounts {
@@ -1761,7 +1812,6 @@ export namespace bridge {
 	        this.hub_url = source["hub_url"];
 	    }
 	}
-	
 
 }
 
@@ -1783,6 +1833,30 @@ export namespace notebook {
 	        this.hlc = source["hlc"];
 	        this.client_id = source["client_id"];
 	        this.kept_at = source["kept_at"];
+	    }
+	}
+	export class Tally {
+	    supports: number;
+	    refutes: number;
+	    mixed: number;
+	    unclear: number;
+	    accounts: number;
+	    unattributed: number;
+	    items: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Tally(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.supports = source["supports"];
+	        this.refutes = source["refutes"];
+	        this.mixed = source["mixed"];
+	        this.unclear = source["unclear"];
+	        this.accounts = source["accounts"];
+	        this.unattributed = source["unattributed"];
+	        this.items = source["items"];
 	    }
 	}
 

@@ -81,6 +81,11 @@ export const api = {
   search: (q: string, limit = 20) => call<T.SearchHit[]>(() => Search.Query(q, limit)),
   settings: () => call<T.SettingsInfo>(() => Settings.Info()),
   importFile: () => call<T.ImportReport>(() => Settings.Import()),
+  chooseImport: () => call<T.ImportPreview>(() => Settings.ChooseImport()),
+  previewImport: (path: string, mapping: Record<string, string>) =>
+    call<T.ImportPreview>(() => Settings.PreviewImport(path, mapping)),
+  importMapped: (path: string, mapping: Record<string, string>) =>
+    call<T.ImportReport>(() => Settings.ImportMapped(path, mapping)),
   exportAll: (format: string) => call<T.FileResult>(() => Settings.Export(format)),
   backup: () => call<T.FileResult>(() => Settings.Backup()),
   restore: () => call<T.FileResult>(() => Settings.Restore()),
