@@ -363,3 +363,33 @@ func TestEndlessQuotedFieldIsRefusedQuickly(t *testing.T) {
 }
 
 func bufioReader(data []byte) *bufio.Reader { return bufio.NewReader(bytes.NewReader(data)) }
+
+func TestPreviewGuessesColumnsAndRemembersTheMapping(t *testing.T) {
+	s := newStore(t)
+	path := filepath.Join(t.TempDir(), "report.csv")
+	os.WriteFile(path, []byte("\"Account Name\",\"Website\",\"Kundensegment\"\r\n\"Tidewater\",\"www.tidewater.example\",\"SMB\"\r\n\"\"\r\n\"Grand Totals (1 records)\"\r\n"), 0o600)
+	pv, err := PreviewPath(ctx, s, path, nil)
+	if err != nil || pv.Kind != KindAccounts || len(pv.Columns) != 3 || pv.Columns[1].Field != FieldDomain || pv.Columns[2].Field != "" ||
+		pv.Columns[0].Samples[0] != "Tidewater" || len(pv.Columns[0].Samples) != 1 || pv.Plan.Created != 1 || !pv.Plan.DryRun {
+		t.Fatalf("%+v %v", pv, err)
+	}
+	m, _ := MappingOf(map[string]string{"Account Name": "name", "Website": "domain", "Kundensegment": "segment"})
+	if rep, err := ImportPathMapped(ctx, s, path, m); err != nil || rep.Created != 1 {
+		t.Fatalf("%+v %v", rep, err)
+	}
+	a, _ := s.AccountByDomain(ctx, "tidewater.example")
+	if a.Segment != "SMB" {
+		t.Fatalf("segment not mapped: %+v", a)
+	}
+	pv, _ = PreviewPath(ctx, s, path, nil)
+	if pv.Columns[2].Field != FieldSegment || pv.Plan.Unchanged != 1 || pv.Plan.Created != 0 {
+		t.Fatalf("mapping not remembered: %+v", pv)
+	}
+	pv, _ = PreviewPath(ctx, s, filepath.Join("testdata", "excel-unicode-accounts.txt"), nil)
+	if pv.Problem == "" || !strings.Contains(pv.Problem, "accounts, contacts or deals") || len(pv.Columns) != 3 {
+		t.Fatalf("unknown headers: %+v", pv)
+	}
+	if _, err := MappingOf(map[string]string{"x": "nonsense"}); err == nil {
+		t.Fatal("unknown field accepted")
+	}
+}
