@@ -400,6 +400,9 @@ func (im *importer) accountFor(row Row) (*notebook.Account, error) {
 			return a, nil
 		}
 	}
+	if a := im.acctByDomain[row.AccountHost]; a != nil && row.AccountHost != "" {
+		return a, nil
+	}
 	if row.AccountDomain != "" {
 		if a := im.acctByDomain[row.AccountDomain]; a != nil {
 			return a, nil

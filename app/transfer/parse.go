@@ -38,7 +38,8 @@ func (e RowError) String() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Li
 type Row struct {
 	Line          int
 	Record        notebook.Record
-	AccountDomain string // contacts: the company's domain, from the address or a column
+	AccountDomain string // contacts: the company's registrable domain, from the address or a column
+	AccountHost   string // the same as written (eu.acme.com), tried first: accounts may keep a subdomain
 	AccountName   string // contacts and deals: the company's name as the CRM writes it
 	AccountCRMID  string // contacts and deals: the company's "vendor:id"
 	ExplicitLink  bool   // the domain came from an account_domain column, so it must match
@@ -271,9 +272,10 @@ func contactRow(v Vendor, get func(Field) string, has func(Field) bool) (Row, er
 		if err != nil {
 			return Row{}, fmt.Errorf("account_domain %v", err)
 		}
-		row.AccountDomain, row.ExplicitLink = nd, true
+		row.AccountDomain, row.AccountHost, row.ExplicitLink = nd, notebook.NormalizeDomain(d), true
 	} else if d := c.Email[strings.LastIndexByte(c.Email, '@')+1:]; !personalDomains[d] {
 		row.AccountDomain, _ = registrableDomain(d)
+		row.AccountHost = d
 	}
 	if err := c.Validate(); err != nil {
 		return Row{}, errors.New(trimRecordPrefix(err))
