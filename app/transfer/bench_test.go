@@ -3,6 +3,8 @@ package transfer
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"strconv"
 	"testing"
 
 	"fieldnotes/app/store"
@@ -38,7 +40,8 @@ func csvOf(rows [][]string) []byte {
 // an empty on-disk notebook (issue 11's goal: ≤ 5 s), as CSV and as XLSX.
 // Run: go test ./app/transfer -run XXX -bench ImportSalesforce100k -benchtime 1x
 func BenchmarkImportSalesforce100k(b *testing.B) {
-	rows := salesforceReport(100_000)
+	n := benchRows()
+	rows := salesforceReport(n)
 	for _, format := range []string{"csv", "xlsx"} {
 		data := csvOf(rows)
 		if format == "xlsx" {
@@ -54,10 +57,39 @@ func BenchmarkImportSalesforce100k(b *testing.B) {
 				b.StartTimer()
 				rep, err := Import(ctx, s, "report."+format, bytes.NewReader(data))
 				b.StopTimer()
-				if err != nil || rep.Created != 100_000 || len(rep.Errors) != 0 || len(rep.Skipped) != 2 {
+				if err != nil || rep.Created != n || len(rep.Errors) != 0 || len(rep.Skipped) != 2 {
 					b.Fatalf("%+v %v", rep.Errors, err)
 				}
 				s.Close()
+			}
+		})
+	}
+}
+
+// benchRows is 100k unless BENCH_ROWS says otherwise (profiling).
+func benchRows() int {
+	if n, err := strconv.Atoi(os.Getenv("BENCH_ROWS")); err == nil && n > 0 {
+		return n
+	}
+	return 100_000
+}
+
+// BenchmarkParseSalesforce100k is the reading half alone (decode, map,
+// normalise), to tell the importer's cost from the store's.
+func BenchmarkParseSalesforce100k(b *testing.B) {
+	n := benchRows()
+	rows := salesforceReport(n)
+	for _, format := range []string{"csv", "xlsx"} {
+		data := csvOf(rows)
+		if format == "xlsx" {
+			data = xlsxOf(rows)
+		}
+		b.Run(format, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				p, err := ParseFile("report."+format, bytes.NewReader(data))
+				if err != nil || len(p.Rows) != n {
+					b.Fatalf("%d rows, %v", len(p.Rows), err)
+				}
 			}
 		})
 	}
