@@ -393,3 +393,22 @@ func TestPreviewGuessesColumnsAndRemembersTheMapping(t *testing.T) {
 		t.Fatal("unknown field accepted")
 	}
 }
+
+// Accounts may keep a subdomain (zephyr.example.com): a contact naming it, or
+// writing from it, links to it, not to example.com.
+func TestContactLinksToAnAccountKeptUnderASubdomain(t *testing.T) {
+	s := newStore(t)
+	a := notebook.Account{ID: notebook.NewID(), Name: "Zephyr", Domains: []string{"zephyr.example.com"}}
+	if _, err := s.Save(ctx, &a); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Import(ctx, s, "c.csv", strings.NewReader("name,email,account_domain\nNora,nora@zephyr.example.com,zephyr.example.com\nOla,ola@zephyr.example.com,\n"))
+	if err != nil || rep.Created != 2 || len(rep.Errors) != 0 {
+		t.Fatalf("%+v %v", rep, err)
+	}
+	for _, email := range []string{"nora@zephyr.example.com", "ola@zephyr.example.com"} {
+		if c, _ := s.ContactByEmail(ctx, email); c.AccountID != a.ID {
+			t.Errorf("%s not linked: %+v", email, c)
+		}
+	}
+}
