@@ -22,6 +22,7 @@ func TestImportRules(t *testing.T) {
 		"github.com/wailsapp/wails/v2":       {"fieldnotes", "fieldnotes/app/desktop"},
 		"github.com/microcosm-cc/bluemonday": {"fieldnotes/app/imapsync"},
 		"github.com/emersion/go-message":     {"fieldnotes/app/imapsync"},
+		"github.com/xuri/excelize/v2":        {"fieldnotes/app/transfer"},
 	}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		parts := strings.SplitN(line, "|", 3)

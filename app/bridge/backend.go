@@ -74,7 +74,11 @@ type Dialogs interface {
 
 // Transfer imports and exports files (app/transfer in the app).
 type Transfer interface {
-	Import(ctx context.Context, path string) (ImportReport, error)
+	// Import imports path; mapping (header → field) nil means the mapping
+	// remembered for this header set, if any.
+	Import(ctx context.Context, path string, mapping map[string]string) (ImportReport, error)
+	// Preview plans importing path without writing anything.
+	Preview(ctx context.Context, path string, mapping map[string]string) (ImportPreview, error)
 	Export(ctx context.Context, format, path string) (int, error)
 }
 

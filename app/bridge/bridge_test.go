@@ -250,7 +250,10 @@ func (f fakeDialogs) SaveFile(context.Context, string, string) (string, error)  
 
 type fakeTransfer struct{}
 
-func (fakeTransfer) Import(_ context.Context, path string) (ImportReport, error) {
+func (fakeTransfer) Preview(context.Context, string, map[string]string) (ImportPreview, error) {
+	return ImportPreview{}, nil
+}
+func (fakeTransfer) Import(_ context.Context, path string, _ map[string]string) (ImportReport, error) {
 	return ImportReport{Imported: 1, Errors: []LineError{{File: path, Line: 3, Message: "bad email"}}}, nil
 }
 func (fakeTransfer) Export(context.Context, string, string) (int, error) { return 7, nil }

@@ -261,16 +261,42 @@ type LineError struct {
 	File    string `json:"file"`
 	Line    int    `json:"line"`
 	Message string `json:"message"`
+	Text    string `json:"text"` // the line's cells, to open it
 }
 
-// ImportReport says what an import did.
+// ImportReport says what an import did (or, in a preview, would do).
 type ImportReport struct {
 	File      string      `json:"file"`
-	Kind      string      `json:"kind"` // accounts, contacts, ndjson
+	Kind      string      `json:"kind"`   // accounts, contacts, opportunities, ndjson
+	Vendor    string      `json:"vendor"` // salesforce, hubspot, pipedrive or ""
 	Imported  int         `json:"imported"`
+	Created   int         `json:"created"`
+	Updated   int         `json:"updated"`
 	Unchanged int         `json:"unchanged"`
+	Skipped   int         `json:"skipped"` // report footers
 	Errors    []LineError `json:"errors"`
+	Warnings  []LineError `json:"warnings"`
 	Cancelled bool        `json:"cancelled"`
+}
+
+// ImportColumn is one column of an import preview.
+type ImportColumn struct {
+	Header  string   `json:"header"`
+	Field   string   `json:"field"` // "" when not imported
+	Samples []string `json:"samples"`
+}
+
+// ImportPreview shows a file before it is imported: its columns with the
+// guessed fields, their first values, and what importing would do.
+type ImportPreview struct {
+	File      string         `json:"file"`
+	HeaderKey string         `json:"header_key"`
+	Kind      string         `json:"kind"`
+	Columns   []ImportColumn `json:"columns"`
+	Fields    []string       `json:"fields"`
+	Plan      ImportReport   `json:"plan"`
+	Problem   string         `json:"problem"`
+	Cancelled bool           `json:"cancelled"`
 }
 
 // FileResult says where an export, backup or restore went.

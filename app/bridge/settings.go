@@ -48,13 +48,61 @@ func (s *Settings) ImportFile(path string) (r ImportReport, err error) {
 	return s.importFile(context.Background(), path)
 }
 
+// ChooseImport asks for a file and previews it: nothing is written until
+// ImportMapped.
+func (s *Settings) ChooseImport() (p ImportPreview, err error) {
+	defer guard(s.d.Log, "Settings.ChooseImport", &err)
+	ctx := context.Background()
+	path, err := s.dialogs().OpenFile(ctx, "Import accounts, contacts or deals", []string{"csv", "txt", "tsv", "xlsx", "ndjson", "jsonl"})
+	if err != nil || path == "" {
+		return ImportPreview{Cancelled: true, Columns: []ImportColumn{}, Fields: []string{}}, err
+	}
+	return s.preview(ctx, path, nil)
+}
+
+// PreviewImport previews path again with the columns mapped as the user
+// chose (header → field; "ignore" drops a column).
+func (s *Settings) PreviewImport(path string, mapping map[string]string) (p ImportPreview, err error) {
+	defer guard(s.d.Log, "Settings.PreviewImport", &err)
+	if mapping == nil {
+		mapping = map[string]string{}
+	}
+	return s.preview(context.Background(), path, mapping)
+}
+
+// ImportMapped imports path with the mapping from the preview, which is
+// remembered for files with the same header.
+func (s *Settings) ImportMapped(path string, mapping map[string]string) (r ImportReport, err error) {
+	defer guard(s.d.Log, "Settings.ImportMapped", &err)
+	if mapping == nil {
+		mapping = map[string]string{}
+	}
+	return s.importMapped(context.Background(), path, mapping)
+}
+
+func (s *Settings) preview(ctx context.Context, path string, mapping map[string]string) (ImportPreview, error) {
+	if s.d.Transfer == nil {
+		return ImportPreview{}, notebook.Errorf(notebook.Conflict, "import is not available in this build")
+	}
+	p, err := s.d.Transfer.Preview(ctx, path, mapping)
+	p.File = path
+	return p, err
+}
+
 func (s *Settings) importFile(ctx context.Context, path string) (ImportReport, error) {
+	return s.importMapped(ctx, path, nil)
+}
+
+func (s *Settings) importMapped(ctx context.Context, path string, mapping map[string]string) (ImportReport, error) {
 	if s.d.Transfer == nil {
 		return ImportReport{}, notebook.Errorf(notebook.NotSetUp, "import is not available in this build")
 	}
-	r, err := s.d.Transfer.Import(ctx, path)
+	r, err := s.d.Transfer.Import(ctx, path, mapping)
 	if r.Errors == nil {
 		r.Errors = []LineError{}
+	}
+	if r.Warnings == nil {
+		r.Warnings = []LineError{}
 	}
 	r.File = path
 	if err == nil {

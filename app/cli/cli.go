@@ -41,7 +41,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"import", "import FILE…  CSV of accounts or contacts, or NDJSON from export", runImport},
+		{"import", "import [--map H=field,…] [--dry-run] FILE…  CRM exports (CSV/XLSX: accounts, contacts, deals) or NDJSON from export", runImport},
 		{"export", "export --format ndjson|csv|md [--type T] [--out FILE]", runExport},
 		{"backup", "backup FILE  write an encrypted backup of the notebook", runBackup},
 		{"restore", "restore FILE  replace the notebook with a backup", runRestore},

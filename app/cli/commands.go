@@ -53,27 +53,75 @@ func newFlags(name string, e *env) *flag.FlagSet {
 }
 
 func runImport(e *env, args []string) error {
-	if len(args) == 0 {
-		return notebook.Errorf(notebook.Invalid, "import needs at least one file: fieldnotes import accounts.csv contacts.csv")
+	fs := newFlags("import", e)
+	mapFlag := fs.String("map", "", `map headers the importer does not know to fields, e.g. "Firmenname=name,Webseite=domain"`)
+	dryRun := fs.Bool("dry-run", false, "say what would be created, updated, skipped and rejected, and write nothing")
+	if err := fs.Parse(args); err != nil {
+		return notebook.Errorf(notebook.Invalid, "import: %v", err)
+	}
+	if fs.NArg() == 0 {
+		return notebook.Errorf(notebook.Invalid, "import needs at least one file: fieldnotes import [--map H=field,…] [--dry-run] accounts.csv contacts.xlsx deals.csv")
+	}
+	mapping, err := transfer.ParseMapping(*mapFlag)
+	if err != nil {
+		return err
 	}
 	return e.withStore(func(s *store.Store) error {
 		failed := false
-		for _, path := range args {
-			rep, err := transfer.ImportPath(e.ctx, s, path)
-			if err != nil {
+		for _, path := range fs.Args() {
+			rep, err := transfer.ImportPathWith(e.ctx, s, path, transfer.Options{Mapping: mapping, DryRun: *dryRun})
+			if notebook.ErrorCode(err) == notebook.Internal {
 				return err
 			}
-			for _, re := range rep.Errors {
-				fmt.Fprintln(e.stderr, re.String())
+			if err != nil { // this file cannot be read at all: say so, go on with the next
+				fmt.Fprintln(e.stderr, err)
+				failed = true
+				continue
 			}
-			fmt.Fprintf(e.stdout, "%s: %s, %d imported, %d unchanged, %d rejected\n", path, rep.Kind, rep.Imported, rep.Unchanged, len(rep.Errors))
-			failed = failed || len(rep.Errors) > 0
+			printImportReport(e, path, rep, *dryRun)
 		}
 		if failed {
 			return errSilentFailure
 		}
 		return nil
 	})
+}
+
+// printImportReport writes rejected lines to stderr as file:line: reason and
+// a summary to stdout; a dry run also lists what each line would do.
+func printImportReport(e *env, path string, rep transfer.Report, dryRun bool) {
+	for _, re := range rep.Errors {
+		fmt.Fprintln(e.stderr, re.String())
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintln(e.stderr, w.String()+" (warning)")
+	}
+	if dryRun {
+		for _, a := range rep.Actions {
+			verb := map[string]string{"create": "would create", "update": "would update"}[a.Action]
+			if verb == "" {
+				verb = "no change to"
+			}
+			fmt.Fprintf(e.stdout, "%s:%d: %s %s\n", rep.File, a.Line, verb, a.What)
+		}
+		for _, sk := range rep.Skipped {
+			fmt.Fprintf(e.stdout, "%s (skipped)\n", sk.String())
+		}
+	}
+	for _, h := range rep.Unmapped {
+		fmt.Fprintf(e.stdout, "%s: column %q is not imported; map it with --map %q\n", path, h, h+"=<field>")
+	}
+	vendor := ""
+	if rep.Vendor != "" {
+		vendor = " from " + string(rep.Vendor)
+	}
+	if dryRun {
+		fmt.Fprintf(e.stdout, "%s: %s%s, %d would be created, %d updated, %d unchanged, %d skipped, %d rejected (dry run: nothing written)\n",
+			path, rep.Kind, vendor, rep.Created, rep.Updated, rep.Unchanged, len(rep.Skipped), len(rep.Errors))
+		return
+	}
+	fmt.Fprintf(e.stdout, "%s: %s%s, %d imported (%d created, %d updated), %d unchanged, %d skipped, %d rejected\n",
+		path, rep.Kind, vendor, rep.Imported, rep.Created, rep.Updated, rep.Unchanged, len(rep.Skipped), len(rep.Errors))
 }
 
 func runExport(e *env, args []string) error {

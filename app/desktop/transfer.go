@@ -25,13 +25,44 @@ func newTransfer(st *store.Store, log *slog.Logger) bridge.Transfer {
 	return transferAdapter{st: st, log: log}
 }
 
-func (t transferAdapter) Import(ctx context.Context, path string) (bridge.ImportReport, error) {
-	r, err := transfer.ImportPath(ctx, t.st, path)
-	out := bridge.ImportReport{File: path, Kind: string(r.Kind), Imported: r.Imported, Unchanged: r.Unchanged, Errors: []bridge.LineError{}}
-	for _, e := range r.Errors {
-		out.Errors = append(out.Errors, bridge.LineError{File: e.File, Line: e.Line, Message: e.Reason})
+func (t transferAdapter) Import(ctx context.Context, path string, mapping map[string]string) (bridge.ImportReport, error) {
+	m, err := transfer.MappingOf(mapping)
+	if err != nil {
+		return bridge.ImportReport{File: path}, err
+	}
+	r, err := transfer.ImportPathMapped(ctx, t.st, path, m)
+	return reportDTO(path, r), err
+}
+
+func (t transferAdapter) Preview(ctx context.Context, path string, mapping map[string]string) (bridge.ImportPreview, error) {
+	m, err := transfer.MappingOf(mapping)
+	if err != nil {
+		return bridge.ImportPreview{File: path}, err
+	}
+	p, err := transfer.PreviewPath(ctx, t.st, path, m)
+	out := bridge.ImportPreview{File: path, HeaderKey: p.HeaderKey, Kind: string(p.Kind), Problem: p.Problem,
+		Plan: reportDTO(path, p.Plan), Columns: []bridge.ImportColumn{}, Fields: []string{}}
+	for _, c := range p.Columns {
+		out.Columns = append(out.Columns, bridge.ImportColumn{Header: c.Header, Field: string(c.Field), Samples: c.Samples})
+	}
+	for _, f := range p.Fields {
+		out.Fields = append(out.Fields, string(f))
 	}
 	return out, err
+}
+
+func reportDTO(path string, r transfer.Report) bridge.ImportReport {
+	return bridge.ImportReport{File: path, Kind: string(r.Kind), Vendor: string(r.Vendor), Imported: r.Imported,
+		Created: r.Created, Updated: r.Updated, Unchanged: r.Unchanged, Skipped: len(r.Skipped),
+		Errors: lineErrors(r.Errors), Warnings: lineErrors(r.Warnings)}
+}
+
+func lineErrors(in []transfer.RowError) []bridge.LineError {
+	out := []bridge.LineError{}
+	for _, e := range in {
+		out = append(out, bridge.LineError{File: e.File, Line: e.Line, Message: e.Reason, Text: e.Text})
+	}
+	return out
 }
 
 // Export writes NDJSON or Markdown to path; CSV becomes one file per record

@@ -26,7 +26,7 @@ const accountsCSV = "\ufeffName,Domain,Segment,Stage,ARR,Owner\n" +
 	"Initech,https://www.initech.com/,SMB,prospect,,bob\n" +
 	"\n" +
 	"Broken,not a domain,SMB,prospect,1,x\n" +
-	"Umbrella,umbrella.io,Enterprise,lead,5,x\n" +
+	"Umbrella,umbrella.io,Enterprise,frenemy,5,x\n" +
 	"Hooli,hooli.com,Enterprise,customer,lots,x\n"
 
 func TestImportAccountsReportsBadRowsByLineAndIsIdempotent(t *testing.T) {
@@ -65,16 +65,24 @@ func TestImportContactsNeedsKnownAccount(t *testing.T) {
 		"Ana Ruiz,Ana.Ruiz@Globex.com,globex.com,CFO\n" +
 		"Bob,bob@initech,initech.com,CTO\n" +
 		"Cy,cy@nowhere.org,nowhere.org,\n" +
-		"Dee,dee@eu.globex.com,eu.globex.com,Controller\n"
+		"Dee,dee@eu.globex.com,eu.globex.com,Controller\n" +
+		"Eve,eve@nowhere.org,,\n"
 	rep, err := Import(ctx, s, "contacts.csv", strings.NewReader(contacts))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Imported != 2 || len(rep.Errors) != 2 || rep.Errors[0].Line != 3 || rep.Errors[1].Line != 4 {
+	// Dee's subdomain is Globex's registrable domain; Eve's company is not
+	// in the notebook and no column insists on one, so she comes in unlinked.
+	if rep.Imported != 3 || len(rep.Errors) != 2 || rep.Errors[0].Line != 3 || rep.Errors[1].Line != 4 {
 		t.Fatalf("report %+v", rep)
 	}
 	if !strings.Contains(rep.Errors[1].Reason, "matches no account") {
 		t.Fatal(rep.Errors[1].Reason)
+	}
+	dee, _ := s.ContactByEmail(ctx, "dee@eu.globex.com")
+	eve, _ := s.ContactByEmail(ctx, "eve@nowhere.org")
+	if dee.AccountID == "" || eve.AccountID != "" || eve.ID == "" {
+		t.Fatalf("dee %+v eve %+v", dee, eve)
 	}
 	c, err := s.ContactByEmail(ctx, "ana.ruiz@globex.com")
 	globex, _ := s.AccountByDomain(ctx, "globex.com")

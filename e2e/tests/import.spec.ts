@@ -14,6 +14,9 @@ test('importing a contacts CSV shows the bad row with its line', async ({ page }
   );
 
   await page.getByRole('button', { name: 'Import a file…' }).click();
+  const preview = page.getByRole('region', { name: 'Import preview' });
+  await expect(preview.getByLabel('What would happen')).toContainText('Would create 1');
+  await preview.getByRole('button', { name: 'Import', exact: true }).click();
   const result = page.getByRole('region', { name: 'Import result' });
   await expect(result).toContainText('1 imported');
   await expect(result).toContainText('1 rejected');

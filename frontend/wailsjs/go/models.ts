@@ -1291,10 +1291,27 @@ export namespace bridge {
 		}
 	}
 	
+	export class ImportColumn {
+	    header: string;
+	    field: string;
+	    samples: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportColumn(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.header = source["header"];
+	        this.field = source["field"];
+	        this.samples = source["samples"];
+	    }
+	}
 	export class LineError {
 	    file: string;
 	    line: number;
 	    message: string;
+	    text: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new LineError(source);
@@ -1305,14 +1322,20 @@ export namespace bridge {
 	        this.file = source["file"];
 	        this.line = source["line"];
 	        this.message = source["message"];
+	        this.text = source["text"];
 	    }
 	}
 	export class ImportReport {
 	    file: string;
 	    kind: string;
+	    vendor: string;
 	    imported: number;
+	    created: number;
+	    updated: number;
 	    unchanged: number;
+	    skipped: number;
 	    errors: LineError[];
+	    warnings: LineError[];
 	    cancelled: boolean;
 	
 	    static createFrom(source: any = {}) {
@@ -1323,9 +1346,14 @@ export namespace bridge {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.file = source["file"];
 	        this.kind = source["kind"];
+	        this.vendor = source["vendor"];
 	        this.imported = source["imported"];
+	        this.created = source["created"];
+	        this.updated = source["updated"];
 	        this.unchanged = source["unchanged"];
+	        this.skipped = source["skipped"];
 	        this.errors = this.convertValues(source["errors"], LineError);
+	        this.warnings = this.convertValues(source["warnings"], LineError);
 	        this.cancelled = source["cancelled"];
 	    }
 	
@@ -1347,6 +1375,51 @@ export namespace bridge {
 		    return a;
 		}
 	}
+	export class ImportPreview {
+	    file: string;
+	    header_key: string;
+	    kind: string;
+	    columns: ImportColumn[];
+	    fields: string[];
+	    plan: ImportReport;
+	    problem: string;
+	    cancelled: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportPreview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.file = source["file"];
+	        this.header_key = source["header_key"];
+	        this.kind = source["kind"];
+	        this.columns = this.convertValues(source["columns"], ImportColumn);
+	        this.fields = source["fields"];
+	        this.plan = this.convertValues(source["plan"], ImportReport);
+	        this.problem = source["problem"];
+	        this.cancelled = source["cancelled"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	
 	
 	export class MailCounts {

@@ -92,6 +92,11 @@ export const api = {
   settings: () => call<T.SettingsInfo>(() => Settings.Info()),
   setFieldRole: (role: string) => call<T.SettingsInfo>(() => Settings.SetFieldRole(role)),
   importFile: () => call<T.ImportReport>(() => Settings.Import()),
+  chooseImport: () => call<T.ImportPreview>(() => Settings.ChooseImport()),
+  previewImport: (path: string, mapping: Record<string, string>) =>
+    call<T.ImportPreview>(() => Settings.PreviewImport(path, mapping)),
+  importMapped: (path: string, mapping: Record<string, string>) =>
+    call<T.ImportReport>(() => Settings.ImportMapped(path, mapping)),
   exportAll: (format: string) => call<T.FileResult>(() => Settings.Export(format)),
   backup: () => call<T.FileResult>(() => Settings.Backup()),
   restore: () => call<T.FileResult>(() => Settings.Restore()),

@@ -294,14 +294,37 @@ export interface LineError {
   file: string;
   line: number;
   message: string;
+  text: string;
 }
 
 export interface ImportReport {
   file: string;
   kind: string;
+  vendor: string;
   imported: number;
+  created: number;
+  updated: number;
   unchanged: number;
+  skipped: number;
   errors: LineError[];
+  warnings: LineError[];
+  cancelled: boolean;
+}
+
+export interface ImportColumn {
+  header: string;
+  field: string;
+  samples: string[];
+}
+
+export interface ImportPreview {
+  file: string;
+  header_key: string;
+  kind: string;
+  columns: ImportColumn[];
+  fields: string[];
+  plan: ImportReport;
+  problem: string;
   cancelled: boolean;
 }
 

@@ -10,6 +10,9 @@ export const moveContact = (contactId: string, to: string, acknowledged = false)
 export const recordConsent = (contactId: string, c: ConsentInput) => api.recordConsent(contactId, c);
 export const setDoNotContact = (contactId: string, on: boolean) => api.setDoNotContact(contactId, on);
 export const importFile = () => api.importFile();
+export const chooseImport = () => api.chooseImport();
+export const previewImport = (path: string, mapping: Record<string, string>) => api.previewImport(path, mapping);
+export const importMapped = (path: string, mapping: Record<string, string>) => api.importMapped(path, mapping);
 export const exportAll = (format: string) => api.exportAll(format);
 export const backup = () => api.backup();
 export const restore = () => api.restore();

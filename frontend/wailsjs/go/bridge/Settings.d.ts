@@ -4,13 +4,19 @@ import {bridge} from '../models';
 
 export function Backup():Promise<bridge.FileResult>;
 
+export function ChooseImport():Promise<bridge.ImportPreview>;
+
 export function Export(arg1:string):Promise<bridge.FileResult>;
 
 export function Import():Promise<bridge.ImportReport>;
 
 export function ImportFile(arg1:string):Promise<bridge.ImportReport>;
 
+export function ImportMapped(arg1:string,arg2:Record<string, string>):Promise<bridge.ImportReport>;
+
 export function Info():Promise<bridge.SettingsInfo>;
+
+export function PreviewImport(arg1:string,arg2:Record<string, string>):Promise<bridge.ImportPreview>;
 
 export function Restore():Promise<bridge.FileResult>;
 

@@ -6,6 +6,10 @@ export function Backup() {
   return window['go']['bridge']['Settings']['Backup']();
 }
 
+export function ChooseImport() {
+  return window['go']['bridge']['Settings']['ChooseImport']();
+}
+
 export function Export(arg1) {
   return window['go']['bridge']['Settings']['Export'](arg1);
 }
@@ -18,8 +22,16 @@ export function ImportFile(arg1) {
   return window['go']['bridge']['Settings']['ImportFile'](arg1);
 }
 
+export function ImportMapped(arg1, arg2) {
+  return window['go']['bridge']['Settings']['ImportMapped'](arg1, arg2);
+}
+
 export function Info() {
   return window['go']['bridge']['Settings']['Info']();
+}
+
+export function PreviewImport(arg1, arg2) {
+  return window['go']['bridge']['Settings']['PreviewImport'](arg1, arg2);
 }
 
 export function Restore() {
