@@ -48,7 +48,7 @@ const (
 )
 
 // RecordTypes lists the record types of protocol v1.
-var RecordTypes = []string{"hypothesis", "study", "account", "contact", "call", "evidence", "email"}
+var RecordTypes = []string{"hypothesis", "study", "account", "contact", "opportunity", "call", "evidence", "email"}
 
 // KnownType reports whether t is a record type of protocol v1.
 func KnownType(t string) bool {
@@ -73,7 +73,7 @@ func UserScope(userID string) string { return "user:" + userID }
 // OrgScoped reports whether records of type t live in the org scope
 // (the others live in the scope of their owner).
 func OrgScoped(t string) bool {
-	return t == "hypothesis" || t == "study" || t == "account" || t == "contact"
+	return t == "hypothesis" || t == "study" || t == "account" || t == "contact" || t == "opportunity"
 }
 
 // PushRequest is the body of POST /v1/sync/push.
