@@ -35,40 +35,32 @@ type InsightsQuery struct {
 // MaxQuotes bounds InsightsQuery.Quotes (the export has every quote).
 const MaxQuotes = 1000
 
-// Insights computes the report from the hub store (catching the index up
-// first). When markSeen, every item in it counts as seen by product now.
+// Insights answers from the insights projection in the hub store
+// (catching it up first). When markSeen, every item in it counts as seen by
+// product now.
 func (s *Server) Insights(ctx context.Context, q InsightsQuery, markSeen bool) (InsightsReport, error) {
 	p := s.product
-	if err := p.idx.catchUp(ctx); err != nil {
-		return InsightsReport{}, err
-	}
-	if markSeen {
-		p.idx.markAllSeen(s.now())
-	}
-	emails := p.userEmails(ctx)
-	rep := p.idx.report(q, emails)
+	rep, err := p.proj.answer(ctx, q, p.userEmails(ctx), markSeen, s.now())
 	rep.GeneratedAt = s.now().UTC()
-	return rep, nil
+	return rep, err
 }
 
 // InsightsFromStore computes a report straight from a store that no hub
-// is serving (`fieldhub insights`): the same index and roll-ups, with the
-// first-seen steps read from productDir, and no webhooks or follower.
-// Reading it this way does not count as product seeing the evidence.
+// is serving (`fieldhub insights`): the same projection and roll-ups (it
+// catches the stored projection up, so the next start of the hub finds it
+// current), with the first-seen steps read from productDir, and no
+// webhooks or follower. Reading it this way does not count as product
+// seeing the evidence.
 func InsightsFromStore(ctx context.Context, store hubdb.Store, productDir string, q InsightsQuery, now time.Time) (InsightsReport, error) {
 	seen, err := openSeenSteps(productDir)
 	if err != nil {
 		return InsightsReport{}, err
 	}
 	defer seen.close()
-	x := newIndex(store, seen, slog.New(slog.DiscardHandler))
-	if err := x.catchUp(ctx); err != nil {
-		return InsightsReport{}, err
-	}
 	p := &product{srv: &Server{store: store}, log: slog.New(slog.DiscardHandler)}
-	rep := x.report(q, p.userEmails(ctx))
+	rep, err := newProjection(store, seen, p.log).answer(ctx, q, p.userEmails(ctx), false, now)
 	rep.GeneratedAt = now.UTC()
-	return rep, nil
+	return rep, err
 }
 
 // userEmails maps user ids to emails, so quotes show who said it.
@@ -96,7 +88,7 @@ func (x *index) report(q InsightsQuery, emails map[string]string) InsightsReport
 	}
 	pipes := x.pipelinesLocked()
 	rep := InsightsReport{Hypotheses: []notebook.HypothesisInsight{}, Studies: pipes, Evidence: len(x.where), Accounts: len(x.accounts)}
-	for _, h := range x.orderedHypsLocked(q) {
+	for _, h := range orderedHyps(x.hyps, q) {
 		in := x.insightLocked(h)
 		if q.Quotes > 0 && x.byHyp[h.ID] != nil {
 			in.Quotes, in.QuotesTotal = notebook.Quotes(x.byHyp[h.ID].obs, x.accounts, q.Quotes)
@@ -109,11 +101,11 @@ func (x *index) report(q InsightsQuery, emails map[string]string) InsightsReport
 	return rep
 }
 
-// orderedHypsLocked lists the hypotheses in product's priority order:
+// orderedHyps lists the hypotheses q asks for in product's priority order:
 // rank ascending with unranked (0) last, then published_at, then id.
-func (x *index) orderedHypsLocked(q InsightsQuery) []notebook.Hypothesis {
+func orderedHyps(hyps map[string]notebook.Hypothesis, q InsightsQuery) []notebook.Hypothesis {
 	var out []notebook.Hypothesis
-	for _, h := range x.hyps {
+	for _, h := range hyps {
 		if (q.HypothesisID == "" || h.ID == q.HypothesisID) && (q.Status == "" || h.Status == q.Status) {
 			out = append(out, h)
 		}

@@ -48,6 +48,7 @@ type product struct {
 	secret []byte // HMAC key of pseudonyms
 
 	idx     *index
+	proj    *projection // insights, kept in the store
 	seen    *seenSteps
 	hooks   *webhooks
 	metrics *productMetrics
@@ -72,6 +73,7 @@ func newProduct(s *Server, dir string, guard netguard.Guard) (*product, error) {
 		return nil, err
 	}
 	p.idx = newIndex(s.store, p.seen, s.log)
+	p.proj = newProjection(s.store, p.seen, s.log)
 	if p.hooks, err = openWebhooks(p, dir, guard); err != nil {
 		return nil, err
 	}
