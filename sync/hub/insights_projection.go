@@ -664,3 +664,57 @@ func (p *projection) answer(ctx context.Context, q InsightsQuery, emails map[str
 	}
 	return p.report(ctx, q, emails)
 }
+
+// ---- the projector service ----
+
+// InsightsProjector keeps the stored insights projection current as
+// evidence arrives, so a read (on any replica) finds little to catch up.
+// Readers catch up themselves before answering, so the projector only
+// makes them fast, never correct; any number of replicas may run one
+// (they serialise on the projection's state document).
+type InsightsProjector struct {
+	p     *projection
+	log   *slog.Logger
+	every time.Duration
+}
+
+// projectorPause spaces the projector's runs: under a stream of pushes it
+// catches up twice a second rather than once per commit.
+const projectorPause = 500 * time.Millisecond
+
+// InsightsProjector returns the projector of this server's insights.
+func (s *Server) InsightsProjector() *InsightsProjector {
+	return &InsightsProjector{p: s.product.proj, log: s.log, every: 30 * time.Second}
+}
+
+// Serve follows the store's change hints until ctx ends, catching the
+// projection up and rebuilding stale roll-ups after each; it also re-checks
+// on an interval (a lost hint only delays). It returns ctx's error.
+func (j *InsightsProjector) Serve(ctx context.Context) error {
+	hints := j.p.store.Watch(ctx)
+	tick := time.NewTicker(j.every)
+	defer tick.Stop()
+	for {
+		err := j.p.catchUp(ctx)
+		if err == nil {
+			err = j.p.refresh(ctx)
+		}
+		if err != nil && ctx.Err() == nil {
+			j.log.Warn("insights projector", "err", err)
+		}
+		select { // coalesce a burst of pushes into one catch-up
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(projectorPause):
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case _, ok := <-hints:
+			if !ok {
+				return ctx.Err()
+			}
+		case <-tick.C:
+		}
+	}
+}

@@ -64,9 +64,11 @@ func StartHub(t testing.TB, opts HubOptions) *Hub {
 	ts.Start()
 	h := &Hub{Server: srv, Store: store, HTTP: ts}
 	h.URL = h.HTTP.URL
+	stopProjector := runProjector(srv)
 	t.Cleanup(func() {
 		srv.Close()
 		h.HTTP.Close()
+		stopProjector()
 		store.Close()
 	})
 	return h
@@ -81,4 +83,13 @@ func (h *Hub) AddUser(t testing.TB, role hubdb.Role) hub.NewUser {
 		t.Fatalf("add user: %v", err)
 	}
 	return u
+}
+
+// runProjector serves the hub's insights projector, as fieldhub serve
+// does; the returned func stops it and waits.
+func runProjector(srv *hub.Server) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = srv.InsightsProjector().Serve(ctx) }()
+	return func() { cancel(); <-done }
 }

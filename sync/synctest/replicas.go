@@ -117,9 +117,11 @@ func startReplicas(t testing.TB, n int, opts HubOptions, log *slog.Logger) *Hub 
 		go func() { defer close(followed); srv.FollowChanges(ctx) }()
 		r := &Hub{Server: srv, Store: store, HTTP: httptest.NewServer(srv.Handler())}
 		r.URL = r.HTTP.URL
+		stopProjector := runProjector(srv)
 		t.Cleanup(func() {
 			srv.Close()
 			r.HTTP.Close()
+			stopProjector()
 			stop()
 			<-followed
 			store.Close()

@@ -152,6 +152,7 @@ func listenAndServe(ctx context.Context, srv *hub.Server, addr, cert, key string
 	hs := srv.HTTPServer(log)
 	go srv.Maintain(ctx, 24*time.Hour)
 	go srv.FollowChanges(ctx) // other replicas' commits wake this one's long-polls
+	go srv.InsightsProjector().Serve(ctx)
 	errc := make(chan error, 1)
 	go func() {
 		if cert != "" {

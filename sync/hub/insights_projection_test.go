@@ -1,0 +1,203 @@
+package hub_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"reflect"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"fieldnotes/app/notebook"
+	"fieldnotes/sync/hub"
+	"fieldnotes/sync/hub/hubdb"
+	"fieldnotes/sync/syncproto"
+	"fieldnotes/sync/synctest"
+)
+
+// pullCounter is a real store that counts the pages read from it.
+type pullCounter struct {
+	hubdb.Store
+	pulls   atomic.Int64
+	records atomic.Int64
+}
+
+func (c *pullCounter) Pull(ctx2 context.Context, q hubdb.PullQuery) (hubdb.PullPage, error) {
+	page, err := c.Store.Pull(ctx2, q)
+	c.pulls.Add(1)
+	c.records.Add(int64(len(page.Records)))
+	return page, err
+}
+
+// TestInsightsSurviveRestart: a hub restarted on its data answers from
+// the stored projection — it reads no record of the change feed again —
+// with the same numbers, and keeps following edits and deletes.
+func TestInsightsSurviveRestart(t *testing.T) {
+	dir := t.TempDir()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	start := func() (*pullCounter, *hub.Server, *httptest.Server) {
+		store, err := hubdb.OpenBadger(hubdb.Options{Dir: dir, Logger: log})
+		if err != nil {
+			t.Fatal(err)
+		}
+		counted := &pullCounter{Store: store}
+		srv, err := hub.NewServer(hub.Options{Store: counted, Logger: log})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return counted, srv, httptest.NewServer(srv.Handler())
+	}
+	store, srv, ts := start()
+	pmUser, err := hub.AddUser(ctx, store, "pm@example.com", hubdb.RoleProduct, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	repUser, err := hub.AddUser(ctx, store, "rep@example.com", hubdb.RoleField, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pm := &synctest.WireClient{BaseURL: ts.URL, Token: pmUser.Token, ClientID: "c_pm"}
+	rep := &synctest.WireClient{BaseURL: ts.URL, Token: repUser.Token, ClientID: "c_rep"}
+	publish(t, pm, `[{"id":"h1","statement":"One"},{"id":"h2","statement":"Two"}]`)
+	var muts []syncproto.Mutation
+	n := uint64(0)
+	for i := 0; i < 40; i++ {
+		n++
+		muts = append(muts, synctest.Upsert(n, "account", fmt.Sprintf("acc-%d", i), hlc(), map[string]any{"name": "A", "arr": 100}))
+	}
+	for i := 0; i < 600; i++ { // more than one page of the feed
+		n++
+		sig := []string{"supports", "refutes"}[i%2]
+		muts = append(muts, evidence(n, fmt.Sprintf("ev-%03d", i), []string{"h1", "h2"}[i%2], map[string]any{"account_id": fmt.Sprintf("acc-%d", i%40), "signal": sig, "quote": "q"}))
+	}
+	for i := 0; i < len(muts); i += 200 {
+		push(t, rep, muts[i:min(i+200, len(muts))]...)
+	}
+	before := insights(t, pm, "")
+	if before.Evidence != 600 || len(before.Hypotheses) != 2 || before.Hypotheses[0].Signals.Items != 300 {
+		t.Fatalf("before restart: evidence %d, %d hypotheses", before.Evidence, len(before.Hypotheses))
+	}
+	ts.Close()
+	srv.Close()
+	store.Close()
+
+	store, srv, ts = start()
+	defer func() { ts.Close(); srv.Close(); store.Close() }()
+	pm.BaseURL, rep.BaseURL = ts.URL, ts.URL
+	after := insights(t, pm, "")
+	if got := store.records.Load(); got != 0 {
+		t.Fatalf("the restarted hub read %d records of the feed again (%d pages); want 0", got, store.pulls.Load())
+	}
+	if !reflect.DeepEqual(signalsAndCounts(before), signalsAndCounts(after)) {
+		t.Fatalf("numbers changed across a restart:\nbefore %+v\nafter  %+v", signalsAndCounts(before), signalsAndCounts(after))
+	}
+
+	// An edit (a new signal) and a delete, after the restart.
+	n++
+	push(t, rep, evidence(n, "ev-000", "h1", map[string]any{"account_id": "acc-0", "signal": "refutes", "captured_at": "2031-01-01T00:00:00Z"}),
+		synctest.Delete(n+1, "evidence", "ev-002", hlc()))
+	got := insights(t, pm, "?hypothesis_id=h1").Hypotheses[0].Signals
+	if got.Items != 299 || got.Overall[notebook.SignalRefutes].Accounts != 1 {
+		t.Fatalf("after edit and delete: items %d, refutes %+v", got.Items, got.Overall[notebook.SignalRefutes])
+	}
+}
+
+// signalsAndCounts is what every replica and every restart must agree on.
+func signalsAndCounts(r hub.InsightsReport) any {
+	type row struct {
+		ID      string
+		Signals notebook.SignalRollup
+		Revenue notebook.HypothesisRevenue
+		WTP     []notebook.WTPStats
+		Quotes  int
+	}
+	out := []row{{ID: fmt.Sprintf("evidence=%d accounts=%d", r.Evidence, r.Accounts)}}
+	for _, h := range r.Hypotheses {
+		out = append(out, row{h.HypothesisID, h.Signals, h.Revenue, h.WTP, h.QuotesTotal})
+	}
+	return out
+}
+
+// TestInsightsRevenueOverHTTP: deals and impacts pushed by reps become each
+// hypothesis's revenue, each deal once however many items cite it.
+func TestInsightsRevenueOverHTTP(t *testing.T) {
+	e := newEnv(t)
+	publish(t, e.pm, `[{"id":"h1","statement":"One"}]`)
+	push(t, e.repA,
+		synctest.Upsert(1, "account", "acme", hlc(), map[string]any{"name": "Acme", "arr": 50000}),
+		synctest.Upsert(2, "account", "beta", hlc(), map[string]any{"name": "Beta", "arr": 20000}),
+		synctest.Upsert(3, "opportunity", "deal-1", hlc(), map[string]any{"name": "Acme renewal", "account_id": "acme", "amount": 40000, "currency": "EUR", "stage": "Negotiation", "status": "open"}),
+		synctest.Upsert(4, "opportunity", "deal-2", hlc(), map[string]any{"name": "Beta new", "account_id": "beta", "amount": 9000, "currency": "USD", "stage": "Discovery", "status": "open"}),
+		evidence(5, "ev-1", "h1", map[string]any{"account_id": "acme", "opportunity_id": "deal-1", "impact": "retention"}),
+		evidence(6, "ev-2", "h1", map[string]any{"account_id": "acme", "opportunity_id": "deal-1", "impact": "retention"}),
+		evidence(7, "ev-3", "h1", map[string]any{"account_id": "beta", "opportunity_id": "deal-2", "impact": "blocker"}),
+		evidence(8, "ev-4", "h1", map[string]any{"account_id": "beta", "impact": "expansion"}),
+	)
+	rev := func() notebook.HypothesisRevenue { return insights(t, e.pm, "?hypothesis_id=h1").Hypotheses[0].Revenue }
+	r := rev()
+	if want := []notebook.Money{{Currency: "EUR", Amount: 40000, Count: 1}, {Currency: "USD", Amount: 9000, Count: 1}}; !reflect.DeepEqual(r.OpenPipeline, want) {
+		t.Fatalf("open pipeline %+v, want %+v", r.OpenPipeline, want)
+	}
+	if want := []notebook.Money{{Currency: "EUR", Amount: 40000, Count: 1}}; !reflect.DeepEqual(r.ARRAtRisk, want) {
+		t.Fatalf("ARR at risk %+v, want %+v", r.ARRAtRisk, want)
+	}
+	if want := []notebook.Money{{Currency: "", Amount: 20000, Count: 1}}; !reflect.DeepEqual(r.ExpansionARR, want) {
+		t.Fatalf("expansion %+v, want %+v", r.ExpansionARR, want)
+	}
+
+	// Validate, then win deal-2 without a close date: the hub's time counts.
+	if wr := pushOne(t, e.pm, synctest.Upsert(1, "hypothesis", "h1", hlc(), map[string]any{"status": "validated", "decided_at": time.Now().UTC().Add(-time.Hour).Format(time.RFC3339)})); wr.Status != syncproto.StatusApplied {
+		t.Fatalf("validate: %+v", wr)
+	}
+	wonAt := time.Now()
+	push(t, e.repB, synctest.Upsert(1, "opportunity", "deal-2", hlc(), map[string]any{"status": "won"}))
+	r = rev()
+	if want := []notebook.Money{{Currency: "USD", Amount: 9000, Count: 1}}; !reflect.DeepEqual(r.WonAfterDecision, want) {
+		t.Fatalf("won after decision %+v, want %+v", r.WonAfterDecision, want)
+	}
+	ttr := r.TimeToRevenue
+	if ttr.FirstWonDealID != "deal-2" || ttr.FromDecisionSeconds == nil || *ttr.FromDecisionSeconds < 3500 || ttr.FirstWonAt.Before(wonAt.Add(-time.Minute)) {
+		t.Fatalf("time to revenue %+v", ttr)
+	}
+	if want := []notebook.Money{{Currency: "EUR", Amount: 40000, Count: 1}}; !reflect.DeepEqual(r.OpenPipeline, want) {
+		t.Fatalf("open pipeline after the win %+v, want %+v", r.OpenPipeline, want)
+	}
+	// An edit of another field keeps the first time the hub saw it won.
+	push(t, e.repB, synctest.Upsert(2, "opportunity", "deal-2", hlc(), map[string]any{"stage": "Closed Won"}))
+	if again := rev().TimeToRevenue; !again.FirstWonAt.Equal(*ttr.FirstWonAt) {
+		t.Fatalf("won time moved from %v to %v on an unrelated edit", ttr.FirstWonAt, again.FirstWonAt)
+	}
+}
+
+// TestInsightsSameOnTwoPostgresReplicas: both replicas answer the same
+// numbers from the one stored projection, whichever took the push.
+func TestInsightsSameOnTwoPostgresReplicas(t *testing.T) {
+	h := synctest.StartReplicas(t, 2, synctest.HubOptions{})
+	pmUser, repUser := h.AddUser(t, hubdb.RoleProduct), h.AddUser(t, hubdb.RoleField)
+	at := func(i int, u hub.NewUser) *synctest.WireClient {
+		return &synctest.WireClient{BaseURL: h.Replicas[i].URL, Token: u.Token, ClientID: fmt.Sprintf("c_r%d_%s", i, u.ID)}
+	}
+	publish(t, at(0, pmUser), `[{"id":"h1","statement":"One"},{"id":"h2","statement":"Two"}]`)
+	var muts []syncproto.Mutation
+	for i := 0; i < 300; i++ {
+		muts = append(muts, evidence(uint64(i+1), fmt.Sprintf("ev-%03d", i), []string{"h1", "h2"}[i%2], map[string]any{"account_id": fmt.Sprintf("acc-%d", i%25), "signal": []string{"supports", "refutes", "mixed"}[i%3]}))
+	}
+	push(t, at(1, repUser), muts[:150]...)
+	a := insights(t, at(0, pmUser), "")
+	push(t, at(1, repUser), muts[150:]...)
+	push(t, at(0, repUser), synctest.Delete(1, "evidence", "ev-007", hlc()))
+	a, b := insights(t, at(0, pmUser), ""), insights(t, at(1, pmUser), "")
+	if a.Evidence != 299 || !reflect.DeepEqual(signalsAndCounts(a), signalsAndCounts(b)) {
+		ja, _ := json.Marshal(signalsAndCounts(a))
+		jb, _ := json.Marshal(signalsAndCounts(b))
+		t.Fatalf("replicas disagree (or miss evidence):\n0: %s\n1: %s", ja, jb)
+	}
+	raw, _ := json.Marshal(signalsAndCounts(a))
+	if len(raw) < 100 {
+		t.Fatalf("suspiciously empty report: %s", raw)
+	}
+}
