@@ -599,6 +599,19 @@ func (c *projCache) insight(h notebook.Hypothesis) notebook.HypothesisInsight {
 	return in
 }
 
+// dealsNow catches the projection up and returns its deals.
+func (p *projection) dealsNow(ctx context.Context) (dealBook, error) {
+	if err := p.catchUp(ctx); err != nil {
+		return dealBook{}, err
+	}
+	if err := p.load(ctx); err != nil {
+		return dealBook{}, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return dealBook{deals: p.cache.deals, closed: p.cache.closed}, nil
+}
+
 // quotes reads up to limit quotes of a hypothesis from its items.
 func (p *projection) quotes(ctx context.Context, hyp string, limit int) (out []notebook.Quote, total int, err error) {
 	p.mu.Lock()

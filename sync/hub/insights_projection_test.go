@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"reflect"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -171,6 +172,41 @@ func TestInsightsRevenueOverHTTP(t *testing.T) {
 	if again := rev().TimeToRevenue; !again.FirstWonAt.Equal(*ttr.FirstWonAt) {
 		t.Fatalf("won time moved from %v to %v on an unrelated edit", ttr.FirstWonAt, again.FirstWonAt)
 	}
+
+	// The exports carry the deal of each item.
+	rows := exportRows(t, e.pm, "")
+	if r := rows["ev-3"]; r.Impact != "blocker" || r.Opportunity != "Beta new" || r.DealStatus != "won" || r.DealStage != "Closed Won" ||
+		r.DealAmount == nil || *r.DealAmount != 9000 || r.DealCurrency != "USD" || r.DealClosedAt != ttr.FirstWonAt.UTC().Format(hubdb.TimeFormat) {
+		t.Fatalf("export row of ev-3: %+v", r)
+	}
+	if r := rows["ev-4"]; r.Impact != "expansion" || r.OpportunityID != "" || r.DealAmount != nil {
+		t.Fatalf("export row of ev-4 (no deal): %+v", r)
+	}
+	anon := exportRows(t, e.pm, "?anonymise=1")["ev-1"]
+	if anon.DealAmount != nil || !strings.HasPrefix(anon.Opportunity, "Deal-") || anon.Opportunity != anon.OpportunityID || anon.DealStage != "Negotiation" {
+		t.Fatalf("anonymised deal columns: %+v", anon)
+	}
+	csvRep := do(t, e.pm, "GET", "/v1/export/evidence.csv", nil)
+	if head, _, _ := strings.Cut(string(csvRep.Body), "\n"); !strings.HasSuffix(head, ",impact,opportunity_id,opportunity,deal_stage,deal_status,deal_amount,deal_currency,deal_closed_at") {
+		t.Fatalf("csv header: %s", head)
+	}
+}
+
+func exportRows(t *testing.T, c *synctest.WireClient, query string) map[string]hub.ExportRow {
+	t.Helper()
+	rep := do(t, c, "GET", "/v1/export/evidence.ndjson"+query, nil)
+	if rep.Status != 200 {
+		t.Fatalf("ndjson: %d %s", rep.Status, rep.Body)
+	}
+	out := map[string]hub.ExportRow{}
+	for _, line := range strings.Split(strings.TrimSpace(string(rep.Body)), "\n") {
+		var row hub.ExportRow
+		if err := json.Unmarshal([]byte(line), &row); err != nil {
+			t.Fatal(err)
+		}
+		out[row.EvidenceID] = row
+	}
+	return out
 }
 
 // TestInsightsSameOnTwoPostgresReplicas: both replicas answer the same
