@@ -34,7 +34,8 @@ import (
 //	item/<hyp>/<ev>     projItem: one evidence item of a hypothesis
 //	where/<ev>          projWhere: the hypothesis an item is filed under
 //	rec/<type>/<id>     projRec: a hypothesis, study, account, contact or opportunity
-//	hyp/<hyp>           projRollup: one hypothesis's stored roll-up
+//	hyp/<hyp>           projRollup: one hypothesis's insight, weighed and priced
+//	win/<hyp>           projWinners: its once-per-account winners and revenue links
 //
 // Steps and refreshes read the store outside their write transaction and
 // commit only if the state they started from is still current (optimistic:
@@ -66,6 +67,7 @@ type projState struct {
 	Built    map[string]uint64 `json:"built"`    // hyp → input version its roll-up was built from
 	Rev      map[string]uint64 `json:"rev"`      // hyp → revision of its roll-up document
 	Recs     uint64            `json:"recs"`     // version of the rec/ documents
+	Money    uint64            `json:"money"`    // version of the accounts and deals among them
 	Clock    uint64            `json:"clock"`    // source of versions and revisions
 }
 
@@ -93,13 +95,20 @@ type projRec struct {
 	ClosedSeen time.Time       `json:"c,omitzero"`
 }
 
-// projRollup is one hypothesis's stored roll-up: everything of its insight
-// that depends on its items and its record only.
+// projRollup is one hypothesis's stored insight, its signals weighed and
+// its revenue priced against the accounts and deals of version Money (a
+// read after they changed re-weighs it from projWinners, without items).
+// Studies and the quotes' account names are filled at read time.
 type projRollup struct {
-	Items     notebook.HypothesisInsight `json:"items"` // Signals, Studies and Revenue zero
-	Latest    notebook.LatestSignals     `json:"latest"`
-	Links     []notebook.RevenueLink     `json:"links"`
+	Insight   notebook.HypothesisInsight `json:"insight"`
+	Money     uint64                     `json:"money"`
 	UnseenMin map[string]uint64          `json:"unseen_min"` // scope → lowest first seq not yet seen by product
+}
+
+// projWinners is what weighing and pricing need of a hypothesis's items.
+type projWinners struct {
+	Latest notebook.LatestSignals `json:"latest"`
+	Links  []notebook.RevenueLink `json:"links"`
 }
 
 func newProjection(store hubdb.Store, seen *seenSteps, log *slog.Logger) *projection {
@@ -203,8 +212,11 @@ func (p *projection) apply(tx hubdb.DocTx, st *projState, raw []byte) error {
 	case "evidence":
 		return p.applyEvidence(tx, st, env)
 	case "hypothesis", "study", "account", "contact", "opportunity":
-		if env.Type == "hypothesis" {
+		switch env.Type {
+		case "hypothesis":
 			st.Inputs[env.ID] = st.tick()
+		case "account", "opportunity":
+			st.Money = st.tick()
 		}
 		st.Recs = st.tick()
 		return p.applyRec(tx, env)
@@ -287,27 +299,31 @@ func (p *projection) applyEvidence(tx hubdb.DocTx, st *projState, env projEnvelo
 // yet filed) is kept under "item//".
 func validHypKey(id string) bool { return id == "" || notebook.ValidID(id) }
 
-// refresh rebuilds the roll-up of every stale hypothesis, and of those
-// with items product has seen since their roll-up was built.
+// refresh rebuilds the roll-up of every stale hypothesis and of those with
+// items product has seen since their roll-up was built, and re-weighs those
+// weighed against older accounts and deals.
 func (p *projection) refresh(ctx context.Context) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	var st projState
-	if err := p.store.ViewDocs(ctx, func(r hubdb.DocReader) (err error) { st, err = readProjState(r); return err }); err != nil {
+	if err := p.loadLocked(ctx); err != nil {
 		return err
 	}
+	st := p.cache.state
 	for hyp := range st.Inputs {
-		if !st.stale(hyp) && !p.seenSince(hyp) {
+		rebuild := st.stale(hyp) || p.seenSince(hyp)
+		cr := p.cache.hyps[hyp]
+		if !rebuild && (cr == nil || cr.roll.Money == st.Money) {
 			continue
 		}
 		for {
-			err := p.refreshOne(ctx, hyp)
+			err := p.refreshOne(ctx, hyp, rebuild)
 			if !errors.Is(err, errProjRaced) {
 				if err != nil {
 					return err
 				}
 				break
 			}
+			rebuild = true // its items moved meanwhile
 		}
 	}
 	return nil
@@ -328,10 +344,13 @@ func (p *projection) seenSince(hyp string) bool {
 	return false
 }
 
-func (p *projection) refreshOne(ctx context.Context, hyp string) error {
+// refreshOne rebuilds hyp's roll-up from its items (rebuild) or re-weighs
+// it from its stored winners, against the current accounts and deals.
+func (p *projection) refreshOne(ctx context.Context, hyp string, rebuild bool) error {
 	var (
 		start projState
 		roll  projRollup
+		win   projWinners
 		has   bool
 	)
 	err := p.store.ViewDocs(ctx, func(r hubdb.DocReader) error {
@@ -339,13 +358,31 @@ func (p *projection) refreshOne(ctx context.Context, hyp string) error {
 		if start, err = readProjState(r); err != nil {
 			return err
 		}
-		h, _ := readHypothesis(r, hyp)
-		obs, meta, err := readItems(r, hyp, p.seen)
-		if err != nil {
-			return err
+		if p.cache.recs != start.Recs {
+			if err := p.cache.loadRecs(r, p.log); err != nil {
+				return err
+			}
+			p.cache.recs = start.Recs
 		}
-		has = len(obs) > 0
-		roll = buildRollup(h, obs, meta)
+		h, _ := readHypothesis(r, hyp)
+		if rebuild {
+			obs, meta, err := readItems(r, hyp, p.seen)
+			if err != nil {
+				return err
+			}
+			has = len(obs) > 0
+			roll, win = buildRollup(h, obs, meta)
+		} else {
+			has = true
+			if err := readJSONDoc(r, "hyp/"+hyp, &roll); err != nil {
+				return err
+			}
+			if err := readJSONDoc(r, "win/"+hyp, &win); err != nil {
+				return err
+			}
+		}
+		p.cache.weigh(h, &roll, win)
+		roll.Money = start.Money
 		return nil
 	})
 	if err != nil {
@@ -356,28 +393,50 @@ func (p *projection) refreshOne(ctx context.Context, hyp string) error {
 		if err != nil {
 			return err
 		}
-		if st.Inputs[hyp] != start.Inputs[hyp] {
+		if st.Inputs[hyp] != start.Inputs[hyp] || !rebuild && st.Rev[hyp] != start.Rev[hyp] {
 			return errProjRaced
 		}
-		key := "hyp/" + hyp
-		if has {
-			err = putJSON(tx, key, roll)
-		} else {
-			err = tx.DeleteDoc(projNS, key)
+		if !has {
 			delete(st.Inputs, hyp)
+			delete(st.Built, hyp)
+			delete(st.Rev, hyp)
+			if err := firstErr(tx.DeleteDoc(projNS, "hyp/"+hyp), tx.DeleteDoc(projNS, "win/"+hyp)); err != nil {
+				return err
+			}
+			return putJSON(tx, projStateKey, st)
 		}
+		if err := putJSON(tx, "hyp/"+hyp, roll); err != nil {
+			return err
+		}
+		if rebuild {
+			if err := putJSON(tx, "win/"+hyp, win); err != nil {
+				return err
+			}
+		}
+		st.Built[hyp] = st.Inputs[hyp]
+		st.Rev[hyp] = st.tick()
+		return putJSON(tx, projStateKey, st)
+	})
+}
+
+func firstErr(errs ...error) error {
+	for _, err := range errs {
 		if err != nil {
 			return err
 		}
-		st.Built[hyp] = st.Inputs[hyp]
-		if has {
-			st.Rev[hyp] = st.tick()
-		} else {
-			delete(st.Built, hyp)
-			delete(st.Rev, hyp)
-		}
-		return putJSON(tx, projStateKey, st)
-	})
+	}
+	return nil
+}
+
+func readJSONDoc(r hubdb.DocReader, key string, v any) error {
+	raw, ok, err := r.GetDoc(projNS, key)
+	if err != nil || !ok {
+		return err
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return notebook.Wrap(notebook.Internal, err, "insights projection: %s: %v", key, err)
+	}
+	return nil
 }
 
 func readHypothesis(r hubdb.DocReader, id string) (notebook.Hypothesis, bool) {
@@ -424,9 +483,11 @@ func readItems(r hubdb.DocReader, hyp string, seen *seenSteps) ([]notebook.Obser
 	return obs, meta, nil
 }
 
-func buildRollup(h notebook.Hypothesis, obs []notebook.Observation, meta []itemMeta) projRollup {
-	roll := projRollup{Items: notebook.RollupItems(h, obs, nil, notebook.RollupLimits{}),
-		Latest: notebook.LatestPerAccount(obs), Links: notebook.RevenueLinks(obs), UnseenMin: map[string]uint64{}}
+// buildRollup computes the parts of an insight that depend on the items
+// and the hypothesis only (weigh adds signals and revenue).
+func buildRollup(h notebook.Hypothesis, obs []notebook.Observation, meta []itemMeta) (projRollup, projWinners) {
+	roll := projRollup{Insight: notebook.RollupItems(h, obs, nil, notebook.RollupLimits{}), UnseenMin: map[string]uint64{}}
+	win := projWinners{Latest: notebook.LatestPerAccount(obs), Links: notebook.RevenueLinks(obs)}
 	for i := range obs {
 		if !obs[i].FirstSeenAt.IsZero() {
 			continue
@@ -435,7 +496,14 @@ func buildRollup(h notebook.Hypothesis, obs []notebook.Observation, meta []itemM
 			roll.UnseenMin[meta[i].scope] = meta[i].firstSeq
 		}
 	}
-	return roll
+	return roll, win
+}
+
+// weigh sets the roll-up's signals and revenue from the winners and the
+// cached accounts and deals.
+func (c *projCache) weigh(h notebook.Hypothesis, roll *projRollup, win projWinners) {
+	roll.Insight.Signals = notebook.WeighSignals(win.Latest, c.weights)
+	roll.Insight.Revenue = notebook.RollupRevenue(h, win.Links, c.deals, c.closed, c.weights)
 }
 
 // ---- reading ----
@@ -459,16 +527,18 @@ type projCache struct {
 }
 
 type cachedRollup struct {
-	rev     uint64
-	roll    projRollup
-	signals *notebook.SignalRollup // weighed against weights of cache.recs
-	sigRecs uint64
+	rev  uint64
+	roll projRollup
 }
 
 // load brings the cache up to the stored projection.
 func (p *projection) load(ctx context.Context) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	return p.loadLocked(ctx)
+}
+
+func (p *projection) loadLocked(ctx context.Context) error {
 	return p.store.ViewDocs(ctx, func(r hubdb.DocReader) error {
 		st, err := readProjState(r)
 		if err != nil {
@@ -582,19 +652,17 @@ func (c *projCache) addRec(typ, id string, rec projRec) error {
 // insight assembles one hypothesis's insight from the cache.
 func (c *projCache) insight(h notebook.Hypothesis) notebook.HypothesisInsight {
 	cr := c.hyps[h.ID]
+	var in notebook.HypothesisInsight
 	if cr == nil { // no evidence yet
-		cr = &cachedRollup{roll: buildRollup(h, nil, nil)}
+		roll, win := buildRollup(h, nil, nil)
+		c.weigh(h, &roll, win)
+		in = roll.Insight
+	} else {
+		in = cr.roll.Insight
 	}
-	if cr.signals == nil || cr.sigRecs != c.recs {
-		sig := notebook.WeighSignals(cr.roll.Latest, c.weights)
-		cr.signals, cr.sigRecs = &sig, c.recs
-	}
-	in := cr.roll.Items
 	in.HypothesisID, in.Statement, in.Status, in.Rank = h.ID, h.Statement, h.Status, h.Rank
-	in.Signals = *cr.signals
 	in.Quotes = append([]notebook.Quote{}, in.Quotes...)
 	notebook.FillQuoteAccounts(in.Quotes, c.accounts)
-	in.Revenue = notebook.RollupRevenue(h, cr.roll.Links, c.deals, c.closed, c.weights)
 	in.Studies = studiesOf(c.pipes, h.ID)
 	return in
 }
