@@ -57,13 +57,14 @@ type RevenueLink struct {
 	Impact        Impact `json:"impact,omitempty"`
 }
 
-// RevenueLinks returns the distinct links of items, sorted. An item that
-// names neither an account nor a deal says nothing about revenue.
+// RevenueLinks returns the distinct links of items that can carry revenue
+// (in no particular order; RollupRevenue does not depend on it): those naming a deal, and those whose impact (retention,
+// expansion) prices the account. Any other item says nothing about revenue.
 func RevenueLinks(items []Observation) []RevenueLink {
 	seen := map[RevenueLink]bool{}
 	for i := range items {
 		e := &items[i].Evidence
-		if e.AccountID == "" && e.OpportunityID == "" {
+		if e.OpportunityID == "" && (e.AccountID == "" || e.Impact != ImpactRetention && e.Impact != ImpactExpansion) {
 			continue
 		}
 		seen[RevenueLink{AccountID: e.AccountID, OpportunityID: e.OpportunityID, Impact: e.Impact}] = true
@@ -72,9 +73,6 @@ func RevenueLinks(items []Observation) []RevenueLink {
 	for l := range seen {
 		out = append(out, l)
 	}
-	slices.SortFunc(out, func(a, b RevenueLink) int {
-		return cmp.Or(cmp.Compare(a.AccountID, b.AccountID), cmp.Compare(a.OpportunityID, b.OpportunityID), cmp.Compare(a.Impact, b.Impact))
-	})
 	return out
 }
 

@@ -1,7 +1,10 @@
 package notebook
 
 import (
+	"cmp"
+	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 )
@@ -16,16 +19,21 @@ func deal(id, account string, amount float64, cur, stage string, status DealStat
 
 func tp(t time.Time) *time.Time { return &t }
 
-func TestRevenueLinksAreDistinctAndSkipItemsWithoutAccountOrDeal(t *testing.T) {
+func TestRevenueLinksAreDistinctAndSkipItemsThatCarryNoRevenue(t *testing.T) {
 	items := []Observation{
 		linked("e1", "acme", "d1", ImpactBlocker),
 		linked("e2", "acme", "d1", ImpactBlocker), // same link again
 		linked("e3", "acme", "d1", ImpactRetention),
 		linked("e4", "", "", ImpactRetention), // says nothing about revenue
-		linked("e5", "beta", "", ""),
+		linked("e5", "beta", "", ""),          // an account without a deal or a pricing impact
+		linked("e6", "beta", "", ImpactBlocker),
+		linked("e7", "beta", "", ImpactExpansion),
 	}
 	got := RevenueLinks(items)
-	want := []RevenueLink{{"acme", "d1", ImpactBlocker}, {"acme", "d1", ImpactRetention}, {"beta", "", ""}}
+	slices.SortFunc(got, func(a, b RevenueLink) int {
+		return cmp.Or(cmp.Compare(a.AccountID, b.AccountID), cmp.Compare(a.OpportunityID, b.OpportunityID), cmp.Compare(a.Impact, b.Impact))
+	})
+	want := []RevenueLink{{"acme", "d1", ImpactBlocker}, {"acme", "d1", ImpactRetention}, {"beta", "", ImpactExpansion}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("links = %+v, want %+v", got, want)
 	}
@@ -144,4 +152,59 @@ func TestRollupRevenueEmptyListsAreNotNil(t *testing.T) {
 	if r.TimeToRevenue.FromDecisionSeconds != nil || r.TimeToRevenue.FromPublishSeconds != nil {
 		t.Fatalf("time to revenue without a won deal: %+v", r.TimeToRevenue)
 	}
+}
+
+// BenchmarkRevenueOverhead measures what the revenue roll-up adds to one
+// hypothesis's roll-up at the 50 × 500k scale (10,000 items, 5,000
+// accounts, 2,000 deals, a third of the items in a deal): "base" is what
+// the hub computed before (RollupItems, LatestPerAccount, WeighSignals),
+// "revenue" is RevenueLinks + RollupRevenue. Goal (issue 11): ≤ +20%.
+//
+//	go test -run '^$' -bench RevenueOverhead ./app/notebook/
+func BenchmarkRevenueOverhead(b *testing.B) {
+	items, accounts, deals := revenueBenchData(10_000, 5_000, 2_000)
+	weights := Weights(accounts)
+	h := Hypothesis{ID: "h1", Status: StatusValidated, PublishedAt: tp(at(0)), DecidedAt: tp(at(600))}
+	var base, rev time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		in := RollupItems(h, items, accounts, RollupLimits{})
+		in.Signals = WeighSignals(LatestPerAccount(items), weights)
+		t1 := time.Now()
+		in.Revenue = RollupRevenue(h, RevenueLinks(items), deals, nil, weights)
+		t2 := time.Now()
+		base, rev = base+t1.Sub(t0), rev+t2.Sub(t1)
+	}
+	b.ReportMetric(float64(base.Microseconds())/1000/float64(b.N), "base-ms/op")
+	b.ReportMetric(float64(rev.Microseconds())/1000/float64(b.N), "revenue-ms/op")
+	b.ReportMetric(100*float64(rev)/float64(base), "overhead-%")
+}
+
+func revenueBenchData(n, nAccounts, nDeals int) ([]Observation, map[string]Account, map[string]Opportunity) {
+	accounts := map[string]Account{}
+	for i := 0; i < nAccounts; i++ {
+		id := fmt.Sprintf("acc-%d", i)
+		accounts[id] = Account{ID: id, Name: id, Segment: []string{"smb", "mid", "ent"}[i%3], ARR: float64(1000 * (i % 500))}
+	}
+	deals := map[string]Opportunity{}
+	for i := 0; i < nDeals; i++ {
+		id := fmt.Sprintf("deal-%d", i)
+		deals[id] = deal(id, fmt.Sprintf("acc-%d", i%nAccounts), float64(1000*(1+i%97)), []string{"EUR", "USD", "GBP"}[i%3],
+			[]string{"Discovery", "Proposal", "Negotiation"}[i%3], []DealStatus{DealOpen, DealOpen, DealWon, DealLost}[i%4], tp(at(i)))
+	}
+	items := make([]Observation, n)
+	signals := []Signal{SignalSupports, SignalRefutes, SignalMixed, SignalUnclear}
+	for i := range items {
+		e := Evidence{ID: fmt.Sprintf("ev-%06d", i), HypothesisID: "h1", AccountID: fmt.Sprintf("acc-%d", (i*7919)%nAccounts),
+			Signal: signals[i%4], CapturedAt: at(i % 40000), AuthorRole: "sales"}
+		if i%3 == 0 {
+			e.OpportunityID, e.Impact = fmt.Sprintf("deal-%d", (i*31)%nDeals), Impacts[i%4]
+		}
+		if i%5 == 0 {
+			e.Quote, e.Capability = "we would pay", "SSO"
+		}
+		items[i] = Observation{Evidence: e, ReceivedAt: at(i%40000 + 5)}
+	}
+	return items, accounts, deals
 }

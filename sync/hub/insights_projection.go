@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"maps"
 	"strings"
@@ -35,7 +36,7 @@ import (
 //	where/<ev>          projWhere: the hypothesis an item is filed under
 //	rec/<type>/<id>     projRec: a hypothesis, study, account, contact or opportunity
 //	hyp/<hyp>           projRollup: one hypothesis's insight, weighed and priced
-//	win/<hyp>           projWinners: its once-per-account winners and revenue links
+//	win/<hyp>/<nnnn>    projWinners: its once-per-account winners and revenue links (JSON in chunks)
 //
 // Steps and refreshes read the store outside their write transaction and
 // commit only if the state they started from is still current (optimistic:
@@ -377,7 +378,7 @@ func (p *projection) refreshOne(ctx context.Context, hyp string, rebuild bool) e
 			if err := readJSONDoc(r, "hyp/"+hyp, &roll); err != nil {
 				return err
 			}
-			if err := readJSONDoc(r, "win/"+hyp, &win); err != nil {
+			if err := readChunked(r, "win/"+hyp+"/", &win); err != nil {
 				return err
 			}
 		}
@@ -400,7 +401,7 @@ func (p *projection) refreshOne(ctx context.Context, hyp string, rebuild bool) e
 			delete(st.Inputs, hyp)
 			delete(st.Built, hyp)
 			delete(st.Rev, hyp)
-			if err := firstErr(tx.DeleteDoc(projNS, "hyp/"+hyp), tx.DeleteDoc(projNS, "win/"+hyp)); err != nil {
+			if err := firstErr(tx.DeleteDoc(projNS, "hyp/"+hyp), putChunked(tx, "win/"+hyp+"/", nil)); err != nil {
 				return err
 			}
 			return putJSON(tx, projStateKey, st)
@@ -409,7 +410,7 @@ func (p *projection) refreshOne(ctx context.Context, hyp string, rebuild bool) e
 			return err
 		}
 		if rebuild {
-			if err := putJSON(tx, "win/"+hyp, win); err != nil {
+			if err := putChunked(tx, "win/"+hyp+"/", win); err != nil {
 				return err
 			}
 		}
@@ -424,6 +425,57 @@ func firstErr(errs ...error) error {
 		if err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// projChunk bounds one document of a value split by putChunked: the
+// winners of a hypothesis cited by many thousand accounts outgrow one
+// document (hubdb.MaxDocBytes).
+const projChunk = 512 << 10
+
+// putChunked replaces the value under prefix ("<prefix>0000", "…0001" …)
+// with v's JSON; v nil deletes it.
+func putChunked(tx hubdb.DocTx, prefix string, v any) error {
+	old, err := tx.ScanDocs(projNS, prefix, hubdb.PrefixEnd(prefix), 0)
+	if err != nil {
+		return err
+	}
+	for _, d := range old {
+		if err := tx.DeleteDoc(projNS, d.Key); err != nil {
+			return err
+		}
+	}
+	if v == nil {
+		return nil
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return notebook.Wrap(notebook.Internal, err, "insights projection: encode %s: %v", prefix, err)
+	}
+	for i := 0; len(raw) > 0; i++ {
+		n := min(len(raw), projChunk)
+		if err := tx.PutDoc(projNS, fmt.Sprintf("%s%04d", prefix, i), raw[:n]); err != nil {
+			return err
+		}
+		raw = raw[n:]
+	}
+	return nil
+}
+
+// readChunked decodes the value putChunked stored under prefix (none: v
+// is left as it is).
+func readChunked(r hubdb.DocReader, prefix string, v any) error {
+	docs, err := r.ScanDocs(projNS, prefix, hubdb.PrefixEnd(prefix), 0)
+	if err != nil || len(docs) == 0 {
+		return err
+	}
+	var raw []byte
+	for _, d := range docs {
+		raw = append(raw, d.Value...)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return notebook.Wrap(notebook.Internal, err, "insights projection: %s: %v", prefix, err)
 	}
 	return nil
 }

@@ -237,3 +237,29 @@ func TestInsightsSameOnTwoPostgresReplicas(t *testing.T) {
 		t.Fatalf("suspiciously empty report: %s", raw)
 	}
 }
+
+// TestInsightsWinnersOutgrowOneDocument: a hypothesis cited by more
+// accounts than one document holds (hubdb.MaxDocBytes) keeps working, and
+// an ARR edit re-weighs it from the stored winners.
+func TestInsightsWinnersOutgrowOneDocument(t *testing.T) {
+	e := newEnv(t)
+	publish(t, e.pm, `[{"id":"h1","statement":"One"}]`)
+	const accounts = 12000 // ≈ 100 bytes of winners each: over 1 MB
+	var muts []syncproto.Mutation
+	for i := 0; i < accounts; i++ {
+		acc := fmt.Sprintf("account-with-a-long-identifier-%06d", i)
+		muts = append(muts, evidence(uint64(i+1), fmt.Sprintf("ev-%06d", i), "h1", map[string]any{"account_id": acc, "author_role": "sales",
+			"impact": "retention", "signal": []string{"supports", "refutes"}[i%2]}))
+	}
+	for i := 0; i < len(muts); i += 500 {
+		push(t, e.repA, muts[i:i+500]...)
+	}
+	if s := insights(t, e.pm, "").Hypotheses[0].Signals; s.Accounts != accounts || s.Overall[notebook.SignalSupports].Accounts != accounts/2 {
+		t.Fatalf("signals over %d accounts: %+v", accounts, s.Overall)
+	}
+	push(t, e.repB, synctest.Upsert(1, "account", "account-with-a-long-identifier-000000", hlc(), map[string]any{"name": "A", "arr": 777}))
+	h := insights(t, e.pm, "").Hypotheses[0]
+	if h.Signals.Overall[notebook.SignalSupports].ARR != 777 || !reflect.DeepEqual(h.Revenue.ARRAtRisk, []notebook.Money{{Currency: "", Amount: 777, Count: 1}}) {
+		t.Fatalf("after an ARR edit: %+v, at risk %+v", h.Signals.Overall, h.Revenue.ARRAtRisk)
+	}
+}
