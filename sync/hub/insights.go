@@ -76,31 +76,6 @@ func (p *product) userEmails(ctx context.Context) map[string]string {
 	return m
 }
 
-func (x *index) report(q InsightsQuery, emails map[string]string) InsightsReport {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	x.applySeenLocked()
-	if x.allDirty { // an account changed: every roll-up weighs ARR anew
-		for _, c := range x.cache {
-			c.signals = nil
-		}
-		x.allDirty = false
-	}
-	pipes := x.pipelinesLocked()
-	rep := InsightsReport{Hypotheses: []notebook.HypothesisInsight{}, Studies: pipes, Evidence: len(x.where), Accounts: len(x.accounts)}
-	for _, h := range orderedHyps(x.hyps, q) {
-		in := x.insightLocked(h)
-		if q.Quotes > 0 && x.byHyp[h.ID] != nil {
-			in.Quotes, in.QuotesTotal = notebook.Quotes(x.byHyp[h.ID].obs, x.accounts, q.Quotes)
-		}
-		in.Studies = studiesOf(pipes, h.ID)
-		in.Quotes = withEmails(in.Quotes, emails)
-		rep.Hypotheses = append(rep.Hypotheses, in)
-	}
-	rep.Headline = notebook.SummariseTimeToSignal(rep.Hypotheses)
-	return rep
-}
-
 // orderedHyps lists the hypotheses q asks for in product's priority order:
 // rank ascending with unranked (0) last, then published_at, then id.
 func orderedHyps(hyps map[string]notebook.Hypothesis, q InsightsQuery) []notebook.Hypothesis {
@@ -135,52 +110,6 @@ func timeOr(t *time.Time) time.Time {
 		return time.Time{}
 	}
 	return *t
-}
-
-// insightLocked assembles h's insight from its cached parts, recomputing
-// only what its evidence, the hypothesis or the accounts invalidated.
-func (x *index) insightLocked(h notebook.Hypothesis) notebook.HypothesisInsight {
-	c := x.cache[h.ID]
-	if c == nil {
-		c = &hypCache{}
-		x.cache[h.ID] = c
-	}
-	var obs []notebook.Observation
-	if items := x.byHyp[h.ID]; items != nil {
-		obs = items.obs
-	}
-	if c.items == nil {
-		in := notebook.RollupItems(h, obs, x.accounts, notebook.RollupLimits{})
-		latest := notebook.LatestPerAccount(obs)
-		c.items, c.latest, c.signals = &in, &latest, nil
-	}
-	if c.signals == nil {
-		sig := notebook.WeighSignals(*c.latest, x.weights)
-		c.signals = &sig
-	}
-	in := *c.items
-	in.Signals = *c.signals
-	in.Quotes = slices.Clone(in.Quotes)
-	notebook.FillQuoteAccounts(in.Quotes, x.accounts)
-	return in
-}
-
-func (x *index) pipelinesLocked() []notebook.StudyPipeline {
-	if x.pipesOK {
-		return x.pipes
-	}
-	studies := make([]notebook.Study, 0, len(x.studies))
-	for _, s := range x.studies {
-		studies = append(studies, s)
-	}
-	contacts := make([]notebook.Contact, 0, len(x.contacts))
-	for _, c := range x.contacts {
-		if c.StudyID != "" {
-			contacts = append(contacts, c)
-		}
-	}
-	x.pipes, x.pipesOK = notebook.RecruitingPipelines(studies, contacts), true
-	return x.pipes
 }
 
 func studiesOf(pipes []notebook.StudyPipeline, hypID string) []notebook.StudyPipeline {
