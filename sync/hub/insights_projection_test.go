@@ -105,6 +105,12 @@ func TestInsightsSurviveRestart(t *testing.T) {
 	if got.Items != 299 || got.Overall[notebook.SignalRefutes].Accounts != 1 {
 		t.Fatalf("after edit and delete: items %d, refutes %+v", got.Items, got.Overall[notebook.SignalRefutes])
 	}
+	// An item moved to the other hypothesis leaves the first.
+	push(t, rep, synctest.Upsert(n+2, "evidence", "ev-004", hlc(), map[string]any{"hypothesis_id": "h2"}))
+	r := insights(t, pm, "")
+	if r.Evidence != 599 || r.Hypotheses[0].Signals.Items != 298 || r.Hypotheses[1].Signals.Items != 301 {
+		t.Fatalf("after a move: evidence %d, h1 %d items, h2 %d items", r.Evidence, r.Hypotheses[0].Signals.Items, r.Hypotheses[1].Signals.Items)
+	}
 }
 
 // signalsAndCounts is what every replica and every restart must agree on.
