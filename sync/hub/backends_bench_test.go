@@ -121,8 +121,13 @@ func benchPull100k(b *testing.B, h *synctest.Hub) {
 // benchLongPoll500: 500 long-polls spread over the replicas, all woken by
 // one push on the first replica; p50/p99 of push sent → poll answered.
 func benchLongPoll500(b *testing.B, h *synctest.Hub) {
-	const polls = 500
-	pm, rep := h.AddUser(b, hubdb.RoleProduct), h.AddUser(b, hubdb.RoleField)
+	const polls, readers = 500, 10 // 50 polls per user: under the hub's 64 requests in flight per user
+	rep := h.AddUser(b, hubdb.RoleField)
+	var pms []hub.NewUser
+	for i := 0; i < readers; i++ {
+		pms = append(pms, h.AddUser(b, hubdb.RoleProduct))
+	}
+	pm := pms[0]
 	writer := &synctest.WireClient{BaseURL: replica(h, 0), Token: rep.Token, ClientID: "writer"}
 	var all []time.Duration
 	b.ResetTimer()
@@ -139,7 +144,7 @@ func benchLongPoll500(b *testing.B, h *synctest.Hub) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				c := &synctest.WireClient{BaseURL: replica(h, p), Token: pm.Token}
+				c := &synctest.WireClient{BaseURL: replica(h, p), Token: pms[p%readers].Token}
 				page, r, err := c.Pull(context.Background(), cursor, 0, 30*time.Second)
 				if err != nil || r.Status != 200 || len(page.Records) == 0 {
 					b.Errorf("poll: %v %d %d", err, r.Status, len(page.Records))
