@@ -86,16 +86,19 @@ func seedEvidence(b *testing.B, store hubdb.Store, hyps, items, accounts, reps i
 	raw := func(v any) json.RawMessage { j, _ := json.Marshal(v); return j }
 	now := time.Now().UTC()
 	write := func(scope string, recs []hubdb.Record) {
-		err := store.Update(ctx, []string{scope}, func(tx hubdb.Tx) error {
-			for i := range recs {
-				if err := tx.Apply("seed-"+scope, uint64(i+1), &recs[i]); err != nil {
-					return err
+		const part = 2000 // one transaction each: PostgreSQL's statement timeout bounds one
+		for from := 0; from < len(recs); from += part {
+			err := store.Update(ctx, []string{scope}, func(tx hubdb.Tx) error {
+				for i := from; i < min(from+part, len(recs)); i++ {
+					if err := tx.Apply("seed-"+scope, uint64(i+1), &recs[i]); err != nil {
+						return err
+					}
 				}
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
 			}
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
 		}
 	}
 	var org []hubdb.Record
