@@ -59,12 +59,24 @@ type ExportRow struct {
 	// CallID is the call the item came from; NDJSON and the accounts
 	// behind an insight carry it, the CSV's columns stay as they were.
 	CallID string `json:"call_id,omitempty"`
+
+	// Revenue (issue 11): the deal the item was said in and what it means.
+	// Anonymised, the deal is a pseudonym and its amount is dropped.
+	Impact        string   `json:"impact"`
+	OpportunityID string   `json:"opportunity_id"`
+	Opportunity   string   `json:"opportunity"`
+	DealStage     string   `json:"deal_stage"`
+	DealStatus    string   `json:"deal_status"`
+	DealAmount    *float64 `json:"deal_amount"`
+	DealCurrency  string   `json:"deal_currency"`
+	DealClosedAt  string   `json:"deal_closed_at"`
 }
 
 var exportColumns = []string{"evidence_id", "hypothesis_id", "hypothesis", "question_id", "question", "signal", "strength",
 	"quote", "wtp_amount", "wtp_currency", "wtp_period", "wtp_budget_owner", "capability", "problem", "blocker", "severity",
 	"feature", "usage", "account_id", "account", "segment", "stage", "arr", "arr_band", "contact_id", "contact", "author",
-	"author_role", "source", "captured_at", "received_at", "first_seen_at"}
+	"author_role", "source", "captured_at", "received_at", "first_seen_at",
+	"impact", "opportunity_id", "opportunity", "deal_stage", "deal_status", "deal_amount", "deal_currency", "deal_closed_at"}
 
 func (r ExportRow) cells() []string {
 	num := func(f *float64) string {
@@ -76,7 +88,8 @@ func (r ExportRow) cells() []string {
 	return []string{r.EvidenceID, r.HypothesisID, r.Hypothesis, r.QuestionID, r.Question, r.Signal, strconv.Itoa(r.Strength),
 		r.Quote, num(r.WTPAmount), r.WTPCurrency, r.WTPPeriod, r.WTPBudget, r.Capability, r.Problem, r.Blocker, r.Severity,
 		r.Feature, r.Usage, r.AccountID, r.Account, r.Segment, r.Stage, num(r.ARR), r.ARRBand, r.ContactID, r.Contact, r.Author,
-		r.AuthorRole, r.Source, r.CapturedAt, r.ReceivedAt, r.FirstSeenAt}
+		r.AuthorRole, r.Source, r.CapturedAt, r.ReceivedAt, r.FirstSeenAt,
+		r.Impact, r.OpportunityID, r.Opportunity, r.DealStage, r.DealStatus, num(r.DealAmount), r.DealCurrency, r.DealClosedAt}
 }
 
 // ARRBand buckets ARR so an anonymised export keeps the size of a customer
@@ -183,10 +196,14 @@ func (p *product) eachExportRow(r *http.Request, q exportQuery, fn func(ExportRo
 	if q.hypothesisID == "" {
 		p.idx.markAllSeen(p.srv.now())
 	}
+	deals, err := p.proj.dealsNow(r.Context())
+	if err != nil {
+		return err
+	}
 	emails := p.userEmails(r.Context())
 	ps := &pseudonymizer{secret: p.secret, cache: map[string]string{}}
 	for _, hypID := range p.idx.hypothesisIDs(q.hypothesisID) {
-		rows := p.idx.rows(hypID, q.anonymise, ps, emails)
+		rows := p.idx.rows(hypID, q.anonymise, ps, emails, deals)
 		for _, row := range rows {
 			if err := fn(row); err != nil {
 				return err
@@ -211,7 +228,7 @@ func (x *index) hypothesisIDs(only string) []string {
 	return ids
 }
 
-func (x *index) rows(hypID string, anon bool, ps *pseudonymizer, emails map[string]string) []ExportRow {
+func (x *index) rows(hypID string, anon bool, ps *pseudonymizer, emails map[string]string, deals dealBook) []ExportRow {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	items := x.byHyp[hypID]
@@ -221,7 +238,7 @@ func (x *index) rows(hypID string, anon bool, ps *pseudonymizer, emails map[stri
 	h := x.hyps[hypID]
 	out := make([]ExportRow, len(items.obs))
 	for i := range items.obs {
-		out[i] = x.rowLocked(&items.obs[i], h, anon, ps, emails)
+		out[i] = x.rowLocked(&items.obs[i], h, anon, ps, emails, deals)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].CapturedAt != out[j].CapturedAt {
@@ -232,7 +249,7 @@ func (x *index) rows(hypID string, anon bool, ps *pseudonymizer, emails map[stri
 	return out
 }
 
-func (x *index) rowLocked(o *notebook.Observation, h notebook.Hypothesis, anon bool, ps *pseudonymizer, emails map[string]string) ExportRow {
+func (x *index) rowLocked(o *notebook.Observation, h notebook.Hypothesis, anon bool, ps *pseudonymizer, emails map[string]string, deals dealBook) ExportRow {
 	a := x.accounts[o.AccountID]
 	c := x.contacts[o.ContactID]
 	q, _ := h.Question(o.QuestionID)
@@ -249,6 +266,7 @@ func (x *index) rowLocked(o *notebook.Observation, h notebook.Hypothesis, anon b
 	if e, ok := emails[o.Author]; ok {
 		row.Author = e
 	}
+	deals.columns(&row, o)
 	if o.AccountID != "" {
 		arr := a.ARR
 		row.ARR = &arr
@@ -257,6 +275,28 @@ func (x *index) rowLocked(o *notebook.Observation, h notebook.Hypothesis, anon b
 		anonymiseRow(&row, a, c, o.Author, ps)
 	}
 	return row
+}
+
+// dealBook is the deals as the insights projection holds them, with when
+// the hub saw each close (read-only: a reload replaces the maps).
+type dealBook struct {
+	deals  map[string]notebook.Opportunity
+	closed map[string]time.Time
+}
+
+// columns fills the revenue columns from the item's deal, when the hub
+// holds it.
+func (b dealBook) columns(row *ExportRow, o *notebook.Observation) {
+	row.Impact, row.OpportunityID = string(o.Impact), o.OpportunityID
+	d, ok := b.deals[o.OpportunityID]
+	if !ok {
+		return
+	}
+	amount := d.Amount
+	row.Opportunity, row.DealStage, row.DealStatus, row.DealAmount, row.DealCurrency = d.Name, d.Stage, string(d.Status), &amount, d.Currency
+	if at, ok := notebook.DealClosedAt(d, b.closed[d.ID]); ok {
+		row.DealClosedAt = formatTime(at)
+	}
 }
 
 func anonymiseRow(row *ExportRow, a notebook.Account, c notebook.Contact, authorID string, ps *pseudonymizer) {
@@ -270,7 +310,8 @@ func anonymiseRow(row *ExportRow, a notebook.Account, c notebook.Contact, author
 	row.AccountID, row.Account = ps.name("Account", row.AccountID), ps.name("Account", row.AccountID)
 	row.ContactID, row.Contact = ps.name("Contact", row.ContactID), ps.name("Contact", row.ContactID)
 	row.Author = ps.name("Author", authorID)
-	row.ARR = nil
+	row.ARR, row.DealAmount = nil, nil
+	row.OpportunityID, row.Opportunity = ps.name("Deal", row.OpportunityID), ps.name("Deal", row.OpportunityID)
 	for _, f := range []*string{&row.Quote, &row.Capability, &row.Problem, &row.Blocker, &row.Usage, &row.WTPBudget} {
 		*f = ps.scrub(*f, names)
 	}

@@ -35,40 +35,32 @@ type InsightsQuery struct {
 // MaxQuotes bounds InsightsQuery.Quotes (the export has every quote).
 const MaxQuotes = 1000
 
-// Insights computes the report from the hub store (catching the index up
-// first). When markSeen, every item in it counts as seen by product now.
+// Insights answers from the insights projection in the hub store
+// (catching it up first). When markSeen, every item in it counts as seen by
+// product now.
 func (s *Server) Insights(ctx context.Context, q InsightsQuery, markSeen bool) (InsightsReport, error) {
 	p := s.product
-	if err := p.idx.catchUp(ctx); err != nil {
-		return InsightsReport{}, err
-	}
-	if markSeen {
-		p.idx.markAllSeen(s.now())
-	}
-	emails := p.userEmails(ctx)
-	rep := p.idx.report(q, emails)
+	rep, err := p.proj.answer(ctx, q, p.userEmails(ctx), markSeen, s.now())
 	rep.GeneratedAt = s.now().UTC()
-	return rep, nil
+	return rep, err
 }
 
 // InsightsFromStore computes a report straight from a store that no hub
-// is serving (`fieldhub insights`): the same index and roll-ups, with the
-// first-seen steps read from productDir, and no webhooks or follower.
-// Reading it this way does not count as product seeing the evidence.
+// is serving (`fieldhub insights`): the same projection and roll-ups (it
+// catches the stored projection up, so the next start of the hub finds it
+// current), with the first-seen steps read from productDir, and no
+// webhooks or follower. Reading it this way does not count as product
+// seeing the evidence.
 func InsightsFromStore(ctx context.Context, store hubdb.Store, productDir string, q InsightsQuery, now time.Time) (InsightsReport, error) {
 	seen, err := openSeenSteps(productDir)
 	if err != nil {
 		return InsightsReport{}, err
 	}
 	defer seen.close()
-	x := newIndex(store, seen, slog.New(slog.DiscardHandler))
-	if err := x.catchUp(ctx); err != nil {
-		return InsightsReport{}, err
-	}
 	p := &product{srv: &Server{store: store}, log: slog.New(slog.DiscardHandler)}
-	rep := x.report(q, p.userEmails(ctx))
+	rep, err := newProjection(store, seen, p.log).answer(ctx, q, p.userEmails(ctx), false, now)
 	rep.GeneratedAt = now.UTC()
-	return rep, nil
+	return rep, err
 }
 
 // userEmails maps user ids to emails, so quotes show who said it.
@@ -84,36 +76,11 @@ func (p *product) userEmails(ctx context.Context) map[string]string {
 	return m
 }
 
-func (x *index) report(q InsightsQuery, emails map[string]string) InsightsReport {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	x.applySeenLocked()
-	if x.allDirty { // an account changed: every roll-up weighs ARR anew
-		for _, c := range x.cache {
-			c.signals = nil
-		}
-		x.allDirty = false
-	}
-	pipes := x.pipelinesLocked()
-	rep := InsightsReport{Hypotheses: []notebook.HypothesisInsight{}, Studies: pipes, Evidence: len(x.where), Accounts: len(x.accounts)}
-	for _, h := range x.orderedHypsLocked(q) {
-		in := x.insightLocked(h)
-		if q.Quotes > 0 && x.byHyp[h.ID] != nil {
-			in.Quotes, in.QuotesTotal = notebook.Quotes(x.byHyp[h.ID].obs, x.accounts, q.Quotes)
-		}
-		in.Studies = studiesOf(pipes, h.ID)
-		in.Quotes = withEmails(in.Quotes, emails)
-		rep.Hypotheses = append(rep.Hypotheses, in)
-	}
-	rep.Headline = notebook.SummariseTimeToSignal(rep.Hypotheses)
-	return rep
-}
-
-// orderedHypsLocked lists the hypotheses in product's priority order:
+// orderedHyps lists the hypotheses q asks for in product's priority order:
 // rank ascending with unranked (0) last, then published_at, then id.
-func (x *index) orderedHypsLocked(q InsightsQuery) []notebook.Hypothesis {
+func orderedHyps(hyps map[string]notebook.Hypothesis, q InsightsQuery) []notebook.Hypothesis {
 	var out []notebook.Hypothesis
-	for _, h := range x.hyps {
+	for _, h := range hyps {
 		if (q.HypothesisID == "" || h.ID == q.HypothesisID) && (q.Status == "" || h.Status == q.Status) {
 			out = append(out, h)
 		}
@@ -143,52 +110,6 @@ func timeOr(t *time.Time) time.Time {
 		return time.Time{}
 	}
 	return *t
-}
-
-// insightLocked assembles h's insight from its cached parts, recomputing
-// only what its evidence, the hypothesis or the accounts invalidated.
-func (x *index) insightLocked(h notebook.Hypothesis) notebook.HypothesisInsight {
-	c := x.cache[h.ID]
-	if c == nil {
-		c = &hypCache{}
-		x.cache[h.ID] = c
-	}
-	var obs []notebook.Observation
-	if items := x.byHyp[h.ID]; items != nil {
-		obs = items.obs
-	}
-	if c.items == nil {
-		in := notebook.RollupItems(h, obs, x.accounts, notebook.RollupLimits{})
-		latest := notebook.LatestPerAccount(obs)
-		c.items, c.latest, c.signals = &in, &latest, nil
-	}
-	if c.signals == nil {
-		sig := notebook.WeighSignals(*c.latest, x.weights)
-		c.signals = &sig
-	}
-	in := *c.items
-	in.Signals = *c.signals
-	in.Quotes = slices.Clone(in.Quotes)
-	notebook.FillQuoteAccounts(in.Quotes, x.accounts)
-	return in
-}
-
-func (x *index) pipelinesLocked() []notebook.StudyPipeline {
-	if x.pipesOK {
-		return x.pipes
-	}
-	studies := make([]notebook.Study, 0, len(x.studies))
-	for _, s := range x.studies {
-		studies = append(studies, s)
-	}
-	contacts := make([]notebook.Contact, 0, len(x.contacts))
-	for _, c := range x.contacts {
-		if c.StudyID != "" {
-			contacts = append(contacts, c)
-		}
-	}
-	x.pipes, x.pipesOK = notebook.RecruitingPipelines(studies, contacts), true
-	return x.pipes
 }
 
 func studiesOf(pipes []notebook.StudyPipeline, hypID string) []notebook.StudyPipeline {

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"fieldnotes/sync/hub"
-	"fieldnotes/sync/synctest"
 	"fieldnotes/sync/syncproto"
+	"fieldnotes/sync/synctest"
 )
 
 func behind(t *testing.T, c *synctest.WireClient, query string) (hub.InsightAccounts, synctest.Reply) {

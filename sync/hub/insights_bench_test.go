@@ -86,16 +86,19 @@ func seedEvidence(b *testing.B, store hubdb.Store, hyps, items, accounts, reps i
 	raw := func(v any) json.RawMessage { j, _ := json.Marshal(v); return j }
 	now := time.Now().UTC()
 	write := func(scope string, recs []hubdb.Record) {
-		err := store.Update(ctx, []string{scope}, func(tx hubdb.Tx) error {
-			for i := range recs {
-				if err := tx.Apply("seed-"+scope, uint64(i+1), &recs[i]); err != nil {
-					return err
+		const part = 2000 // one transaction each: PostgreSQL's statement timeout bounds one
+		for from := 0; from < len(recs); from += part {
+			err := store.Update(ctx, []string{scope}, func(tx hubdb.Tx) error {
+				for i := from; i < min(from+part, len(recs)); i++ {
+					if err := tx.Apply("seed-"+scope, uint64(i+1), &recs[i]); err != nil {
+						return err
+					}
 				}
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
 			}
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
 		}
 	}
 	var org []hubdb.Record
@@ -134,10 +137,45 @@ func seedEvidence(b *testing.B, store hubdb.Store, hyps, items, accounts, reps i
 			if rng.IntN(8) == 0 {
 				d["blocker"] = raw(capabilities[rng.IntN(7)])
 			}
+			if rng.IntN(3) == 0 { // said in a deal (seedDeals writes deal-0 … deal-1999)
+				d["opportunity_id"] = raw(fmt.Sprintf("deal-%d", rng.IntN(2000)))
+				d["impact"] = raw([]string{"blocker", "retention", "expansion", "nice_to_have"}[rng.IntN(4)])
+			} else if rng.IntN(6) == 0 {
+				d["impact"] = raw([]string{"retention", "expansion"}[rng.IntN(2)])
+			}
 			recs = append(recs, hubdb.Record{ID: fmt.Sprintf("ev-%d-%d", r, i), Type: "evidence", Scope: syncproto.UserScope(fmt.Sprintf("u_rep%d", r)),
 				Data: d, UpdatedAt: now, UpdatedBy: fmt.Sprintf("u_rep%d", r)})
 		}
 		write(syncproto.UserScope(fmt.Sprintf("u_rep%d", r)), recs)
+	}
+}
+
+// seedDeals writes n opportunities (deal-0 …) on the seeded accounts, a
+// third won or lost, in three currencies.
+func seedDeals(b *testing.B, store hubdb.Store, n, accounts int) {
+	b.Helper()
+	raw := func(v any) json.RawMessage { j, _ := json.Marshal(v); return j }
+	now := time.Now().UTC()
+	recs := make([]hubdb.Record, n)
+	for i := range recs {
+		d := map[string]json.RawMessage{"name": raw(fmt.Sprintf("Deal %d", i)), "account_id": raw(fmt.Sprintf("acc-%d", i%accounts)),
+			"amount": raw(1000 * (1 + i%97)), "currency": raw([]string{"EUR", "USD", "GBP"}[i%3]),
+			"stage": raw([]string{"Discovery", "Proposal", "Negotiation"}[i%3]), "status": raw([]string{"open", "open", "won", "lost"}[i%4])}
+		if i%8 == 2 {
+			d["close_date"] = raw(now.Add(-time.Duration(i) * time.Hour))
+		}
+		recs[i] = hubdb.Record{ID: fmt.Sprintf("deal-%d", i), Type: "opportunity", Scope: syncproto.OrgScope, Data: d, UpdatedAt: now}
+	}
+	err := store.Update(ctx, []string{syncproto.OrgScope}, func(tx hubdb.Tx) error {
+		for i := range recs {
+			if err := tx.Apply("seed-deals", uint64(i+1), &recs[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
 	}
 }
 

@@ -13,12 +13,11 @@ import (
 	"fieldnotes/sync/hub/hubdb"
 )
 
-// index is the precomputed aggregate behind insights and exports: every
-// live hypothesis, study, account, contact and evidence item, decoded once
-// and kept in memory, with each hypothesis's roll-up cached until one of
-// its inputs changes. It follows the store's change log by cursor (Pull
-// over every scope), so an update costs the records that changed, and a
-// read costs only the hypotheses whose evidence moved since the last one.
+// index is the in-memory copy behind exports and webhooks: every live
+// hypothesis, study, account, contact and evidence item, decoded once. It
+// follows the store's change log by cursor (Pull over every scope), so an
+// update costs the records that changed. (Insights are answered from the
+// projection kept in the store, insights_projection.go.)
 //
 // Why in memory: decoding 500k evidence envelopes from Badger takes
 // seconds; the goal for insights is 200 ms. Memory is about 1 KB per
@@ -43,11 +42,7 @@ type index struct {
 	where    map[string]string // evidence id → hypothesis id
 	byHyp    map[string]*hypItems
 	unseen   map[string]map[string]string // scope → evidence id → hypothesis id, items product has not seen
-	cache    map[string]*hypCache
-	allDirty bool              // accounts changed: every cached weighing is stale
-	strs     map[string]string // interned low-cardinality strings (see intern)
-	pipes    []notebook.StudyPipeline
-	pipesOK  bool
+	strs     map[string]string            // interned low-cardinality strings (see intern)
 }
 
 // hypItems holds one hypothesis's evidence in a slice (roll-ups scan it
@@ -82,7 +77,7 @@ func newIndex(store hubdb.Store, seen *seenSteps, log *slog.Logger) *index {
 		hyps: map[string]notebook.Hypothesis{}, studies: map[string]notebook.Study{},
 		accounts: map[string]notebook.Account{}, weights: map[string]notebook.AccountWeight{}, contacts: map[string]notebook.Contact{},
 		where: map[string]string{}, byHyp: map[string]*hypItems{}, unseen: map[string]map[string]string{},
-		cache: map[string]*hypCache{}, strs: map[string]string{}}
+		strs: map[string]string{}}
 }
 
 // pullPage is how many records one catch-up read takes from the store.
@@ -154,11 +149,8 @@ func (x *index) applyLocked(raw []byte, batch *arrivalBatch) {
 		}
 	case "hypothesis":
 		err = applyRecord(env, x.hyps, func(h *notebook.Hypothesis) { h.ID = env.ID })
-		delete(x.cache, env.ID)
-		x.pipesOK = false
 	case "study":
 		err = applyRecord(env, x.studies, func(s *notebook.Study) { s.ID = env.ID })
-		x.pipesOK = false
 	case "account":
 		err = applyRecord(env, x.accounts, func(a *notebook.Account) { a.ID, a.Segment = env.ID, x.intern(a.Segment) })
 		if a, ok := x.accounts[env.ID]; ok {
@@ -166,10 +158,8 @@ func (x *index) applyLocked(raw []byte, batch *arrivalBatch) {
 		} else {
 			delete(x.weights, env.ID)
 		}
-		x.allDirty = true
 	case "contact":
 		err = applyRecord(env, x.contacts, func(c *notebook.Contact) { c.ID = env.ID })
-		x.pipesOK = false
 	}
 	if err != nil {
 		x.log.Warn("product index: skipped a record", "id", env.ID, "type", env.Type, "err", err)
@@ -271,7 +261,6 @@ func (x *index) addEvidence(o notebook.Observation, m itemMeta) {
 	h.obs = append(h.obs, o)
 	h.meta = append(h.meta, m)
 	x.where[o.ID] = o.HypothesisID
-	delete(x.cache, o.HypothesisID)
 	if o.FirstSeenAt.IsZero() {
 		if x.unseen[m.scope] == nil {
 			x.unseen[m.scope] = map[string]string{}
@@ -292,7 +281,6 @@ func (x *index) removeEvidence(id, hypID string) {
 	h.obs, h.meta = h.obs[:last], h.meta[:last]
 	delete(h.pos, id)
 	delete(x.where, id)
-	delete(x.cache, hypID)
 	if len(h.obs) == 0 {
 		delete(x.byHyp, hypID)
 	}
@@ -310,7 +298,6 @@ func (x *index) applySeenLocked() {
 			}
 			h.obs[i].FirstSeenAt = st.At
 			delete(x.unseen[st.Scope], id)
-			delete(x.cache, hypID)
 		}
 	}
 }
@@ -329,17 +316,6 @@ func (s *seenSteps) firstSeen(scope string, seq uint64) time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.firstSeenLocked(scope, seq)
-}
-
-// hypCache is one hypothesis's cached roll-up in three parts, so that a
-// change of an account's ARR or segment (frequent: reps edit accounts)
-// only re-weighs the once-per-account winners instead of re-reading every
-// item: items (everything but signals) and latest depend on the evidence
-// and the hypothesis; signals also on the accounts.
-type hypCache struct {
-	items   *notebook.HypothesisInsight
-	latest  *notebook.LatestSignals
-	signals *notebook.SignalRollup
 }
 
 // internEvidence makes the item's low-cardinality strings (account,

@@ -47,6 +47,7 @@ type product struct {
 	secret []byte // HMAC key of pseudonyms
 
 	idx       *index
+	proj      *projection // insights, kept in the store
 	seen      *seenSteps
 	hooks     webhooks.Registry
 	outbox    webhooks.Outbox
@@ -78,6 +79,7 @@ func newProduct(ctx context.Context, s *Server, guard netguard.Guard) (*product,
 		return nil, err
 	}
 	p.idx = newIndex(s.store, p.seen, s.log)
+	p.proj = newProjection(s.store, p.seen, s.log)
 	p.idx.onArrive = p.arrived
 	p.hooks = webhooks.Registry{Store: s.store, Guard: guard}
 	p.outbox = webhooks.Outbox{Store: s.store, Compose: p.compose, Now: s.now}

@@ -160,6 +160,7 @@ func (s *Server) Services() []Service {
 		{Name: "tombstone-purge", Serve: s.purgeService}, // expired tombstones, daily
 		{Name: "product-follower", Serve: s.product.Serve},
 		{Name: "webhook-delivery", Serve: s.product.deliverer.Serve},
+		{Name: "insights-projector", Serve: s.InsightsProjector().Serve}, // the stored insights follow the change feed
 	}
 }
 

@@ -75,4 +75,3 @@ func TestLockOrderNeverDeadlocks(t *testing.T) {
 		t.Fatal("deadlock")
 	}
 }
-
