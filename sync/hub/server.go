@@ -43,6 +43,9 @@ type Options struct {
 	// ProductDir keeps the product side's state (webhooks and their queue,
 	// pseudonym secret, first-seen steps; product.go); "" keeps it in memory.
 	ProductDir string
+	// Invites say what invite links carry (invites.go): the hub's public
+	// URL ("" = the address a request came to) and a certificate pin.
+	Invites InviteOptions
 }
 
 // Server is the hub's HTTP API.
@@ -59,6 +62,7 @@ type Server struct {
 	guard   *guard
 	product *product
 	mux     *http.ServeMux
+	invites InviteOptions
 
 	closeOnce sync.Once
 	closing   chan struct{}
@@ -71,7 +75,7 @@ func NewServer(opts Options) (*Server, error) {
 		return nil, notebook.Errorf(notebook.Invalid, "hub: Options.Store is required")
 	}
 	s := &Server{store: opts.Store, log: opts.Logger, now: opts.Now, skew: opts.MaxClockSkew,
-		window: opts.EvidenceEditWindow, ttl: opts.TombstoneTTL, closing: make(chan struct{})}
+		window: opts.EvidenceEditWindow, ttl: opts.TombstoneTTL, closing: make(chan struct{}), invites: opts.Invites}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -116,6 +120,7 @@ func (s *Server) routes() {
 	mux.HandleFunc("GET /v1/me", s.authed(s.handleMe))
 	mux.HandleFunc("POST /v1/records/{id}/restore", s.authed(s.handleRestore))
 	s.productRoutes(mux)
+	s.inviteRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
