@@ -973,28 +973,6 @@ export namespace bridge {
 	        this.last_at = source["last_at"];
 	    }
 	}
-	export class Tally {
-	    supports: number;
-	    refutes: number;
-	    mixed: number;
-	    unclear: number;
-	    accounts: number;
-	    items: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new Tally(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.supports = source["supports"];
-	        this.refutes = source["refutes"];
-	        this.mixed = source["mixed"];
-	        this.unclear = source["unclear"];
-	        this.accounts = source["accounts"];
-	        this.items = source["items"];
-	    }
-	}
 	export class HypothesisRow {
 	    id: string;
 	    statement: string;
@@ -1009,7 +987,7 @@ export namespace bridge {
 	    decision_note: string;
 	    published_at: string;
 	    decided_at: string;
-	    tally: Tally;
+	    tally: notebook.Tally;
 	
 	    static createFrom(source: any = {}) {
 	        return new HypothesisRow(source);
@@ -1030,7 +1008,7 @@ export namespace bridge {
 	        this.decision_note = source["decision_note"];
 	        this.published_at = source["published_at"];
 	        this.decided_at = source["decided_at"];
-	        this.tally = this.convertValues(source["tally"], Tally);
+	        this.tally = this.convertValues(source["tally"], notebook.Tally);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1094,7 +1072,7 @@ export namespace bridge {
 	
 	export class HypothesisDetail {
 	    hypothesis: HypothesisDTO;
-	    tally: Tally;
+	    tally: notebook.Tally;
 	    evidence: EvidenceRow[];
 	
 	    static createFrom(source: any = {}) {
@@ -1104,7 +1082,7 @@ export namespace bridge {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.hypothesis = this.convertValues(source["hypothesis"], HypothesisDTO);
-	        this.tally = this.convertValues(source["tally"], Tally);
+	        this.tally = this.convertValues(source["tally"], notebook.Tally);
 	        this.evidence = this.convertValues(source["evidence"], EvidenceRow);
 	    }
 	
@@ -1224,6 +1202,22 @@ export namespace bridge {
 		    }
 		    return a;
 		}
+	}
+	export class JoinResult {
+	    hub_url: string;
+	    email: string;
+	    role: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new JoinResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.hub_url = source["hub_url"];
+	        this.email = source["email"];
+	        this.role = source["role"];
+	    }
 	}
 	
 	
@@ -1761,7 +1755,6 @@ export namespace bridge {
 	        this.hub_url = source["hub_url"];
 	    }
 	}
-	
 
 }
 
@@ -1783,6 +1776,30 @@ export namespace notebook {
 	        this.hlc = source["hlc"];
 	        this.client_id = source["client_id"];
 	        this.kept_at = source["kept_at"];
+	    }
+	}
+	export class Tally {
+	    supports: number;
+	    refutes: number;
+	    mixed: number;
+	    unclear: number;
+	    accounts: number;
+	    unattributed: number;
+	    items: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Tally(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.supports = source["supports"];
+	        this.refutes = source["refutes"];
+	        this.mixed = source["mixed"];
+	        this.unclear = source["unclear"];
+	        this.accounts = source["accounts"];
+	        this.unattributed = source["unattributed"];
+	        this.items = source["items"];
 	    }
 	}
 
