@@ -20,19 +20,33 @@ XVFB := xvfb-run -a -s "-screen 0 1280x1024x24"
 # PostgreSQL for the hub's second store: tests start their own clusters).
 APT_PKGS := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.0-dev \
 	xvfb xauth chromium imagemagick xdotool \
-	dovecot-imapd isync gnome-keyring dbus-x11 postgresql
+	dovecot-imapd isync gnome-keyring dbus-x11 postgresql \
+	lintian
 
 DATA ?= $(HOME)/.config/fieldnotes
 APP := build/bin/fieldnotes
 DEV_APP := build/bin/fieldnotes-dev
 HUB := build/bin/fieldhub
+# The release version (git describe, scripts/version.sh), compiled into both
+# binaries: `fieldnotes version`, `fieldhub version`, the packages' names.
+# Computed once by the top make and exported, so the steps it runs as
+# sub-makes (make test, make package) all stamp the same version.
+ifndef VERSION
+VERSION := $(shell scripts/version.sh)
+endif
+export VERSION
+APP_LDFLAGS := -X fieldnotes/app/cli.Version=$(VERSION)
+HUB_LDFLAGS := -X main.Version=$(VERSION)
+DIST := build/dist
 
 .PHONY: help run test deps apt wails-cli npm build dev-build hub-build frontend \
-	bindings-fresh vet gotest unit check e2e native-smoke screenshot bench clean
+	bindings-fresh vet gotest unit check e2e native-smoke screenshot bench clean \
+	package dist package-test
 
 help:
 	@echo "make run    install what is missing, build, start a local hub with demo data, open Fieldnotes (ROLE=product for the PM's view)"
 	@echo "make test   install what is missing and run every test (Go -race, vitest, svelte-check, e2e, native smoke)"
+	@echo "make package   .deb and .tar.gz of the app and the hub into build/dist/ (version from git)"
 	@echo "make screenshot   PNGs of the main screens into build/screenshots/"
 
 # ---------------------------------------------------------------- set-up
@@ -70,12 +84,12 @@ e2e/node_modules/.package-lock.json: e2e/package-lock.json
 
 # wails build: bindings, npm run build (frontend/dist), go build -tags desktop,production.
 build: deps
-	wails build -m -nocolour -o fieldnotes
+	wails build -m -nocolour -o fieldnotes -ldflags "$(APP_LDFLAGS)"
 	@find frontend/wailsjs -type f -exec chmod 0644 {} +
 	@touch frontend/dist/.gitkeep
 
 hub-build:
-	go build -o $(HUB) ./sync/cmd/fieldhub
+	go build -ldflags "$(HUB_LDFLAGS)" -o $(HUB) ./sync/cmd/fieldhub
 
 dev-build: npm
 	go build -tags dev -o $(DEV_APP) .
@@ -110,7 +124,7 @@ run:
 
 # Every suite runs even when an earlier one fails, so one run shows all
 # failures; the target fails at the end if any did.
-TEST_STEPS := bindings-fresh vet gotest unit check dev-build e2e native-smoke
+TEST_STEPS := bindings-fresh vet gotest unit check dev-build e2e native-smoke package-test
 
 test: build
 	@start=$$(date +%s); failed=; \
@@ -153,8 +167,29 @@ e2e: npm
 native-smoke:
 	$(XVFB) scripts/native-smoke.sh $(APP)
 
+# ---------------------------------------------------------------- package
+
+# The .debs and tarballs of the app and the hub (build/package/doc.go). The
+# hub is stripped and linked against glibc like any Debian binary (lintian
+# refuses a static one). File times are the commit's, so one commit gives
+# the same packages.
+package: build
+	@$(MAKE) dist
+
+# dist packages the app already built (make test has just built it).
+dist:
+	@test -x $(APP) || $(MAKE) build
+	go build -trimpath -ldflags "-s -w $(HUB_LDFLAGS)" -o $(HUB) ./sync/cmd/fieldhub
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct) go run ./build/package --version $(VERSION) \
+	  --app $(APP) --hub $(HUB) --out $(DIST)
+	@ls -l $(DIST)
+
+# Installs the packages into a scratch root and checks them (scripts/package-test.sh).
+package-test: dist
+	$(XVFB) scripts/package-test.sh $(DIST) $(VERSION)
+
 screenshot: build
 	$(XVFB) scripts/screenshot.sh $(APP) build/screenshots
 
 clean:
-	rm -rf build/bin frontend/test-results e2e/test-results
+	rm -rf build/bin $(DIST) frontend/test-results e2e/test-results

@@ -23,6 +23,7 @@ func TestImportRules(t *testing.T) {
 		"github.com/microcosm-cc/bluemonday": {"fieldnotes/app/imapsync"},
 		"github.com/emersion/go-message":     {"fieldnotes/app/imapsync"},
 		"github.com/xuri/excelize/v2":        {"fieldnotes/app/transfer"},
+		"github.com/goreleaser/nfpm/v2":      {"fieldnotes/build/package"},
 	}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		parts := strings.SplitN(line, "|", 3)

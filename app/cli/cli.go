@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"fieldnotes/app/notebook"
@@ -22,6 +23,9 @@ type Window struct {
 	Context context.Context
 	DataDir string
 	Logger  *slog.Logger
+	// Link is a fieldnotes:// link the app was started with (a clicked
+	// invite: the .desktop entry runs `fieldnotes %u`), or "".
+	Link string
 }
 
 // env carries the process-wide settings every command shares.
@@ -73,6 +77,9 @@ func Main(args []string, window func(Window) error) int {
 		if rest[0] == "help" || rest[0] == "--help" || rest[0] == "-h" {
 			e.usage()
 			return 0
+		}
+		if strings.HasPrefix(strings.ToLower(rest[0]), "fieldnotes://") {
+			return e.exit(window(Window{Context: ctx, DataDir: e.dataDir, Logger: e.log, Link: rest[0]}))
 		}
 		for _, c := range append(commands(), extraCommands...) {
 			if c.name == rest[0] {

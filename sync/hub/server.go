@@ -45,6 +45,9 @@ type Options struct {
 	// Limits bound connections, requests in flight and push rate and
 	// volume per user (guard.go); zero fields take DefaultLimits.
 	Limits Limits
+	// Invites say what invite links carry (invites.go): the hub's public
+	// URL ("" = the address a request came to) and a certificate pin.
+	Invites InviteOptions
 }
 
 // Server is the hub's HTTP API.
@@ -61,6 +64,7 @@ type Server struct {
 	guard   *guard
 	product *product
 	mux     *http.ServeMux
+	invites InviteOptions
 
 	closeOnce sync.Once
 	closing   chan struct{}
@@ -74,7 +78,7 @@ func NewServer(opts Options) (*Server, error) {
 		return nil, notebook.Errorf(notebook.Invalid, "hub: Options.Store is required")
 	}
 	s := &Server{store: opts.Store, log: opts.Logger, now: opts.Now, skew: opts.MaxClockSkew,
-		window: opts.EvidenceEditWindow, ttl: opts.TombstoneTTL, closing: make(chan struct{})}
+		window: opts.EvidenceEditWindow, ttl: opts.TombstoneTTL, closing: make(chan struct{}), invites: opts.Invites}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -127,6 +131,7 @@ func (s *Server) routes() {
 	mux.HandleFunc("GET /v1/me", s.authed(s.handleMe))
 	mux.HandleFunc("POST /v1/records/{id}/restore", s.authed(s.handleRestore))
 	s.productRoutes(mux)
+	s.inviteRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})

@@ -1420,6 +1420,22 @@ export namespace bridge {
 		}
 	}
 	
+	export class JoinResult {
+	    hub_url: string;
+	    email: string;
+	    role: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new JoinResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.hub_url = source["hub_url"];
+	        this.email = source["email"];
+	        this.role = source["role"];
+	    }
+	}
 	
 	
 	export class MailCounts {

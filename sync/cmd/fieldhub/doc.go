@@ -10,6 +10,9 @@
 //	fieldhub user revoke --data DIR | --db URL --id USER_ID
 //	fieldhub migrate --db URL
 //	fieldhub copy --from-data DIR --to-db URL
+//	fieldhub invite add --data DIR | --db URL --email E [--role field|product] [--expires 7d] --hub-url URL [--pin-cert FILE]
+//	fieldhub invite list|revoke --data DIR | --db URL [--id INVITE_ID]
+//	fieldhub version
 //
 // On Badger the user commands work on a stopped hub's data dir (Badger
 // allows one process per directory; a second one gets a clear message, exit

@@ -29,6 +29,10 @@ const (
 	exitDirBusy = 3
 )
 
+// Version is the hub's release, set at build time with
+// -ldflags "-X main.Version=…" (scripts/version.sh); "dev" in a plain go build.
+var Version = "dev"
+
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -43,6 +47,9 @@ const usage = `usage:
   fieldhub copy --from-data DIR --to-db URL
   fieldhub hypothesis import --data DIR FILE.yaml|FILE.json
   fieldhub insights --data DIR [--json] [--hypothesis ID]
+  fieldhub invite add --data DIR | --db URL --email E [--role field|product] [--expires 7d] --hub-url URL [--pin-cert FILE]
+  fieldhub invite list|revoke --data DIR | --db URL [--id INVITE_ID]
+  fieldhub version
 --db URL may come from $FIELDHUB_DB instead (PostgreSQL; any number of replicas).
 `
 
@@ -69,6 +76,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return hypothesisCommand(args[1:], stdout, stderr)
 	case "insights":
 		return insightsCommand(args[1:], stdout, stderr)
+	case "invite":
+		return inviteCommand(args[1:], stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "fieldhub", Version)
+		return exitOK
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
