@@ -253,6 +253,7 @@ type SettingsInfo struct {
 	Pending   int       `json:"pending"`
 	Author    string    `json:"author"`
 	Role      string    `json:"role"`
+	RoleByHub bool      `json:"role_by_hub"` // an admin set the role on the hub; the rep cannot change it
 	Sync      SyncState `json:"sync"`
 }
 

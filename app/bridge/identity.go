@@ -27,6 +27,9 @@ func (d *Deps) author() string {
 // role is the user's field role for the roll-up by role and for which
 // hypotheses they are shown ("" sees every hypothesis).
 func (d *Deps) role() notebook.Audience {
+	if r := hubAudience(d); r != "" {
+		return r
+	}
 	if ls := localOf(d); ls != nil {
 		if b, err := ls.LocalGet(context.Background(), fieldRoleKey); err == nil {
 			if r := notebook.Audience(b); r == notebook.AudienceSales || r == notebook.AudienceCS {
@@ -35,6 +38,16 @@ func (d *Deps) role() notebook.Audience {
 		}
 	}
 	return d.Role
+}
+
+// hubAudience is the role an admin set on the hub, as the hub last said;
+// it wins over the rep's own pick.
+func hubAudience(d *Deps) notebook.Audience {
+	me, _ := cachedMeOf(d)
+	if r := notebook.Audience(me.Audience); r == notebook.AudienceSales || r == notebook.AudienceCS {
+		return r
+	}
+	return ""
 }
 
 func cachedMeOf(d *Deps) (MeDTO, bool) {
@@ -58,6 +71,9 @@ func (s *Settings) SetFieldRole(role string) (i SettingsInfo, err error) {
 	if r != notebook.AudienceSales && r != notebook.AudienceCS {
 		return i, notebook.Errorf(notebook.Invalid, "role: choose sales or cs, not %q", role)
 	}
+	if r := hubAudience(s.d); r != "" {
+		return i, notebook.Errorf(notebook.Forbidden, "your admin set your role to %s on the hub; ask them to change it", audienceWords(r))
+	}
 	ls := localOf(s.d)
 	if ls == nil {
 		return i, notebook.Errorf(notebook.Conflict, "this notebook cannot keep settings")
@@ -66,4 +82,11 @@ func (s *Settings) SetFieldRole(role string) (i SettingsInfo, err error) {
 		return i, err
 	}
 	return s.Info()
+}
+
+func audienceWords(a notebook.Audience) string {
+	if a == notebook.AudienceCS {
+		return "customer success"
+	}
+	return "sales"
 }

@@ -50,12 +50,14 @@ const meKey = "product/me"
 
 // MeDTO is who the saved hub token belongs to.
 type MeDTO struct {
-	ID      string `json:"id"`
-	Email   string `json:"email"`
-	Role    string `json:"role"`    // field, product, admin; "" when unknown
-	Product bool   `json:"product"` // product or admin: the product screens show
-	Online  bool   `json:"online"`  // false: the hub could not be asked; the role is the last one it gave
-	Message string `json:"message"` // in words, when something is off
+	ID    string `json:"id"`
+	Email string `json:"email"`
+	Role  string `json:"role"` // field, product, admin; "" when unknown
+	// Audience is sales or cs as the hub's admin set it; "" lets the rep pick.
+	Audience string `json:"audience"`
+	Product  bool   `json:"product"` // product or admin: the product screens show
+	Online   bool   `json:"online"`  // false: the hub could not be asked; the role is the last one it gave
+	Message  string `json:"message"` // in words, when something is off
 }
 
 // HypothesisInput is the author/edit form. ID "" creates a new draft.
@@ -109,7 +111,7 @@ func (p *Product) Me() (out MeDTO, err error) {
 		}
 		return MeDTO{Message: errMessage(err)}, nil
 	}
-	me := MeDTO{ID: who.ID, Email: who.Email, Role: who.Role}
+	me := MeDTO{ID: who.ID, Email: who.Email, Role: who.Role, Audience: who.Audience}
 	me.Product, me.Online = me.Role == "product" || me.Role == "admin", true
 	if ss := p.localState(); ss != nil {
 		if b, jerr := json.Marshal(me); jerr == nil {

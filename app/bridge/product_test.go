@@ -12,6 +12,7 @@ import (
 
 	"fieldnotes/app/notebook"
 	"fieldnotes/app/store"
+	"fieldnotes/sync/hub"
 	"fieldnotes/sync/hub/hubdb"
 	"fieldnotes/sync/syncclient"
 	"fieldnotes/sync/synctest"
@@ -333,5 +334,36 @@ func TestOtherPeoplesDraftsStayOutOfTheFieldList(t *testing.T) {
 	all, err := NewProduct(w.d).ListHypotheses()
 	if err != nil || len(all) != len(rows)+1 {
 		t.Fatalf("product list has %d, field list %d: %v", len(all), len(rows), err)
+	}
+}
+
+// A role an admin set on the hub wins over the rep's own pick, and the rep
+// cannot change it from the notebook (issue 16.2).
+func TestHubAudienceIsTheFieldRole(t *testing.T) {
+	h := synctest.StartHub(t, synctest.HubOptions{})
+	rep, d, _ := productWorld(t, h, hubdb.RoleField)
+	settings := NewSettings(d)
+	if _, err := settings.SetFieldRole("sales"); err != nil {
+		t.Fatalf("the rep picks sales while the hub says nothing: %v", err)
+	}
+	me, err := rep.Me()
+	if err != nil || me.Audience != "" {
+		t.Fatalf("Me before the admin set a role = %+v, %v", me, err)
+	}
+	if err := hub.SetAudience(context.Background(), h.Store, me.ID, notebook.AudienceCS); err != nil {
+		t.Fatal(err)
+	}
+	if me, err = rep.Me(); err != nil || me.Audience != "cs" {
+		t.Fatalf("Me after the admin set cs = %+v, %v", me, err)
+	}
+	info, err := settings.Info()
+	if err != nil || info.Role != "cs" || !info.RoleByHub {
+		t.Fatalf("settings = %+v, %v; want role cs set by the hub", info, err)
+	}
+	if d.role() != notebook.AudienceCS {
+		t.Fatalf("evidence would carry role %q", d.role())
+	}
+	if _, err := settings.SetFieldRole("sales"); code(err) != notebook.Forbidden {
+		t.Fatalf("the rep overrides the admin's role: %v", err)
 	}
 }

@@ -27,7 +27,7 @@ func (s *Settings) Info() (i SettingsInfo, err error) {
 		return i, err
 	}
 	return SettingsInfo{DataDir: s.d.Store.Dir(), Encrypted: s.d.Store.Encrypted(), KeySource: s.d.KeySource,
-		Pending: pending, Author: s.d.author(), Role: string(s.d.role()), Sync: syncState(s.d)}, nil
+		Pending: pending, Author: s.d.author(), Role: string(s.d.role()), RoleByHub: hubAudience(s.d) != "", Sync: syncState(s.d)}, nil
 }
 
 // Import asks for a CSV (accounts or contacts) or NDJSON file and imports it.

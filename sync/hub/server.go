@@ -128,6 +128,7 @@ func (s *Server) routes() {
 	mux.HandleFunc("POST /v1/admin/users", s.authed(s.adminOnly(s.handleAddUser)))
 	mux.HandleFunc("DELETE /v1/admin/users/{id}", s.authed(s.adminOnly(s.handleRevokeUser)))
 	mux.HandleFunc("POST /v1/admin/users/{id}/token", s.authed(s.adminOnly(s.handleRotateToken)))
+	mux.HandleFunc("PUT /v1/admin/users/{id}/audience", s.authed(s.adminOnly(s.handleSetAudience)))
 	mux.HandleFunc("GET /v1/me", s.authed(s.handleMe))
 	mux.HandleFunc("POST /v1/records/{id}/restore", s.authed(s.handleRestore))
 	s.productRoutes(mux)

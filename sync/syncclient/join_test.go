@@ -14,8 +14,8 @@ import (
 	"fieldnotes/sync/hub"
 	"fieldnotes/sync/hub/hubdb"
 	"fieldnotes/sync/syncclient"
-	"fieldnotes/sync/synctest"
 	"fieldnotes/sync/syncproto"
+	"fieldnotes/sync/synctest"
 )
 
 // A real hub behind a self-signed certificate: the pinned invite redeems,

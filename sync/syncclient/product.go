@@ -41,6 +41,8 @@ type Me struct {
 	ID    string `json:"id"`
 	Email string `json:"email"`
 	Role  string `json:"role"`
+	// Audience is sales or cs when an admin set it on the hub.
+	Audience string `json:"audience,omitempty"`
 }
 
 // Me asks the hub who the token belongs to.

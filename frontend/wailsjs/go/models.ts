@@ -1636,6 +1636,7 @@ export namespace bridge {
 	    id: string;
 	    email: string;
 	    role: string;
+	    audience: string;
 	    product: boolean;
 	    online: boolean;
 	    message: string;
@@ -1649,6 +1650,7 @@ export namespace bridge {
 	        this.id = source["id"];
 	        this.email = source["email"];
 	        this.role = source["role"];
+	        this.audience = source["audience"];
 	        this.product = source["product"];
 	        this.online = source["online"];
 	        this.message = source["message"];
@@ -1762,6 +1764,7 @@ export namespace bridge {
 	    pending: number;
 	    author: string;
 	    role: string;
+	    role_by_hub: boolean;
 	    sync: SyncState;
 	
 	    static createFrom(source: any = {}) {
@@ -1776,6 +1779,7 @@ export namespace bridge {
 	        this.pending = source["pending"];
 	        this.author = source["author"];
 	        this.role = source["role"];
+	        this.role_by_hub = source["role_by_hub"];
 	        this.sync = this.convertValues(source["sync"], SyncState);
 	    }
 	

@@ -287,6 +287,7 @@ export interface SettingsInfo {
   pending: number;
   author: string;
   role: string;
+  role_by_hub: boolean;
   sync: SyncState;
 }
 
