@@ -10,8 +10,8 @@ import (
 
 	"fieldnotes/sync/hub"
 	"fieldnotes/sync/hub/hubdb"
-	"fieldnotes/sync/synctest"
 	"fieldnotes/sync/syncproto"
+	"fieldnotes/sync/synctest"
 )
 
 func createInvite(t *testing.T, e *env, email, role, expires string) hub.NewInvite {
