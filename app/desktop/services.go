@@ -2,10 +2,7 @@ package desktop
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"runtime/debug"
-	"sync"
 	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
@@ -15,82 +12,9 @@ import (
 	"fieldnotes/app/replica"
 	"fieldnotes/app/secrets"
 	"fieldnotes/app/store"
+	"fieldnotes/sync/supervise"
 	"fieldnotes/sync/syncclient"
 )
-
-// supervisor runs the long-lived services (mail, AI queue, sync) for as long
-// as the window is open. Each service owns its state in its own Serve loop
-// (architecture.md rule 2); the supervisor only restarts a loop that
-// returned an error or panicked, with capped exponential backoff, so one
-// broken service never takes the window or the others down.
-type supervisor struct {
-	log        *slog.Logger
-	minBackoff time.Duration
-	maxBackoff time.Duration
-	healthy    time.Duration // a run this long resets the backoff
-
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-}
-
-func newSupervisor(parent context.Context, log *slog.Logger) *supervisor {
-	ctx, cancel := context.WithCancel(parent)
-	return &supervisor{log: log, minBackoff: time.Second, maxBackoff: time.Minute, healthy: time.Minute, ctx: ctx, cancel: cancel}
-}
-
-// run starts serve in its own goroutine and keeps it running until stop.
-func (s *supervisor) run(name string, serve func(context.Context) error) {
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		backoff := s.minBackoff
-		for {
-			started := time.Now()
-			err := protect(s.ctx, serve)
-			if s.ctx.Err() != nil {
-				return
-			}
-			if time.Since(started) >= s.healthy {
-				backoff = s.minBackoff
-			}
-			s.log.Warn("service stopped; restarting", "service", name, "in", backoff, "err", err)
-			select {
-			case <-s.ctx.Done():
-				return
-			case <-time.After(backoff):
-			}
-			backoff = min(backoff*2, s.maxBackoff)
-		}
-	}()
-}
-
-// protect turns a panic in a service into an error, so it is restarted
-// instead of crashing the app.
-func protect(ctx context.Context, serve func(context.Context) error) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
-		}
-	}()
-	if err = serve(ctx); err == nil {
-		err = fmt.Errorf("returned without an error")
-	}
-	return err
-}
-
-// stop cancels every service and waits for them (bounded: a service stuck in
-// I/O must not keep the window from closing).
-func (s *supervisor) stop(wait time.Duration) {
-	s.cancel()
-	done := make(chan struct{})
-	go func() { s.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(wait):
-		s.log.Warn("services did not stop in time", "waited", wait)
-	}
-}
 
 // services is everything the window runs in the background, built before
 // the window (the bound areas need it) and started once it is up. Building
@@ -103,7 +27,7 @@ type services struct {
 	tracker *bridge.MailTracker
 	mail    *mailRunner
 	ai      *assist.Assistant
-	sup     *supervisor
+	sup     *supervise.Supervisor
 	browser bridge.Browser
 	sync    *syncclient.Engine // nil only if the engine could not be built
 	hub     replica.Settings
@@ -181,15 +105,15 @@ func (s *services) syncState() bridge.SyncState {
 
 // start runs every service under a supervisor bound to ctx.
 func (s *services) start(ctx context.Context) {
-	s.sup = newSupervisor(ctx, s.log)
-	s.sup.run("mail", s.mail.Serve)
-	s.sup.run("mail-directory", func(ctx context.Context) error { return watchDirectory(ctx, s.st, s.mail.Relevance) })
+	s.sup = supervise.New(ctx, s.log)
+	s.sup.Run("mail", s.mail.Serve)
+	s.sup.Run("mail-directory", func(ctx context.Context) error { return watchDirectory(ctx, s.st, s.mail.Relevance) })
 	if s.ai != nil {
-		s.sup.run("assist", s.serveAssist)
+		s.sup.Run("assist", s.serveAssist)
 	}
 	if s.sync != nil {
-		s.sup.run("sync", s.serveSync)
-		s.sup.run("sync-wake", func(ctx context.Context) error { replica.WakeOnEdits(ctx, s.st, s.sync); return nil })
+		s.sup.Run("sync", s.serveSync)
+		s.sup.Run("sync-wake", func(ctx context.Context) error { replica.WakeOnEdits(ctx, s.st, s.sync); return nil })
 	}
 }
 
@@ -224,7 +148,7 @@ func (s *services) serveAssist(ctx context.Context) error {
 
 func (s *services) stop() {
 	if s.sup != nil {
-		s.sup.stop(10 * time.Second)
+		s.sup.Stop(10 * time.Second)
 	}
 }
 

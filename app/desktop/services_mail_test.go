@@ -3,13 +3,11 @@ package desktop
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -47,29 +45,6 @@ func (e *events) count(name string) int {
 		}
 	}
 	return n
-}
-
-func TestSupervisorRestartsWithBackoffAndStops(t *testing.T) {
-	sup := newSupervisor(context.Background(), quiet)
-	sup.minBackoff, sup.maxBackoff = 5*time.Millisecond, 20*time.Millisecond
-	var runs atomic.Int32
-	sup.run("flaky", func(ctx context.Context) error {
-		if runs.Add(1) == 2 {
-			panic("boom")
-		}
-		if runs.Load() < 5 {
-			return errors.New("failed")
-		}
-		<-ctx.Done()
-		return nil
-	})
-	waitFor(t, func() bool { return runs.Load() >= 5 })
-	sup.stop(time.Second)
-	n := runs.Load()
-	time.Sleep(50 * time.Millisecond)
-	if runs.Load() != n {
-		t.Fatal("a service ran again after stop")
-	}
 }
 
 func waitFor(t *testing.T, ok func() bool) {

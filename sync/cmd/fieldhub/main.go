@@ -17,6 +17,7 @@ import (
 
 	"fieldnotes/app/notebook"
 	"fieldnotes/sync/hub"
+	"fieldnotes/sync/supervise"
 	"fieldnotes/sync/hub/hubdb"
 	"fieldnotes/sync/hub/webhooks"
 )
@@ -177,11 +178,11 @@ func listenAndServe(ctx context.Context, srv *hub.Server, addr, cert, key string
 		return err
 	}
 	hs := srv.HTTPServer(log)
-	sup := newSupervisor(ctx, log)
+	sup := supervise.New(ctx, log)
 	for _, svc := range hubServices(srv) {
-		sup.run(svc.Name, svc.Serve)
+		sup.Run(svc.Name, svc.Serve)
 	}
-	defer sup.stop(20 * time.Second)
+	defer sup.Stop(20 * time.Second)
 	errc := make(chan error, 1)
 	go func() {
 		if cert != "" {
