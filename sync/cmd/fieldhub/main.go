@@ -17,9 +17,9 @@ import (
 
 	"fieldnotes/app/notebook"
 	"fieldnotes/sync/hub"
-	"fieldnotes/sync/supervise"
 	"fieldnotes/sync/hub/hubdb"
 	"fieldnotes/sync/hub/webhooks"
+	"fieldnotes/sync/supervise"
 )
 
 // Exit statuses.

@@ -9,4 +9,3 @@ import "fieldnotes/sync/hub"
 func hubServices(srv *hub.Server) []hub.Service {
 	return srv.Services()
 }
-
