@@ -71,7 +71,7 @@ func ExportCSV(ctx context.Context, s *store.Store, t notebook.Type, w io.Writer
 	for _, row := range rows {
 		rec := make([]string, len(cols))
 		for i, c := range cols {
-			rec[i] = safeCell(cellText(row[c]))
+			rec[i] = notebook.SpreadsheetSafe(cellText(row[c]))
 		}
 		cw.Write(rec)
 	}
@@ -103,14 +103,6 @@ func cellText(raw json.RawMessage) string {
 	return string(raw)
 }
 
-func safeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		if _, err := strconv.ParseFloat(s, 64); err != nil {
-			return "'" + s
-		}
-	}
-	return s
-}
 
 // ExportMarkdown writes a readable digest per account: contacts, calls and
 // the evidence captured, with the customer's own words.

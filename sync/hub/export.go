@@ -377,17 +377,10 @@ func (p *product) export(w http.ResponseWriter, r *http.Request, contentType, na
 	}
 }
 
-// csvSafe defuses spreadsheet formulas: a cell that starts with = + - @
-// (or a tab / carriage return) gets a leading apostrophe, so a quote like
-// "=HYPERLINK(…)" is shown, not run, when the CSV is opened (OWASP CSV
-// injection).
+// csvSafe defuses spreadsheet formulas in every cell (notebook.SpreadsheetSafe).
 func csvSafe(cells []string) []string {
 	for i, c := range cells {
-		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
-			if _, err := strconv.ParseFloat(c, 64); err != nil {
-				cells[i] = "'" + c
-			}
-		}
+		cells[i] = notebook.SpreadsheetSafe(c)
 	}
 	return cells
 }
