@@ -103,7 +103,6 @@ func cellText(raw json.RawMessage) string {
 	return string(raw)
 }
 
-
 // ExportMarkdown writes a readable digest per account: contacts, calls and
 // the evidence captured, with the customer's own words.
 func ExportMarkdown(ctx context.Context, s *store.Store, w io.Writer) (int, error) {
