@@ -9,16 +9,15 @@ import (
 	"fieldnotes/sync/synctest"
 )
 
-// onReplicasSkip are the tests of state that is still kept per process
-// (webhooks, exports, insights: being moved into hubdb on the hub-split
-// branch); every other test of this package runs on replicas.
-// Skipped there: TestWebhookMetrics (metrics are per process, and the
-// router sends the scrape to either), TestWebhookQueueSurvivesRestart (its
+// onReplicasSkip are the tests of what is per process by nature; every
+// other test of this package runs on replicas. Skipped there:
+// TestWebhookMetrics and TestHealthAndMetrics (Prometheus metrics are per
+// process, and the router sends the scrape to either replica), TestWebhookQueueSurvivesRestart (its
 // own Badger hub), TestWebhookStoppedReplica (starts its own replicas), TestInsights (the insights index and the first-seen
 // steps a replica has not re-read yet are per process until insights is a
 // persisted projection). Webhooks and exports run on replicas: their state
 // is the store's.
-const onReplicasSkip = "TestProtocolOnTwoPostgresReplicas|TestWebhookMetrics|TestWebhookQueueSurvivesRestart|TestWebhookStoppedReplica|TestInsights"
+const onReplicasSkip = "TestProtocolOnTwoPostgresReplicas|TestWebhookMetrics|TestHealthAndMetrics|TestWebhookQueueSurvivesRestart|TestWebhookStoppedReplica|TestInsights"
 
 // TestProtocolOnTwoPostgresReplicas runs this package's tests again with
 // every hub being two replicas on one PostgreSQL database, each request
