@@ -111,7 +111,7 @@ func TestRestoreKilledAtRandomLeavesOldOrNew(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test skipped in -short mode")
 	}
-	sizes := map[string]int{"A": 6000, "B": 4000}
+	sizes := map[string]int{"A": 3000, "B": 2000} // small enough for 30+ kills in CI, large enough that a restore takes a while
 	backups := map[string]string{
 		"A": makeNotebook(t, t.TempDir(), "A", sizes["A"]),
 		"B": makeNotebook(t, t.TempDir(), "B", sizes["B"]),
