@@ -56,6 +56,9 @@ test('a whole call with the keyboard survives a reload', async ({ page }) => {
   const amount = q2.getByLabel('Amount');
   await expect(amount).toBeFocused();
   await page.keyboard.type('40');
+  await page.keyboard.press('Enter'); // the unit is never defaulted (issue 16.3): the form asks for it
+  await expect(q2.getByLabel('Unit')).toBeFocused();
+  await q2.getByLabel('Unit').selectOption('seat_month');
   await page.keyboard.press('Enter');
   await expect(notes).toBeFocused();
   await expectSaved(page);
@@ -102,6 +105,7 @@ test('a whole call with the keyboard survives a reload', async ({ page }) => {
   await expect(q2.getByRole('button', { name: /Refutes/ })).toHaveAttribute('aria-pressed', 'true');
   await expect(q2.getByLabel('Quote')).toHaveText(`“${QUOTE}”`);
   await expect(q2.getByLabel('Willingness to pay')).toContainText('40');
+  await expect(q2.getByLabel('Willingness to pay')).toContainText('seat');
 
   // End the call and leave, still from the keyboard.
   await notes.focus();
