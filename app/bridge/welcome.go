@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"fieldnotes/app/notebook"
@@ -26,20 +27,35 @@ type DemoResult struct {
 }
 
 // Welcome is the bound first-launch area.
-type Welcome struct{ d *Deps }
+type Welcome struct {
+	d *Deps
+
+	mu        sync.Mutex
+	linkGiven bool // the start link fills the Join form once, not on every reload
+}
 
 // NewWelcome binds the welcome area.
-func NewWelcome(d *Deps) *Welcome { return &Welcome{d} }
+func NewWelcome(d *Deps) *Welcome { return &Welcome{d: d} }
 
 // State shows the welcome on an empty notebook: no accounts, no hub, and
-// the user has not chosen a way in yet.
+// the user has not chosen a way in yet. Link is the start link, given once.
 func (w *Welcome) State() (out WelcomeState, err error) {
 	defer guard(w.d.Log, "Welcome.State", &err)
 	ctx := context.Background()
-	out.Link = w.d.StartLink
+	out.Link = w.takeLink()
 	show, err := w.firstLaunch(ctx)
 	out.Show = show
 	return out, err
+}
+
+func (w *Welcome) takeLink() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.linkGiven {
+		return ""
+	}
+	w.linkGiven = true
+	return w.d.StartLink
 }
 
 func (w *Welcome) firstLaunch(ctx context.Context) (bool, error) {

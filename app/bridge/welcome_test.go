@@ -18,6 +18,9 @@ func TestWelcomeShowsOnceOnAnEmptyNotebook(t *testing.T) {
 	if s, err := w.State(); err != nil || !s.Show || s.Link != d.StartLink {
 		t.Fatalf("empty notebook: %+v, %v", s, err)
 	}
+	if s, _ := w.State(); s.Link != "" {
+		t.Fatalf("the start link is handed twice: %+v", s)
+	}
 	if err := w.Dismiss(); err != nil {
 		t.Fatal(err)
 	}
