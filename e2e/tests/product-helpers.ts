@@ -58,9 +58,9 @@ function track(child: ChildProcess): Proc {
   return p;
 }
 
-/** startHub starts `fieldhub serve` on 127.0.0.1:0 and reads the address from its first log line. */
-export async function startHub(bin: string, data: string): Promise<{ url: string; proc: Proc }> {
-  const child = spawn(bin, ['serve', '--data', data, '--addr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** startHub starts `fieldhub serve` on addr (127.0.0.1:0: a port the OS picks) and reads the address from its first log line. */
+export async function startHub(bin: string, data: string, addr = '127.0.0.1:0'): Promise<{ url: string; proc: Proc }> {
+  const child = spawn(bin, ['serve', '--data', data, '--addr', addr], { stdio: ['ignore', 'pipe', 'pipe'] });
   const proc = track(child);
   const url = await new Promise<string>((ok, fail) => {
     let buf = '';
