@@ -31,7 +31,7 @@ type Welcome struct {
 	d *Deps
 
 	mu        sync.Mutex
-	linkGiven bool // the start link fills the Join form once, not on every reload
+	linkSpent bool // the user chose a way in: the start link no longer fills the form
 }
 
 // NewWelcome binds the welcome area.
@@ -42,19 +42,20 @@ func NewWelcome(d *Deps) *Welcome { return &Welcome{d: d} }
 func (w *Welcome) State() (out WelcomeState, err error) {
 	defer guard(w.d.Log, "Welcome.State", &err)
 	ctx := context.Background()
-	out.Link = w.takeLink()
+	out.Link = w.startLink()
 	show, err := w.firstLaunch(ctx)
 	out.Show = show
 	return out, err
 }
 
-func (w *Welcome) takeLink() string {
+// startLink is the link the app was started with until the user chose a
+// way in; every frontend (the window, a dev browser) sees the same one.
+func (w *Welcome) startLink() string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.linkGiven {
+	if w.linkSpent {
 		return ""
 	}
-	w.linkGiven = true
 	return w.d.StartLink
 }
 
@@ -79,13 +80,17 @@ func (w *Welcome) firstLaunch(ctx context.Context) (bool, error) {
 }
 
 // Dismiss remembers that the user chose a way in ("Use it on this laptop
-// only", or after joining): the welcome does not show again.
+// only", or after joining): the welcome does not show again, nor does the
+// start link fill the Join form again.
 func (w *Welcome) Dismiss() (err error) {
 	defer guard(w.d.Log, "Welcome.Dismiss", &err)
 	return w.done(context.Background())
 }
 
 func (w *Welcome) done(ctx context.Context) error {
+	w.mu.Lock()
+	w.linkSpent = true
+	w.mu.Unlock()
 	ls := localOf(w.d)
 	if ls == nil {
 		return notebook.Errorf(notebook.NotSetUp, "this notebook cannot remember the welcome choice")

@@ -14,6 +14,7 @@ let procs: Proc[] = [];
 let dir = '';
 let hubURL = '';
 let invite = { link: '', code: '' };
+let clicked = { link: '', code: '' }; // a second invite, opened as a clicked link
 const urls: Record<string, string> = {};
 const appBin = resolve(process.env.E2E_APP_BIN ?? join(process.cwd(), '..', 'build/bin/fieldnotes-dev'));
 
@@ -31,6 +32,10 @@ test.beforeAll(async () => {
   if (r.status !== 0) throw new Error(`fieldhub invite add: ${r.stderr}`);
   invite = JSON.parse(r.stdout.trim().split('\n').pop()!);
   expect(invite.code).toMatch(/^FN1-/);
+  const r2 = spawnSync(bin, ['invite', 'add', '--data', hubData, '--email', 'link.rep@example.com', '--role', 'field', '--hub-url', hubURL], { encoding: 'utf8' });
+  if (r2.status !== 0) throw new Error(`fieldhub invite add: ${r2.stderr}`);
+  clicked = JSON.parse(r2.stdout.trim().split('\n').pop()!);
+  expect(clicked.link).toMatch(/^fieldnotes:\/\/join\?/);
   procs.push((await startHub(bin, hubData, `127.0.0.1:${hubPort}`)).proc);
 
   // Product publishes the demo's hypotheses from its own notebook.
@@ -42,6 +47,9 @@ test.beforeAll(async () => {
   const names = ['pm', 'rep', 'demo', 'solo'];
   procs.push(...(await Promise.all(names.map((n, i) => startApp(join(dir, n), ports[i], n, false)))));
   names.forEach((n, i) => (urls[n] = `http://127.0.0.1:${ports[i]}`));
+  const linkPort = await freePort();
+  procs.push(await startApp(join(dir, 'linked'), linkPort, 'linked', false, clicked.link));
+  urls.linked = `http://127.0.0.1:${linkPort}`;
   (globalThis as any).pmToken = pm.token;
 });
 
@@ -131,4 +139,16 @@ test('use it on this laptop only', async ({ browser }) => {
   await page.waitForFunction(() => (window as any).go?.bridge?.Welcome?.State !== undefined);
   await expect(page.getByRole('region', { name: 'Next steps' })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Welcome to Fieldnotes' })).toHaveCount(0);
+});
+
+test('a clicked fieldnotes://join link opens the Join form filled in', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const page = await openAt(browser, 'linked');
+  const form = page.getByRole('form', { name: 'Join your team' });
+  await expect(form.getByLabel('Invite link or code')).toHaveValue(clicked.link);
+  await form.getByRole('button', { name: 'Join' }).click();
+  await expect(page.getByRole('region', { name: 'Welcome to Fieldnotes' })).toHaveCount(0, { timeout: 40_000 });
+  await expect(page.getByTestId('sync-badge')).toContainText('Up to date', { timeout: 20_000 });
+  const me = (await goCall<any>(page, 'Sync', 'Settings')) as { ok: any };
+  expect(me.ok).toMatchObject({ hub_url: hubURL, has_token: true });
 });
