@@ -16,6 +16,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
 	"fieldnotes/app/bridge"
+	"fieldnotes/app/demo"
 	"fieldnotes/app/notebook"
 	"fieldnotes/app/secrets"
 	"fieldnotes/app/store"
@@ -26,6 +27,7 @@ type Config struct {
 	DataDir string
 	Assets  fs.FS // the embedded frontend (frontend/dist, or an FS holding it)
 	Logger  *slog.Logger
+	Link    string // a fieldnotes:// link the app was started with (cli.Window.Link)
 }
 
 // started is when the process began, for the launch-to-ready log line.
@@ -63,6 +65,7 @@ func Run(ctx context.Context, cfg Config) error {
 	svc := newServices(st, cfg.DataDir, log, a, a) // mail, AI queue, sync engine (services.go)
 	deps.Mail, deps.Assist = svc.mailDeps(), svc.assistDeps()
 	deps.SyncArea, deps.Sync = svc.syncDeps(), svc.syncState
+	deps.SeedDemo, deps.StartLink = seedDemo(st), cfg.Link
 	assets, err := frontendFS(cfg.Assets)
 	if err != nil {
 		return err
@@ -89,6 +92,15 @@ func Run(ctx context.Context, cfg Config) error {
 		return notebook.Wrap(notebook.Internal, err, "the window could not start: %v", err)
 	}
 	return nil
+}
+
+// seedDemo is the welcome's "Try it with demo data": the very seeding
+// `fieldnotes demo` does.
+func seedDemo(st *store.Store) func(context.Context) (string, error) {
+	return func(ctx context.Context) (string, error) {
+		n, err := demo.Seed(ctx, st, time.Now())
+		return n.String(), err
+	}
 }
 
 // frontendFS finds index.html in the embedded FS (main embeds frontend/dist

@@ -58,9 +58,9 @@ function track(child: ChildProcess): Proc {
   return p;
 }
 
-/** startHub starts `fieldhub serve` on 127.0.0.1:0 and reads the address from its first log line. */
-export async function startHub(bin: string, data: string): Promise<{ url: string; proc: Proc }> {
-  const child = spawn(bin, ['serve', '--data', data, '--addr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** startHub starts `fieldhub serve` on addr (127.0.0.1:0: a port the OS picks) and reads the address from its first log line. */
+export async function startHub(bin: string, data: string, addr = '127.0.0.1:0'): Promise<{ url: string; proc: Proc }> {
+  const child = spawn(bin, ['serve', '--data', data, '--addr', addr], { stdio: ['ignore', 'pipe', 'pipe'] });
   const proc = track(child);
   const url = await new Promise<string>((ok, fail) => {
     let buf = '';
@@ -84,8 +84,9 @@ export async function startHub(bin: string, data: string): Promise<{ url: string
   return { url, proc };
 }
 
-/** startApp runs the -tags dev app on port with its own data dir; seeded with demo data when demo. */
-export async function startApp(dir: string, port: number, author: string, demo: boolean): Promise<Proc> {
+/** startApp runs the -tags dev app on port with its own data dir; seeded with demo data when demo.
+ * link is a fieldnotes:// link to start it with, as a clicked invite does (`fieldnotes %u`). */
+export async function startApp(dir: string, port: number, author: string, demo: boolean, link = ''): Promise<Proc> {
   const bin = resolve(process.env.E2E_APP_BIN ?? join(repo, 'build/bin/fieldnotes-dev'));
   const assets = resolve(process.env.E2E_ASSET_DIR ?? join(repo, 'frontend/dist'));
   mkdirSync(join(dir, 'dialogs'), { recursive: true });
@@ -100,7 +101,11 @@ export async function startApp(dir: string, port: number, author: string, demo: 
     const r = spawnSync(bin, ['demo'], { env, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`demo: ${r.stderr}`);
   }
-  const child = spawn(bin, ['-assetdir', assets, '-devserver', `127.0.0.1:${port}`, '-loglevel', 'Warning'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // With a link the link is the only argument (as the .desktop entry runs
+  // it), so the dev server's settings go in the variables Wails also reads.
+  const child = link
+    ? spawn(bin, [link], { env: { ...env, assetdir: assets, devserver: `127.0.0.1:${port}`, loglevel: 'Warning' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(bin, ['-assetdir', assets, '-devserver', `127.0.0.1:${port}`, '-loglevel', 'Warning'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const proc = track(child);
   const deadline = Date.now() + 60_000;
   for (;;) {

@@ -915,6 +915,18 @@ export namespace bridge {
 	
 	
 	
+	export class DemoResult {
+	    summary: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DemoResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.summary = source["summary"];
+	    }
+	}
 	export class EmailEvidenceInput {
 	    email_id: string;
 	    hypothesis_id: string;
@@ -2056,6 +2068,21 @@ export namespace bridge {
 		}
 	}
 	
+	
+	export class WelcomeState {
+	    show: boolean;
+	    link: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new WelcomeState(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.show = source["show"];
+	        this.link = source["link"];
+	    }
+	}
 
 }
 
