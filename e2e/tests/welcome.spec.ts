@@ -102,7 +102,7 @@ test('join with a real invite code, land on Home with the team data; the code wo
   await expect(page).toHaveURL(/#\/home$/);
   const learn = page.getByRole('region', { name: 'What product wants to learn now' });
   await expect(learn).toContainText('Mid-market finance teams will pay for automated month-end reconciliation', { timeout: 20_000 });
-  await expect(page.getByTestId('sync-badge')).toContainText('Up to date');
+  await expect(page.getByTestId('sync-badge')).toContainText('Up to date', { timeout: 20_000 }); // the first sync may still be finishing
 
   // A reload does not bring the welcome back.
   await page.reload();
