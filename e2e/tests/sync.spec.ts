@@ -86,8 +86,14 @@ test('pending changes, then a notes conflict shown in the call and resolved', as
   await expect(form.getByRole('textbox', { name: 'Token' })).toHaveValue('');
   await expect(form.getByRole('textbox', { name: 'Token' })).toHaveAttribute('placeholder', /Saved/);
   await syncedUp(laptop);
+  // The demo notebook holds its own 8 hypotheses and 2 studies, which only
+  // product may write: the hub refuses them, and the page says so instead
+  // of "Up to date" (issue 16.8), naming the reason.
   await laptop.goto('/#/sync');
-  await expect(laptop.getByTestId('sync-page-state')).toHaveText('Up to date');
+  await expect(laptop.getByTestId('sync-page-state')).toHaveText('10 changes refused');
+  const refused = laptop.getByRole('list', { name: 'Refused changes' });
+  await expect(refused.getByRole('listitem')).toHaveCount(10);
+  await expect(refused).toContainText('only product or admin may write a hypothesis');
   await expect(laptop.getByText('Nothing waiting: the hub has every change.')).toBeVisible();
   await expect(laptop.getByTestId('sync-badge')).toContainText('0 waiting');
 

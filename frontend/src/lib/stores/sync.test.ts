@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncStatus } from '../api/sync';
-import { describe as describeSync, typeName } from './sync';
+import { describe as describeSync, refusedCount, typeName } from './sync';
 
 const s = (over: Partial<SyncStatus>): SyncStatus => ({
   state: 'idle', message: '', phase: '', online: true, pending: 0, last_synced_at: '', last_error: '', error_kind: '', retry_at: '', hub_url: '', ...over,
@@ -22,6 +22,15 @@ describe('sync badge in words', () => {
     expect(describeSync(s({ last_error: 'boom', error_kind: 'weird' })).error).toBe('boom');
     expect(describeSync(s({})).error).toBe('');
     expect(describeSync(s({ state: 'not_configured', last_error: 'sync is not set up' })).error).toBe('');
+  });
+  it('never says up to date over refused changes, nor before they are read', () => {
+    expect(describeSync(s({}), new Date(), 10).label).toBe('10 changes refused');
+    expect(describeSync(s({}), new Date(), 1).label).toBe('1 change refused');
+    expect(describeSync(s({}), new Date(), null).label).toBe('Checking…');
+    expect(describeSync(s({ state: 'offline' }), new Date(), null).label).not.toBe('Checking…');
+    expect(refusedCount({ data: null, error: null })).toBeNull();
+    expect(refusedCount({ data: [1, 2], error: null })).toBe(2);
+    expect(refusedCount({ data: null, error: { message: 'x' } })).toBe(0);
   });
   it('names record types', () => {
     expect(typeName('evidence')).toBe('Evidence');

@@ -54,10 +54,12 @@ const errorWords: Record<string, string> = {
 
 /** describe is the badge in words: state, pending, last synced, last error;
  * refused counts the changes the hub refused, so "Up to date" never shows
- * while one waits for the rep to look at it. */
-export function describe(s: SyncStatus, now = new Date(), refused = 0): { label: string; detail: string; error: string } {
+ * while one waits for the rep to look at it — nor before the refusals are
+ * read (null), which would flash "Up to date" over refused changes. */
+export function describe(s: SyncStatus, now = new Date(), refused: number | null = 0): { label: string; detail: string; error: string } {
   let label = syncStateLabel[s.state] ?? s.state;
-  if (refused > 0 && s.state === 'idle') label = refused === 1 ? '1 change refused' : `${refused} changes refused`;
+  if (s.state === 'idle' && refused === null) label = 'Checking…';
+  else if (s.state === 'idle' && refused !== null && refused > 0) label = refused === 1 ? '1 change refused' : `${refused} changes refused`;
   const parts: string[] = [];
   parts.push(s.pending === 1 ? '1 change waiting' : `${s.pending} changes waiting`);
   parts.push(s.last_synced_at ? `last synced ${when(s.last_synced_at, now)}` : 'never synced');
@@ -83,4 +85,11 @@ export async function settled(api: SyncApi = syncApi, ms = 4000): Promise<SyncSt
     await new Promise((r) => setTimeout(r, 200));
   }
   return last;
+}
+
+/** refusedCount is how many changes the hub refused, or null while the list
+ * is still loading (a failed load counts none: its error shows beside). */
+export function refusedCount(r: { data: unknown[] | null; error: unknown } | undefined): number | null {
+  if (r?.data) return r.data.length;
+  return r?.error ? 0 : null;
 }
