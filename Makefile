@@ -141,8 +141,8 @@ test: build
 # add bound methods, and the app that is tested is built from fresh ones.
 bindings-fresh:
 	@if git -c core.fileMode=false diff --quiet -- frontend/wailsjs; then echo "bindings: committed copy is fresh"; else \
-	  echo "bindings: WARNING the committed frontend/wailsjs differs from the Go code; run 'wails generate module' and commit:"; \
-	  git -c core.fileMode=false diff --stat -- frontend/wailsjs; fi
+	  echo "bindings: the committed frontend/wailsjs differs from the Go code; run 'wails generate module' and commit:"; \
+	  git -c core.fileMode=false diff --stat -- frontend/wailsjs; exit 1; fi
 
 vet:
 	go vet ./...
