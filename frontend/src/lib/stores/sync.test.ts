@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncStatus } from '../api/sync';
-import { describe as describeSync, refusedCount, typeName } from './sync';
+import { describe as describeSync, refusedCount, settled, typeName } from './sync';
 
 const s = (over: Partial<SyncStatus>): SyncStatus => ({
   state: 'idle', message: '', phase: '', online: true, pending: 0, last_synced_at: '', last_error: '', error_kind: '', retry_at: '', hub_url: '', ...over,
@@ -31,6 +31,11 @@ describe('sync badge in words', () => {
     expect(refusedCount({ data: null, error: null })).toBeNull();
     expect(refusedCount({ data: [1, 2], error: null })).toBe(2);
     expect(refusedCount({ data: null, error: { message: 'x' } })).toBe(0);
+  });
+  it('after a save, waits past the status from before it ("not set up")', async () => {
+    const seen = [s({ state: 'error', last_error: 'sync is not set up', error_kind: 'not_configured' }), s({ state: 'error', last_error: '401', error_kind: 'unauthorized' })];
+    const api = { status: async () => seen.shift() ?? seen[0] } as any;
+    expect((await settled(api, 2000))?.error_kind).toBe('unauthorized');
   });
   it('names record types', () => {
     expect(typeName('evidence')).toBe('Evidence');

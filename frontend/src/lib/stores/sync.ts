@@ -81,7 +81,9 @@ export async function settled(api: SyncApi = syncApi, ms = 4000): Promise<SyncSt
   let last: SyncStatus | null = null;
   while (Date.now() < end) {
     last = await api.status().catch(() => last);
-    if (last && (last.state === 'error' || last.state === 'offline' || (last.state === 'idle' && last.last_synced_at))) return last;
+    // "not set up" right after saving a hub is the status from before the save
+    if (last?.error_kind === 'not_configured') last = null;
+    else if (last && (last.state === 'error' || last.state === 'offline' || (last.state === 'idle' && last.last_synced_at))) return last;
     await new Promise((r) => setTimeout(r, 200));
   }
   return last;
