@@ -59,12 +59,13 @@ type SyncStatus struct {
 	ErrorKind    string `json:"error_kind"` // offline, unauthorized, wrong_user, outdated, hub_error …
 	RetryAt      string `json:"retry_at"`
 	HubURL       string `json:"hub_url"`
+	Rev          uint64 `json:"rev"` // grows with every change: the newest of two arrivals wins
 }
 
 // SyncStatusOf words an engine status for the UI.
 func SyncStatusOf(st syncclient.Status) SyncStatus {
 	out := SyncStatus{Phase: string(st.Phase), Online: st.Online, Pending: st.Pending, LastSyncedAt: ts(st.LastSyncedAt),
-		LastError: st.LastError, ErrorKind: string(st.ErrorKind), RetryAt: ts(st.RetryAt), HubURL: st.HubURL}
+		LastError: st.LastError, ErrorKind: string(st.ErrorKind), RetryAt: ts(st.RetryAt), HubURL: st.HubURL, Rev: st.Rev}
 	out.State, out.Message = syncWords(st)
 	return out
 }

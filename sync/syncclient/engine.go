@@ -114,13 +114,31 @@ func CheckHubURL(s string) error {
 // Configure points the engine at another hub or token (Settings). It wakes
 // a stopped engine: a refused token is retried once it has been changed
 // (calling it with the same values is the "try again" of a stopped badge).
+//
+// The status changes at once: the last hub's error no longer applies, and a
+// configured engine is about to push, so a reader right after Configure
+// never sees "not set up" or the old hub's verdict as the new one's.
 func (e *Engine) Configure(hubURL, token string) {
 	e.mu.Lock()
 	e.hubURL, e.token = normalizeURL(hubURL), strings.TrimSpace(token)
 	close(e.changed)
 	e.changed = make(chan struct{})
 	e.mu.Unlock()
+	configured := e.configured()
+	e.update(func(s *Status) {
+		s.LastError, s.ErrorKind, s.RetryAt = "", "", time.Time{}
+		s.Configured, s.Phase = configured, PhaseUnconfigured
+		if configured {
+			s.Phase = PhasePushing
+		}
+	})
 	e.ScheduleSync()
+}
+
+// configured says whether there is a usable hub address and token.
+func (e *Engine) configured() bool {
+	h, _ := e.hub()
+	return h != nil
 }
 
 // ScheduleSync asks for a sync as soon as possible (a local edit, "Sync

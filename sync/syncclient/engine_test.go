@@ -475,7 +475,16 @@ func TestServeUnconfiguredThenConfigured(t *testing.T) {
 		st := e.Status()
 		return st.Phase == PhaseUnconfigured && !st.Configured && st.Pending == 1
 	})
+	before := e.Status()
+	if before.ErrorKind != KindNotConfigured {
+		t.Fatalf("before Configure: %+v", before)
+	}
 	e.Configure(g.hub.URL+"/", g.rep.Token)
+	// at once, not when the loop next runs: the "not set up" error is gone
+	// and the status says a sync is starting (Settings reads it right away)
+	if st := e.Status(); st.LastError != "" || st.ErrorKind != "" || !st.Configured || st.Phase != PhasePushing || st.Rev <= before.Rev {
+		t.Fatalf("right after Configure: %+v (before %+v)", st, before)
+	}
 	waitFor(t, func() bool { st := e.Status(); return st.Phase == PhaseWaiting && st.Pending == 0 && st.Configured })
 	if _, ok := g.hubRecords(t)[id]; !ok || e.Status().HubURL != g.hub.URL {
 		t.Fatalf("not pushed after Configure: %+v", e.Status())

@@ -31,6 +31,10 @@ type Status struct {
 	ErrorKind    Kind      `json:"error_kind,omitempty"` // offline, unauthorized, …
 	RetryAt      time.Time `json:"retry_at,omitempty"`   // when PhaseBackoff ends
 	HubURL       string    `json:"hub_url,omitempty"`    // where it syncs to
+	// Rev grows by one with every published change, so a reader that gets
+	// statuses by two roads (a Status call and OnStatus events, which may
+	// arrive out of order) keeps the newest and never shows a stale phase.
+	Rev uint64 `json:"rev"`
 }
 
 // Status returns the current status.
@@ -48,9 +52,13 @@ func (e *Engine) update(fn func(*Status)) {
 	before := e.status
 	fn(&e.status)
 	e.status.HubURL = e.hubURL
+	changed := e.status != before
+	if changed {
+		e.status.Rev++
+	}
 	after := e.status
 	e.mu.Unlock()
-	if after != before && e.cfg.OnStatus != nil {
+	if changed && e.cfg.OnStatus != nil {
 		e.cfg.OnStatus(after)
 	}
 }

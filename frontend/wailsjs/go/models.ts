@@ -1987,6 +1987,7 @@ export namespace bridge {
 	    error_kind: string;
 	    retry_at: string;
 	    hub_url: string;
+	    rev: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new SyncStatus(source);
@@ -2004,6 +2005,7 @@ export namespace bridge {
 	        this.error_kind = source["error_kind"];
 	        this.retry_at = source["retry_at"];
 	        this.hub_url = source["hub_url"];
+	        this.rev = source["rev"];
 	    }
 	}
 	export class WTPCheck {

@@ -14,6 +14,7 @@ export interface SyncStatus {
   error_kind: string;
   retry_at: string;
   hub_url: string;
+  rev: number; // grows with every change: of two arrivals the higher is newer
 }
 
 export interface SyncSettings {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncStatus } from '../api/sync';
-import { describe as describeSync, refusedCount, settled, typeName } from './sync';
+import { describe as describeSync, refusedCount, settled, syncStatus, typeName } from './sync';
 
 const s = (over: Partial<SyncStatus>): SyncStatus => ({
-  state: 'idle', message: '', phase: '', online: true, pending: 0, last_synced_at: '', last_error: '', error_kind: '', retry_at: '', hub_url: '', ...over,
+  state: 'idle', message: '', phase: '', online: true, pending: 0, last_synced_at: '', last_error: '', error_kind: '', retry_at: '', hub_url: '', rev: 0, ...over,
 });
 
 describe('sync badge in words', () => {
@@ -32,10 +32,25 @@ describe('sync badge in words', () => {
     expect(refusedCount({ data: [1, 2], error: null })).toBe(2);
     expect(refusedCount({ data: null, error: { message: 'x' } })).toBe(0);
   });
-  it('after a save, waits past the status from before it ("not set up")', async () => {
-    const seen = [s({ state: 'error', last_error: 'sync is not set up', error_kind: 'not_configured' }), s({ state: 'error', last_error: '401', error_kind: 'unauthorized' })];
+  it('after a save, waits while the sync runs and reports how it ended', async () => {
+    const seen = [s({ state: 'syncing', last_synced_at: '2026-11-22T11:58:00' }), s({ state: 'error', last_error: '401', error_kind: 'unauthorized' })];
     const api = { status: async () => seen.shift() ?? seen[0] } as any;
     expect((await settled(api, 2000))?.error_kind).toBe('unauthorized');
+  });
+  it('keeps the newest status when the first answer arrives after an event', async () => {
+    let answer: (v: SyncStatus) => void = () => {};
+    const api = { status: () => new Promise<SyncStatus>((r) => (answer = r)) } as any;
+    let emit: (p: unknown) => void = () => {};
+    const on = ((_: string, fn: (p: unknown) => void) => ((emit = fn), () => {})) as any;
+    const seen: (SyncStatus | null)[] = [];
+    const off = syncStatus(api, on).subscribe((v) => seen.push(v));
+    emit(s({ state: 'idle', rev: 7 }));
+    answer(s({ state: 'syncing', rev: 6 }));
+    await Promise.resolve();
+    await Promise.resolve();
+    off();
+    expect(seen.at(-1)?.state).toBe('idle');
+    expect(seen.map((v) => v?.state)).not.toContain('syncing');
   });
   it('names record types', () => {
     expect(typeName('evidence')).toBe('Evidence');

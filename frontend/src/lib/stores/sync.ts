@@ -8,11 +8,20 @@ import { when } from '../format';
 
 export type { PendingChange, SyncRejection, SyncSettings, SyncSettingsInput, SyncStatus } from '../api/sync';
 
+/** syncStatus is the engine's status from a first Status call and then every
+ * `sync:status` event. The call's answer can arrive after a newer event, so
+ * the highest rev wins: a stale "Syncing…" must not stick until the next change. */
 export function syncStatus(api: SyncApi = syncApi, on: typeof onEvent = onEvent): Readable<SyncStatus | null> {
   return readable<SyncStatus | null>(null, (set) => {
     let live = true;
-    api.status().then((s) => live && set(s), () => {});
-    const off = on('sync:status', (s) => set(s as SyncStatus));
+    let rev = -1;
+    const keepNewest = (s: SyncStatus) => {
+      if (!live || (s.rev ?? 0) < rev) return;
+      rev = s.rev ?? 0;
+      set(s);
+    };
+    api.status().then(keepNewest, () => {});
+    const off = on('sync:status', (s) => keepNewest(s as SyncStatus));
     return () => {
       live = false;
       off();
@@ -81,9 +90,7 @@ export async function settled(api: SyncApi = syncApi, ms = 4000): Promise<SyncSt
   let last: SyncStatus | null = null;
   while (Date.now() < end) {
     last = await api.status().catch(() => last);
-    // "not set up" right after saving a hub is the status from before the save
-    if (last?.error_kind === 'not_configured') last = null;
-    else if (last && (last.state === 'error' || last.state === 'offline' || (last.state === 'idle' && last.last_synced_at))) return last;
+    if (last && (last.state === 'error' || last.state === 'offline' || (last.state === 'idle' && last.last_synced_at))) return last;
     await new Promise((r) => setTimeout(r, 200));
   }
   return last;
