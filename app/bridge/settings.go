@@ -160,7 +160,7 @@ func (s *Settings) Restore() (r FileResult, err error) {
 	if err := s.d.Store.Restore(ctx, open); err != nil {
 		return r, err
 	}
-	s.d.emit("records:changed", map[string]string{"op": "restore", "origin": "import"})
+	s.d.emit("records:changed", RecordChange{Op: "restore", Origin: "import"})
 	return FileResult{Path: path}, nil
 }
 
