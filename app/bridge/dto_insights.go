@@ -57,9 +57,10 @@ type SignalCounts map[string]SignalCount
 
 // SignalRollup counts accounts (the latest item of each) per signal.
 type SignalRollup struct {
-	Overall      SignalCounts            `json:"overall"`
-	BySegment    map[string]SignalCounts `json:"by_segment"` // "" is "no segment"
-	ByRole       map[string]SignalCounts `json:"by_role"`    // sales, cs, "" (unknown)
+	Overall SignalCounts `json:"overall"`
+	// ts_type: the generator types a map of maps as Record<string, any>.
+	BySegment    map[string]SignalCounts `json:"by_segment" ts_type:"Record<string, Record<string, SignalCount>>"` // "" is "no segment"
+	ByRole       map[string]SignalCounts `json:"by_role" ts_type:"Record<string, Record<string, SignalCount>>"`    // sales, cs, "" (unknown)
 	Accounts     int                     `json:"accounts"`
 	ARR          float64                 `json:"arr"`
 	Unattributed map[string]int          `json:"unattributed"` // items without an account, per signal

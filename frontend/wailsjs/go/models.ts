@@ -1721,8 +1721,8 @@ export namespace bridge {
 	}
 	export class SignalRollup {
 	    overall: Record<string, SignalCount>;
-	    by_segment: Record<string, any>;
-	    by_role: Record<string, any>;
+	    by_segment: Record<string, Record<string, SignalCount>>;
+	    by_role: Record<string, Record<string, SignalCount>>;
 	    accounts: number;
 	    arr: number;
 	    unattributed: Record<string, number>;
