@@ -148,13 +148,15 @@ type TimeToSignal struct {
 }
 
 // HypothesisRevenue is the deals citing a hypothesis (notebook.HypothesisRevenue).
+// The lists are null when no deal counts (ts_type says so: the generator
+// types a slice as never null).
 type HypothesisRevenue struct {
-	OpenPipeline      []Money       `json:"open_pipeline"`
-	PipelineByStage   []StageMoney  `json:"pipeline_by_stage"`
-	ARRAtRisk         []Money       `json:"arr_at_risk"`
-	ExpansionARR      []Money       `json:"expansion_arr"`
-	WonAfterDecision  []Money       `json:"won_after_decision"`
-	LostAfterDecision []Money       `json:"lost_after_decision"`
+	OpenPipeline      []Money       `json:"open_pipeline" ts_type:"Money[] | null"`
+	PipelineByStage   []StageMoney  `json:"pipeline_by_stage" ts_type:"StageMoney[] | null"`
+	ARRAtRisk         []Money       `json:"arr_at_risk" ts_type:"Money[] | null"`
+	ExpansionARR      []Money       `json:"expansion_arr" ts_type:"Money[] | null"`
+	WonAfterDecision  []Money       `json:"won_after_decision" ts_type:"Money[] | null"`
+	LostAfterDecision []Money       `json:"lost_after_decision" ts_type:"Money[] | null"`
 	TimeToRevenue     TimeToRevenue `json:"time_to_revenue"`
 }
 

@@ -1467,47 +1467,13 @@ export namespace bridge {
 	        this.from_publish_seconds = source["from_publish_seconds"];
 	    }
 	}
-	export class StageMoney {
-	    stage: string;
-	    currency: string;
-	    amount: number;
-	    count: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new StageMoney(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.stage = source["stage"];
-	        this.currency = source["currency"];
-	        this.amount = source["amount"];
-	        this.count = source["count"];
-	    }
-	}
-	export class Money {
-	    currency: string;
-	    amount: number;
-	    count: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new Money(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.currency = source["currency"];
-	        this.amount = source["amount"];
-	        this.count = source["count"];
-	    }
-	}
 	export class HypothesisRevenue {
-	    open_pipeline: Money[];
-	    pipeline_by_stage: StageMoney[];
-	    arr_at_risk: Money[];
-	    expansion_arr: Money[];
-	    won_after_decision: Money[];
-	    lost_after_decision: Money[];
+	    open_pipeline: Money[] | null;
+	    pipeline_by_stage: StageMoney[] | null;
+	    arr_at_risk: Money[] | null;
+	    expansion_arr: Money[] | null;
+	    won_after_decision: Money[] | null;
+	    lost_after_decision: Money[] | null;
 	    time_to_revenue: TimeToRevenue;
 	
 	    static createFrom(source: any = {}) {
@@ -1516,12 +1482,12 @@ export namespace bridge {
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.open_pipeline = this.convertValues(source["open_pipeline"], Money);
-	        this.pipeline_by_stage = this.convertValues(source["pipeline_by_stage"], StageMoney);
-	        this.arr_at_risk = this.convertValues(source["arr_at_risk"], Money);
-	        this.expansion_arr = this.convertValues(source["expansion_arr"], Money);
-	        this.won_after_decision = this.convertValues(source["won_after_decision"], Money);
-	        this.lost_after_decision = this.convertValues(source["lost_after_decision"], Money);
+	        this.open_pipeline = source["open_pipeline"];
+	        this.pipeline_by_stage = source["pipeline_by_stage"];
+	        this.arr_at_risk = source["arr_at_risk"];
+	        this.expansion_arr = source["expansion_arr"];
+	        this.won_after_decision = source["won_after_decision"];
+	        this.lost_after_decision = source["lost_after_decision"];
 	        this.time_to_revenue = this.convertValues(source["time_to_revenue"], TimeToRevenue);
 	    }
 	
@@ -2268,7 +2234,22 @@ export namespace bridge {
 	}
 	
 	
+	export class Money {
+	    currency: string;
+	    amount: number;
+	    count: number;
 	
+	    static createFrom(source: any = {}) {
+	        return new Money(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.currency = source["currency"];
+	        this.amount = source["amount"];
+	        this.count = source["count"];
+	    }
+	}
 	export class Outcome {
 	    hypothesis_id: string;
 	    statement: string;
@@ -2417,7 +2398,24 @@ export namespace bridge {
 	}
 	
 	
+	export class StageMoney {
+	    stage: string;
+	    currency: string;
+	    amount: number;
+	    count: number;
 	
+	    static createFrom(source: any = {}) {
+	        return new StageMoney(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.stage = source["stage"];
+	        this.currency = source["currency"];
+	        this.amount = source["amount"];
+	        this.count = source["count"];
+	    }
+	}
 	
 	
 	export class StudyInput {
@@ -2700,6 +2698,18 @@ export namespace bridge {
 
 export namespace notebook {
 	
+	export enum Impact {
+	    blocker = "blocker",
+	    expansion = "expansion",
+	    nice_to_have = "nice_to_have",
+	    retention = "retention",
+	}
+	export enum Signal {
+	    mixed = "mixed",
+	    refutes = "refutes",
+	    supports = "supports",
+	    unclear = "unclear",
+	}
 	export class NotesConflict {
 	    text: string;
 	    hlc: string;
