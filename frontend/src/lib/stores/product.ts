@@ -2,10 +2,11 @@
 // product and admin), the ranked hypotheses, insights, and the pure logic
 // the screens share (reordering, durations, shares of a roll-up).
 import { writable, type Readable } from 'svelte/store';
-import { onEvent, type ApiError, type Hypothesis, type HypothesisRow, type Question } from '../api';
+import { type ApiError, type Hypothesis, type HypothesisRow, type Question } from '../api';
 import { productApi, type HypothesisInput, type HypothesisRevenue, type InsightsReport, type Me, type Outcome, type SignalCounts } from '../api/product';
 import { resource, type Resource } from './resource';
 import { toast } from './toasts';
+import { Events, on } from './events';
 
 // ---- who am I -------------------------------------------------------------
 
@@ -37,9 +38,8 @@ export const me: Readable<MeState> = {
     if (!meLoaded) {
       meLoaded = true;
       void reloadMe();
-      onEvent('sync:status', (s) => {
+      on(Events.syncStatus, (st) => {
         // A new hub, a new token (unauthorized ↔ fine) or back online: ask again.
-        const st = (s ?? {}) as { hub_url?: string; state?: string; error_kind?: string };
         const key = `${st.hub_url ?? ''}|${st.state === 'syncing' ? 'idle' : (st.state ?? '')}|${st.error_kind ?? ''}`;
         if (key !== lastHub) {
           lastHub = key;
