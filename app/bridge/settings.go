@@ -105,9 +105,8 @@ func (s *Settings) importMapped(ctx context.Context, path string, mapping map[st
 		r.Warnings = []LineError{}
 	}
 	r.File = path
-	if err == nil {
-		s.d.emit("import:done", r)
-	}
+	// No event of its own: the window that asked gets the report as the
+	// answer, and the records it wrote arrive as records:changed.
 	return r, err
 }
 

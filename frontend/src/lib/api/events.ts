@@ -22,8 +22,6 @@ export const Events = {
   assistProgress: 'assist:progress',
   /** bridge.AssistDone (app/bridge/assist_events.go) */
   assistDone: 'assist:done',
-  /** bridge.ImportReport: an import finished (app/bridge/settings.go) */
-  importDone: 'import:done',
 } as const;
 
 export type EventName = (typeof Events)[keyof typeof Events];
@@ -71,7 +69,6 @@ export interface EventPayloads {
   'hypotheses:seen': string;
   'assist:progress': AssistProgress;
   'assist:done': AssistDone;
-  'import:done': Plain<bridge.ImportReport>;
 }
 
 /** onEvent calls fn for every Wails event `name`; returns an unsubscribe.
