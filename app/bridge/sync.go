@@ -15,6 +15,7 @@ type SyncEngine interface {
 	Status() syncclient.Status
 	ScheduleSync()
 	Configure(hubURL, token string)
+	ConfigurePinned(hubURL, token, certSHA256 string)
 }
 
 // SyncSettings reads and writes the hub address (store local state) and the
@@ -24,6 +25,8 @@ type SyncSettings interface {
 	SetHubURL(ctx context.Context, url string) error
 	Token(ctx context.Context) (string, error)
 	SetToken(ctx context.Context, token string) error
+	CertPin(ctx context.Context) (string, error)
+	SetCertPin(ctx context.Context, pin string) error
 }
 
 // SyncDeps is what the Sync area needs besides Deps; app/desktop fills it.
@@ -131,16 +134,22 @@ func (s *Sync) Settings() (out SyncSettingsDTO, err error) {
 	if err != nil || sd.Settings == nil {
 		return out, notebook.Errorf(notebook.NotSetUp, "sync settings are not available in this build")
 	}
-	url, token, err := syncTarget(context.Background(), sd)
-	return SyncSettingsDTO{HubURL: url, HasToken: token != ""}, err
+	t, err := syncTarget(context.Background(), sd)
+	return SyncSettingsDTO{HubURL: t.url, HasToken: t.token != ""}, err
 }
 
-func syncTarget(ctx context.Context, sd *SyncDeps) (url, token string, err error) {
-	if url, err = sd.Settings.HubURL(ctx); err != nil {
-		return "", "", err
+// hubTarget is the saved hub: address, token and certificate pin.
+type hubTarget struct{ url, token, pin string }
+
+func syncTarget(ctx context.Context, sd *SyncDeps) (t hubTarget, err error) {
+	if t.url, err = sd.Settings.HubURL(ctx); err != nil {
+		return t, err
 	}
-	token, err = sd.Settings.Token(ctx)
-	return url, token, err
+	if t.token, err = sd.Settings.Token(ctx); err != nil {
+		return t, err
+	}
+	t.pin, err = sd.Settings.CertPin(ctx)
+	return t, err
 }
 
 // SaveSettings stores the hub address and token (in the OS keyring) and
@@ -160,13 +169,13 @@ func (s *Sync) SaveSettings(in SyncSettingsInput) (out SyncSettingsDTO, err erro
 			return out, err
 		}
 	}
-	url, token, err := syncTarget(ctx, sd)
+	t, err := syncTarget(ctx, sd)
 	if err != nil {
 		return out, err
 	}
-	sd.Engine.Configure(url, token)
-	logger(s.d.Log).Info("sync settings saved", "hub", url)
-	return SyncSettingsDTO{HubURL: url, HasToken: token != ""}, nil
+	sd.Engine.ConfigurePinned(t.url, t.token, t.pin)
+	logger(s.d.Log).Info("sync settings saved", "hub", t.url)
+	return SyncSettingsDTO{HubURL: t.url, HasToken: t.token != ""}, nil
 }
 
 // PendingChange is one record with changes waiting for the hub: a burst
