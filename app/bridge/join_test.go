@@ -12,9 +12,9 @@ import (
 	"fieldnotes/app/notebook"
 	"fieldnotes/app/replica"
 	"fieldnotes/app/store"
-	"fieldnotes/sync/syncclient"
 	"fieldnotes/sync/hub"
 	"fieldnotes/sync/hub/hubdb"
+	"fieldnotes/sync/syncclient"
 	"fieldnotes/sync/synctest"
 )
 
@@ -88,5 +88,27 @@ func TestJoinPinsASelfSignedHub(t *testing.T) {
 	rep, err := eng.SyncOnce(context.Background())
 	if err != nil || rep.Pushed != 1 {
 		t.Fatalf("sync after a pinned join: %+v %v", rep, err)
+	}
+}
+
+// The time left of a download follows its rate so far, and says nothing
+// before a second of it has been seen or when the hub gave no estimate.
+func TestSecondsLeftOfADownload(t *testing.T) {
+	start := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	st := syncclient.Status{PullStart: start, Received: 20_000, Remaining: 80_000}
+	for _, c := range []struct {
+		at   time.Duration
+		st   syncclient.Status
+		want int
+	}{
+		{10 * time.Second, st, 40},
+		{500 * time.Millisecond, st, 0},
+		{10 * time.Second, syncclient.Status{PullStart: start, Received: 20_000}, 0},
+		{10 * time.Second, syncclient.Status{PullStart: start, Remaining: 5}, 0},
+		{10 * time.Second, syncclient.Status{Received: 1, Remaining: 5}, 0},
+	} {
+		if got := secondsLeft(c.st, start.Add(c.at)); got != c.want {
+			t.Errorf("%+v after %v: %d s left, want %d", c.st, c.at, got, c.want)
+		}
 	}
 }

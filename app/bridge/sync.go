@@ -2,7 +2,9 @@ package bridge
 
 import (
 	"context"
+	"math"
 	"slices"
+	"time"
 
 	"fieldnotes/app/notebook"
 	"fieldnotes/app/store"
@@ -63,12 +65,29 @@ type SyncStatus struct {
 	RetryAt      string `json:"retry_at"`
 	HubURL       string `json:"hub_url"`
 	Rev          uint64 `json:"rev"` // grows with every change: the newest of two arrivals wins
+	// A download in progress: records received, about how many are left
+	// (0: unknown or done) and the seconds that will take at today's rate
+	// (0: too early to say).
+	Received    int `json:"received"`
+	Remaining   int `json:"remaining"`
+	SecondsLeft int `json:"seconds_left"`
+}
+
+// secondsLeft extrapolates the pull's rate so far; 0 until a second of it
+// has been seen, so the first guess is not wild.
+func secondsLeft(st syncclient.Status, now time.Time) int {
+	elapsed := now.Sub(st.PullStart)
+	if st.Received == 0 || st.Remaining == 0 || st.PullStart.IsZero() || elapsed < time.Second {
+		return 0
+	}
+	return int(math.Ceil(elapsed.Seconds() / float64(st.Received) * float64(st.Remaining)))
 }
 
 // SyncStatusOf words an engine status for the UI.
 func SyncStatusOf(st syncclient.Status) SyncStatus {
 	out := SyncStatus{Phase: string(st.Phase), Online: st.Online, Pending: st.Pending, LastSyncedAt: ts(st.LastSyncedAt),
-		LastError: st.LastError, ErrorKind: string(st.ErrorKind), RetryAt: ts(st.RetryAt), HubURL: st.HubURL, Rev: st.Rev}
+		LastError: st.LastError, ErrorKind: string(st.ErrorKind), RetryAt: ts(st.RetryAt), HubURL: st.HubURL, Rev: st.Rev,
+		Received: st.Received, Remaining: st.Remaining, SecondsLeft: secondsLeft(st, time.Now())}
 	out.State, out.Message = syncWords(st)
 	return out
 }
