@@ -140,7 +140,7 @@ func (w *writer) save(rec notebook.Record, fields map[string]json.RawMessage, cf
 	if exists && old.Deleted {
 		return Saved{}, Change{}, notebook.Errorf(notebook.NotFound, "this %s was deleted (perhaps on another device)", t)
 	}
-	keys := deriveRecord(rec)
+	keys := deriveKeys(rec, !w.deferPostings)
 	if err := w.checkUnique(rec, keys.uniques); err != nil {
 		return Saved{}, Change{}, err
 	}
