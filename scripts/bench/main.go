@@ -2,9 +2,11 @@
 // Dovecot) on loopback, fills them from a deterministic seeded generator,
 // and times whole processes — the app's `fieldnotes sync` and `fieldnotes
 // mail sync` — against their floors in the same run (a plain client that
-// pulls the same pages and keeps nothing; mbsync on the same folders), then
-// runs the Go benchmarks that have floors of their own (durable save vs one
-// fsynced Badger commit). It prints one table and writes build/bench.md.
+// pulls the same pages and keeps nothing; mbsync on the same folders), and
+// `fieldnotes import` of a 100k-row Salesforce report against its own dry
+// run (importbench.go), then runs the Go benchmarks that have floors of
+// their own (durable save vs one fsynced Badger commit; the revenue roll-up
+// vs the roll-up without it). It prints one table and writes build/bench.md.
 //
 // Floors and the app run in the same run because the machine is shared:
 // absolute figures are noisy, ratios much less so. The load average is
