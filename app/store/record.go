@@ -156,8 +156,9 @@ func (w *writer) save(rec notebook.Record, fields map[string]json.RawMessage, cf
 	if exists {
 		next = old.clone()
 	}
+	stamp := hlc.String()
 	for _, f := range changed {
-		next.Data[f], next.FieldHLC[f] = fields[f], hlc.String()
+		next.Data[f], next.FieldHLC[f] = fields[f], stamp
 	}
 	next.SchemaVersion, next.UpdatedBy, next.UpdatedAt = SchemaVersion, w.s.opts.Author, time.Now().UTC()
 	if !cfg.localOnly && next.LocalOnly { // a local-only record starts syncing: send all of it
@@ -169,7 +170,7 @@ func (w *writer) save(rec notebook.Record, fields map[string]json.RawMessage, cf
 	}
 	saved := Saved{Changed: changed, Created: !exists}
 	if !next.LocalOnly {
-		m := Mutation{Op: OpUpsert, Type: t, ID: id, Fields: pick(next.Data, changed), HLC: hlc.String()}
+		m := Mutation{Op: OpUpsert, Type: t, ID: id, Fields: pick(next.Data, changed), HLC: stamp}
 		if t == notebook.TypeCall && slices.Contains(changed, "notes") {
 			m.Base = map[string]string{"notes": w.serverHLC(t, id, "notes")}
 		}
