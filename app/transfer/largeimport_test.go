@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -141,7 +140,7 @@ func equalAccounts(x, y notebook.Account) bool {
 }
 
 // A large import is committed in parts (store.Batch), so it is not
-// all-or-nothing: it is resumable. Killed with SIGKILL at random moments,
+// all-or-nothing: it is resumable. Killed with SIGKILL between two commits,
 // it leaves whole records (each with its indexes, unique domain, outbox
 // mutation and feed entry); the store opens, the indexer finishes their
 // postings, and importing the file again creates exactly the rest.
@@ -149,9 +148,17 @@ func TestKilledImportLeavesAConsistentStoreThatAReimportCompletes(t *testing.T) 
 	if testing.Short() {
 		t.Skip("kills child processes")
 	}
-	const n = 8000
-	dir, file := t.TempDir(), filepath.Join(t.TempDir(), "report.csv")
-	if err := os.WriteFile(file, csvOf(salesforceReport(n)), 0o644); err != nil {
+	// 3,000 rows with long names are about 6 MB of writes: two commits of
+	// the batch, so a kill can land between them (and the test stays quick
+	// under -race)
+	const n = 3000
+	rows := salesforceReport(n)
+	for _, r := range rows[1 : n+1] {
+		r[0] += " " + strings.Repeat("x", 450)
+	}
+	var dir string
+	file := filepath.Join(t.TempDir(), "report.csv")
+	if err := os.WriteFile(file, csvOf(rows), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	// how long a whole import takes here, so the kills land inside one
@@ -160,20 +167,30 @@ func TestKilledImportLeavesAConsistentStoreThatAReimportCompletes(t *testing.T) 
 		t.Fatal(err)
 	}
 	whole := time.Since(start)
-	r := rand.New(rand.NewPCG(3, 5))
+	// search for a moment between two commits: a kill before the first
+	// leaves nothing, one after the last (the store closing) everything
+	lo, hi := time.Duration(0), whole
 	midway := 0
 	for round := 0; round < 8 && midway == 0; round++ {
-		if err := runImportChild(t, dir, file, time.Duration(float64(whole)*(0.3+0.6*r.Float64()))); err != nil {
+		dir = t.TempDir()
+		at := (lo + hi) / 2
+		if err := runImportChild(t, dir, file, at); err != nil {
 			t.Fatalf("round %d: %v", round, err)
 		}
 		s, err := store.Open(store.Options{Dir: dir, Key: bytes.Repeat([]byte{1}, 32)})
 		if err != nil {
 			t.Fatalf("round %d: the store does not open after the kill: %v", round, err)
 		}
-		if c, _ := s.Count(ctx, notebook.TypeAccount); c > 0 && c < n {
+		c, _ := s.Count(ctx, notebook.TypeAccount)
+		s.Close()
+		switch {
+		case c == 0:
+			lo = at
+		case c == n:
+			hi = at
+		default:
 			midway = c
 		}
-		s.Close()
 	}
 	if midway == 0 {
 		t.Fatalf("no kill landed between two of the import's commits (a whole import takes %s)", whole)
