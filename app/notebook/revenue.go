@@ -58,22 +58,56 @@ type RevenueLink struct {
 }
 
 // RevenueLinks returns the distinct links of items that can carry revenue
-// (in no particular order; RollupRevenue does not depend on it): those naming a deal, and those whose impact (retention,
-// expansion) prices the account. Any other item says nothing about revenue.
+// (in the order of the items; RollupRevenue does not depend on it): those
+// naming a deal, and those whose impact (retention, expansion) prices the
+// account. Any other item says nothing about revenue.
 func RevenueLinks(items []Observation) []RevenueLink {
-	seen := map[RevenueLink]bool{}
+	// Repeats are found through a set of deal ids (or, without a deal, of
+	// account ids) chaining the links seen with each: one string hash per
+	// item instead of a three-string key's, sized once.
+	n := 0
+	for i := range items {
+		if carriesRevenue(&items[i].Evidence) {
+			n++
+		}
+	}
+	out := make([]RevenueLink, 0, n)
+	next := make([]int32, 0, n) // the link before it with the same deal (or account), -1: none
+	byDeal := make(map[string]int32, n)
+	var byAccount map[string]int32
 	for i := range items {
 		e := &items[i].Evidence
-		if e.OpportunityID == "" && (e.AccountID == "" || e.Impact != ImpactRetention && e.Impact != ImpactExpansion) {
+		if !carriesRevenue(e) {
 			continue
 		}
-		seen[RevenueLink{AccountID: e.AccountID, OpportunityID: e.OpportunityID, Impact: e.Impact}] = true
-	}
-	out := make([]RevenueLink, 0, len(seen))
-	for l := range seen {
+		l := RevenueLink{AccountID: e.AccountID, OpportunityID: e.OpportunityID, Impact: e.Impact}
+		heads, key := byDeal, l.OpportunityID
+		if key == "" {
+			if byAccount == nil {
+				byAccount = map[string]int32{}
+			}
+			heads, key = byAccount, l.AccountID
+		}
+		head, ok := heads[key]
+		if !ok {
+			head = -1
+		}
+		j := head
+		for j >= 0 && out[j] != l {
+			j = next[j]
+		}
+		if j >= 0 {
+			continue // seen
+		}
+		heads[key] = int32(len(out))
 		out = append(out, l)
+		next = append(next, head)
 	}
 	return out
+}
+
+func carriesRevenue(e *Evidence) bool {
+	return e.OpportunityID != "" || e.AccountID != "" && (e.Impact == ImpactRetention || e.Impact == ImpactExpansion)
 }
 
 // DealClosedAt is when a deal was won or lost: its close_date, or else when
@@ -114,39 +148,65 @@ func DealClosedAt(d Opportunity, seen time.Time) (time.Time, bool) {
 // closedSeen maps a deal id to when the hub saw its status become won or
 // lost; accounts supplies ARR.
 func RollupRevenue(h Hypothesis, links []RevenueLink, deals map[string]Opportunity, closedSeen map[string]time.Time, accounts map[string]AccountWeight) HypothesisRevenue {
-	cited := map[string]bool{}
-	byImpact := map[Impact]*impactSet{ImpactRetention: newImpactSet(), ImpactExpansion: newImpactSet()}
+	// Sets, not sorted lists, and one set for all impacts (a bit each):
+	// sums are exact (exactSum), so the order the deals are walked in
+	// changes nothing, and sorting thousands of ids was most of the
+	// roll-up's cost (issue 11: at most +20% beside the rest of a
+	// hypothesis's roll-up).
+	cited := make(map[string]impactBits, min(len(links), len(deals)))
+	var accountsCited map[string]impactBits // cited with an impact, without a deal
 	for _, l := range links {
-		set := byImpact[l.Impact]
+		bit := impactBit(l.Impact)
 		if l.OpportunityID != "" {
-			if _, ok := deals[l.OpportunityID]; !ok {
-				continue
+			cited[l.OpportunityID] |= bit
+		} else if bit != 0 && l.AccountID != "" {
+			if accountsCited == nil {
+				accountsCited = map[string]impactBits{}
 			}
-			cited[l.OpportunityID] = true
-			if set != nil {
-				set.deals[l.OpportunityID] = true
-			}
-		} else if set != nil && l.AccountID != "" {
-			set.accounts[l.AccountID] = true
+			accountsCited[l.AccountID] |= bit
 		}
 	}
-	r := HypothesisRevenue{OpenPipeline: []Money{}, PipelineByStage: []StageMoney{}, WonAfterDecision: []Money{}, LostAfterDecision: []Money{}}
-	var open, won, lost moneyBook
-	stages := map[[2]string]*StageMoney{}
-	for _, id := range sortedKeys(cited) {
-		d := deals[id]
+	var open, won, lost, atRisk, expansion moneyBook
+	var covered map[string]impactBits // accounts whose own open deal is counted for an impact
+	stages := map[[2]string]*stageSum{}
+	first := firstWon{anchor: revenueAnchor(h)}
+	for id, bits := range cited {
+		d, ok := deals[id]
+		if !ok { // a deal the hub does not hold counts nothing
+			continue
+		}
 		if dealOpen(d) {
 			open.add(d.Currency, d.Amount)
 			k := [2]string{d.Stage, d.Currency}
-			if stages[k] == nil {
-				stages[k] = &StageMoney{Stage: d.Stage, Currency: d.Currency}
+			st := stages[k]
+			if st == nil {
+				st = &stageSum{}
+				stages[k] = st
 			}
-			stages[k].Amount += d.Amount
-			stages[k].Count++
+			st.sum.add(d.Amount)
+			st.count++
+			if bits&retention != 0 {
+				atRisk.add(d.Currency, d.Amount)
+			}
+			if bits&expanding != 0 {
+				expansion.add(d.Currency, d.Amount)
+			}
+			if bits != 0 && accountsCited != nil {
+				if covered == nil {
+					covered = map[string]impactBits{}
+				}
+				covered[d.AccountID] |= bits
+			}
 			continue
 		}
 		at, ok := DealClosedAt(d, closedSeen[id])
-		if !ok || h.DecidedAt == nil || at.Before(*h.DecidedAt) {
+		if !ok {
+			continue
+		}
+		if d.Status == DealWon {
+			first.consider(id, at)
+		}
+		if h.DecidedAt == nil || at.Before(*h.DecidedAt) {
 			continue
 		}
 		if d.Status == DealWon {
@@ -155,70 +215,93 @@ func RollupRevenue(h Hypothesis, links []RevenueLink, deals map[string]Opportuni
 			lost.add(d.Currency, d.Amount)
 		}
 	}
-	r.OpenPipeline, r.WonAfterDecision, r.LostAfterDecision = open.list(), won.list(), lost.list()
-	for _, s := range stages {
-		r.PipelineByStage = append(r.PipelineByStage, *s)
+	for id, bits := range accountsCited {
+		a, ok := accounts[id]
+		if !ok {
+			continue
+		}
+		bits &^= covered[id] // its renewal or upsell deal is that ARR: not twice
+		if bits&retention != 0 {
+			atRisk.add("", a.ARR)
+		}
+		if bits&expanding != 0 {
+			expansion.add("", a.ARR)
+		}
+	}
+	r := HypothesisRevenue{OpenPipeline: open.list(), WonAfterDecision: won.list(), LostAfterDecision: lost.list(),
+		ARRAtRisk: atRisk.list(), ExpansionARR: expansion.list(), PipelineByStage: make([]StageMoney, 0, len(stages))}
+	for k, st := range stages {
+		r.PipelineByStage = append(r.PipelineByStage, StageMoney{Stage: k[0], Currency: k[1], Amount: st.sum.value(), Count: st.count})
 	}
 	slices.SortFunc(r.PipelineByStage, func(a, b StageMoney) int {
 		return cmp.Or(cmp.Compare(a.Stage, b.Stage), cmp.Compare(a.Currency, b.Currency))
 	})
-	r.ARRAtRisk = byImpact[ImpactRetention].price(deals, accounts)
-	r.ExpansionARR = byImpact[ImpactExpansion].price(deals, accounts)
-	r.TimeToRevenue = timeToRevenue(h, cited, deals, closedSeen)
+	r.TimeToRevenue = first.timeToRevenue(h)
 	return r
+}
+
+// impactBits says which of the impacts that price revenue (retention,
+// expansion) cite a deal or an account.
+type impactBits uint8
+
+const (
+	retention impactBits = 1 << iota
+	expanding
+)
+
+func impactBit(i Impact) impactBits {
+	switch i {
+	case ImpactRetention:
+		return retention
+	case ImpactExpansion:
+		return expanding
+	}
+	return 0
+}
+
+// stageSum is an exact sum and how many deals (or accounts) make it.
+type stageSum struct {
+	sum   exactSum
+	count int
 }
 
 func dealOpen(d Opportunity) bool { return d.Status == DealOpen || d.Status == "" }
 
-// impactSet is what one impact (retention, expansion) cites.
-type impactSet struct{ deals, accounts map[string]bool }
-
-func newImpactSet() *impactSet {
-	return &impactSet{deals: map[string]bool{}, accounts: map[string]bool{}}
+// revenueAnchor is when time to revenue starts: the decision of a
+// validated hypothesis, else its publication (nil: any won deal counts).
+func revenueAnchor(h Hypothesis) *time.Time {
+	if h.Status == StatusValidated && h.DecidedAt != nil {
+		return h.DecidedAt
+	}
+	return h.PublishedAt
 }
 
-// price sums the set's open deals, then the ARR of its accounts that none
-// of those deals belongs to.
-func (s *impactSet) price(deals map[string]Opportunity, accounts map[string]AccountWeight) []Money {
-	var book moneyBook
-	covered := map[string]bool{}
-	for _, id := range sortedKeys(s.deals) {
-		if d := deals[id]; dealOpen(d) {
-			book.add(d.Currency, d.Amount)
-			covered[d.AccountID] = true
-		}
-	}
-	for _, id := range sortedKeys(s.accounts) {
-		if a, ok := accounts[id]; ok && !covered[id] {
-			book.add("", a.ARR)
-		}
-	}
-	return book.list()
+// firstWon finds the first won deal at or after the anchor: the earliest
+// closing time, then the smallest id (so the answer does not depend on the
+// order deals are considered in).
+type firstWon struct {
+	anchor *time.Time
+	id     string
+	at     time.Time
 }
 
-func timeToRevenue(h Hypothesis, cited map[string]bool, deals map[string]Opportunity, closedSeen map[string]time.Time) TimeToRevenue {
-	validated := h.Status == StatusValidated && h.DecidedAt != nil
-	anchor := h.PublishedAt
-	if validated {
-		anchor = h.DecidedAt
+func (f *firstWon) consider(id string, at time.Time) {
+	if f.anchor != nil && at.Before(*f.anchor) {
+		return
 	}
+	if f.id == "" || at.Before(f.at) || at.Equal(f.at) && id < f.id {
+		f.id, f.at = id, at
+	}
+}
+
+func (f *firstWon) timeToRevenue(h Hypothesis) TimeToRevenue {
 	var t TimeToRevenue
-	var first time.Time
-	for _, id := range sortedKeys(cited) {
-		d := deals[id]
-		at, ok := DealClosedAt(d, closedSeen[id])
-		if d.Status != DealWon || !ok || anchor != nil && at.Before(*anchor) {
-			continue
-		}
-		if t.FirstWonDealID == "" || at.Before(first) {
-			t.FirstWonDealID, first = id, at
-		}
-	}
-	if t.FirstWonDealID == "" {
+	if f.id == "" {
 		return t
 	}
-	t.FirstWonAt = &first
-	if validated {
+	first := f.at
+	t.FirstWonDealID, t.FirstWonAt = f.id, &first
+	if h.Status == StatusValidated && h.DecidedAt != nil {
 		s := first.Sub(*h.DecidedAt).Seconds()
 		t.FromDecisionSeconds = &s
 	}
@@ -229,8 +312,8 @@ func timeToRevenue(h Hypothesis, cited map[string]bool, deals map[string]Opportu
 	return t
 }
 
-// moneyBook sums amounts per currency.
-type moneyBook map[string]*Money
+// moneyBook sums amounts per currency, exactly (exactSum).
+type moneyBook map[string]*stageSum
 
 func (b *moneyBook) add(currency string, amount float64) {
 	if *b == nil {
@@ -238,28 +321,19 @@ func (b *moneyBook) add(currency string, amount float64) {
 	}
 	m := (*b)[currency]
 	if m == nil {
-		m = &Money{Currency: currency}
+		m = &stageSum{}
 		(*b)[currency] = m
 	}
-	m.Amount += amount
-	m.Count++
+	m.sum.add(amount)
+	m.count++
 }
 
 // list returns the sums by currency ("" first), never nil.
 func (b moneyBook) list() []Money {
 	out := make([]Money, 0, len(b))
-	for _, m := range b {
-		out = append(out, *m)
+	for c, m := range b {
+		out = append(out, Money{Currency: c, Amount: m.sum.value(), Count: m.count})
 	}
 	slices.SortFunc(out, func(x, y Money) int { return cmp.Compare(x.Currency, y.Currency) })
-	return out
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
 	return out
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"fieldnotes/app/notebook"
 )
@@ -13,10 +14,11 @@ import (
 // in a new transaction. Callers order their writes so a prefix is a valid
 // state (the mail importer saves folder state last).
 type Batch struct {
-	s       *Store
-	ctx     context.Context
-	w       *writer
-	changes []Change
+	s           *Store
+	ctx         context.Context
+	w           *writer
+	changes     []Change
+	deferSearch bool
 }
 
 // Limits well below Badger's own per-transaction limits (about 15% of the
@@ -52,6 +54,9 @@ func (b *Batch) flush() error {
 	}
 	b.s.publish(b.changes...)
 	b.changes = nil
+	if b.deferSearch {
+		b.s.lastDeferred.Store(time.Now().UnixNano())
+	}
 	return nil
 }
 
@@ -64,7 +69,20 @@ func (b *Batch) room() error {
 		return internal(err, "saving a batch")
 	}
 	b.w = b.s.newWriter()
+	b.w.deferPostings = b.deferSearch
 	return nil
+}
+
+// DeferSearch leaves the search postings of the records saved from now on
+// to the store's indexer, as a large pulled page does (index.go): a 100k-row
+// import spent half its Badger writes on postings. Everything else a save
+// writes (record, indexes, unique keys, change feed, outbox) is written as
+// before, so lists and briefs are complete at once; search finds the
+// records once IndexLag is back to 0, also after a crash or restart.
+func (b *Batch) DeferSearch() {
+	b.deferSearch = true
+	b.w.deferPostings = true
+	b.s.lastDeferred.Store(time.Now().UnixNano())
 }
 
 // Save is Store.Save inside the batch.

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"fieldnotes/app/notebook"
 )
@@ -84,5 +86,52 @@ func BenchmarkBatchedEmailSaves(b *testing.B) {
 	})
 	if err != nil {
 		b.Fatal(err)
+	}
+}
+
+// A batch that defers search writes every record, index, unique key, feed
+// entry and outbox mutation at once and leaves only the postings to the
+// indexer; repeated saves of one record in the batch still fold into one
+// mutation, saves of different records do not.
+func TestBatchDeferSearchLeavesOnlyPostingsToTheIndexer(t *testing.T) {
+	s := openDisk(t, t.TempDir())
+	s.indexQuiet.Store(int64(time.Hour)) // hold the indexer until we wake it
+	noErr(t, s.Batch(ctx, func(b *Batch) error {
+		b.DeferSearch()
+		for i := 0; i < 300; i++ {
+			a := notebook.Account{ID: fmt.Sprintf("a%03d", i), Name: fmt.Sprintf("Kestrel %03d", i), Domains: []string{fmt.Sprintf("kestrel%03d.example", i)}}
+			if _, err := b.Save(&a, FromImport()); err != nil {
+				return err
+			}
+		}
+		again := notebook.Account{ID: "a299", Name: "Kestrel 299 renamed", Domains: []string{"kestrel299.example"}}
+		_, err := b.Save(&again)
+		return err
+	}))
+	if n := must(s.PendingCount(ctx)); n != 300 {
+		t.Fatalf("outbox %d, want 300 (the second save of a299 folded into its mutation)", n)
+	}
+	if lag := s.IndexLag(); lag != 301 {
+		t.Fatalf("index lag %d, want every change of the batch (301)", lag)
+	}
+	if hits := must(s.Search(ctx, "kestrel", 5)); len(hits) != 0 {
+		t.Fatalf("postings were deferred, yet search found %d", len(hits))
+	}
+	if a, err := s.AccountByDomain(ctx, "kestrel042.example"); err != nil || a.ID != "a042" {
+		t.Fatalf("unique keys are written with the batch: %+v %v", a, err)
+	}
+	dup := notebook.Account{ID: "other", Name: "Copycat", Domains: []string{"kestrel007.example"}}
+	if _, err := s.Save(ctx, &dup); !notebook.IsCode(err, notebook.Conflict) {
+		t.Fatalf("a taken domain must be refused: %v", err)
+	}
+	s.indexQuiet.Store(0)
+	wait, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	noErr(t, s.WaitIndexed(wait))
+	if hits := must(s.Search(ctx, "kestrel", 200)); len(hits) != 200 {
+		t.Fatalf("after indexing search finds %d of the 300 (capped at 200)", len(hits))
+	}
+	if hits := must(s.Search(ctx, "renamed", 5)); len(hits) != 1 || hits[0].ID != "a299" {
+		t.Fatalf("the indexer indexes a record as it is now: %+v", hits)
 	}
 }

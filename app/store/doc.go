@@ -51,6 +51,14 @@
 // matches beat prefix matches, newer beats older. BenchmarkSearch100k
 // measures it.
 //
+// The exception to postings-in-the-record's-transaction is bulk writes: a
+// large pulled page and a large import (Batch.DeferSearch) leave their
+// postings to the store's indexer (index.go), which walks the change feed
+// from m/indexed once writes go quiet; a crash leaves a true position and the
+// indexer finishes at the next open. Until then IndexLag says how many
+// changes search may still miss; lists, briefs and unique keys are complete
+// at once.
+//
 // # Outbox
 //
 // Every synced edit appends a Mutation (mutation_id, op, type, id, changed

@@ -26,8 +26,7 @@ func rawObject(fields map[string]json.RawMessage) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		name, _ := json.Marshal(k)
-		b = append(b, name...)
+		b = appendKey(b, k)
 		b = append(b, ':')
 		if v := fields[k]; len(v) == 0 {
 			b = append(b, "null"...)
@@ -36,6 +35,21 @@ func rawObject(fields map[string]json.RawMessage) []byte {
 		}
 	}
 	return append(b, '}')
+}
+
+// appendKey appends k as a JSON string. Field names are plain ASCII words,
+// which need no escaping and are copied as they are; anything else goes
+// through encoding/json, so the bytes are the same either way.
+func appendKey(b []byte, k string) []byte {
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
+			name, _ := json.Marshal(k)
+			return append(b, name...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, k...)
+	return append(b, '"')
 }
 
 // spliceRaw marshals v (whose raw-map field is nil and marshals as

@@ -88,3 +88,16 @@ func FuzzEncodeEnvelope(f *testing.F) {
 		}
 	})
 }
+
+// appendKey writes what encoding/json writes for any key.
+func FuzzAppendKey(f *testing.F) {
+	for _, k := range []string{"name", "crm_ids", "x-y.z", "", "ä", "a\"b", "<script>", "\u2028", "\xff"} {
+		f.Add(k)
+	}
+	f.Fuzz(func(t *testing.T, k string) {
+		want, _ := json.Marshal(k)
+		if got := appendKey(nil, k); string(got) != string(want) {
+			t.Fatalf("appendKey(%q) = %s, encoding/json writes %s", k, got, want)
+		}
+	})
+}

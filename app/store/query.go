@@ -34,9 +34,14 @@ func List[T any, P interface {
 	t := P(new(T)).RecordType()
 	var out []T
 	err := s.viewDB(func(txn *badger.Txn) error {
-		return scanIDs(txn, t, q, func(id string) (bool, error) {
+		return scanIDs(txn, t, q, func(id string, rec *badger.Item) (bool, error) {
 			var v T
-			err := getInto(txn, t, id, P(&v))
+			var err error
+			if rec != nil { // the scan is over the records themselves: no second read
+				err = decodeItem(rec, t, id, P(&v))
+			} else {
+				err = getInto(txn, t, id, P(&v))
+			}
 			if notebook.IsCode(err, notebook.NotFound) {
 				return true, nil // index entry of a tombstone being written: skip
 			}
@@ -50,8 +55,9 @@ func List[T any, P interface {
 	return out, internal(err, "listing "+string(t))
 }
 
-// scanIDs walks the ids q selects, calling fn until it returns false.
-func scanIDs(txn *badger.Txn, t notebook.Type, q Query, fn func(id string) (bool, error)) error {
+// scanIDs walks the ids q selects, calling fn until it returns false; rec
+// is the record itself when the walk is over the records (no index), else nil.
+func scanIDs(txn *badger.Txn, t notebook.Type, q Query, fn func(id string, rec *badger.Item) (bool, error)) error {
 	var prefix []byte
 	switch {
 	case q.AccountID != "":
@@ -81,8 +87,13 @@ func scanIDs(txn *badger.Txn, t notebook.Type, q Query, fn func(id string) (bool
 	if q.Newest {
 		start = append(append([]byte{}, prefix...), 0xff)
 	}
+	records := string(prefix) == string(recordPrefix(t))
 	for it.Seek(start); it.ValidForPrefix(prefix); it.Next() {
-		more, err := fn(lastSegment(it.Item().Key()))
+		var rec *badger.Item
+		if records {
+			rec = it.Item()
+		}
+		more, err := fn(lastSegment(it.Item().Key()), rec)
 		if err != nil || !more {
 			return err
 		}

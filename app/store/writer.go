@@ -22,8 +22,13 @@ type writer struct {
 	entries int
 	indexed uint64 // feed position the search postings are complete to (index.go)
 	// deferPostings leaves this transaction's search postings to the
-	// indexer (a large pulled page).
+	// indexer (a large pulled page, a large import).
 	deferPostings bool
+	// tailID and tailRef are the outbox entry this transaction wrote last
+	// and the record it is of, so appendOutbox need not read and decode
+	// the tail to learn it is another record's (a batch of saves).
+	tailID  uint64
+	tailRef string
 }
 
 // update runs fn in one transaction and commits it (fsynced: SyncWrites).
@@ -198,7 +203,7 @@ func (w *writer) checkUnique(rec notebook.Record, uniques map[string]bool) error
 // same record, m is folded into it (autosave would otherwise queue one
 // mutation per keystroke pause).
 func (w *writer) appendOutbox(m Mutation) (uint64, error) {
-	if m.Op == OpUpsert && w.lastMut > w.s.sealedUpTo {
+	if m.Op == OpUpsert && w.lastMut > w.s.sealedUpTo && !(w.tailID == w.lastMut && w.tailRef != recordRef(m.Type, m.ID)) {
 		tail, err := w.outboxEntry(w.lastMut)
 		if err != nil {
 			return 0, err
@@ -247,6 +252,7 @@ func (w *writer) setOutbox(m Mutation) error {
 	if err != nil {
 		return err
 	}
+	w.tailID, w.tailRef = m.MutationID, recordRef(m.Type, m.ID)
 	return w.set(outboxKey(m.MutationID), raw)
 }
 

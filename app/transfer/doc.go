@@ -21,7 +21,13 @@
 //
 // Parsing is pure and fuzzed. Bad rows never stop an import: each is reported
 // as "file:line: reason" with its cells, and the good rows go in, in one
-// store batch (100k rows without 100k commits).
+// store batch (100k rows without 100k commits). The batch commits in parts,
+// so an import is not all-or-nothing but resumable: killed midway it leaves
+// whole records, and importing the file again creates exactly the rest
+// (TestKilledImportLeavesAConsistentStoreThatAReimportCompletes). From
+// deferSearchFrom writes on, an import leaves its search postings to the
+// store's indexer (store.Batch.DeferSearch): they were half of a 100k-row
+// import's Badger writes.
 //
 // Libraries: the standard library's encoding/csv (RFC 4180, field positions
 // for line numbers) wrapped in a size guard; github.com/xuri/excelize/v2 for

@@ -40,6 +40,11 @@ type Action struct {
 
 const maxActions = 1000
 
+// deferSearchFrom is the number of writes from which an import leaves the
+// search postings to the store's indexer (store.Batch.DeferSearch): a CRM
+// export, not the few rows of a hand-made file, which are searchable at once.
+const deferSearchFrom = 256
+
 // Options changes an import.
 type Options struct {
 	Mapping map[string]Field
@@ -110,6 +115,9 @@ func Apply(ctx context.Context, s *store.Store, name string, parsed Parsed, dryR
 		return rep, nil
 	}
 	return rep, s.Batch(ctx, func(b *store.Batch) error {
+		if len(plans) >= deferSearchFrom {
+			b.DeferSearch()
+		}
 		for _, p := range plans {
 			if _, err := b.Save(p.record, store.FromImport()); err != nil {
 				return err

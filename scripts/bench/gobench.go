@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"sort"
 	"strconv"
 	"time"
 )
@@ -33,10 +34,46 @@ func benchGo(t *table) error {
 		app:   fmt.Sprintf("%s; %s", secs(ms(save["p99-ms"])), secs(ms(save["p50-ms"]))),
 		floor: fmt.Sprintf("one fsynced Badger commit of 18 KB: %s; %s", secs(ms(floor["p99-ms"])), secs(ms(floor["p50-ms"]))),
 		ratio: ratio(ms(save["p99-ms"]), ms(floor["p99-ms"])), goal: "p99 ≤ 2 ms"})
+	return benchRevenue(t)
+}
+
+// benchRevenue runs BenchmarkRevenueOverhead (app/notebook) five times and
+// reports the median: what the revenue roll-up adds to one hypothesis's
+// roll-up at the 50 × 500k scale, both timed in the same loop.
+func benchRevenue(t *table) error {
+	const runs = 5
+	cmd := exec.Command("go", "test", "-run", "^$", "-bench", "^BenchmarkRevenueOverhead$", "-count", fmt.Sprint(runs), "./app/notebook")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go test: %v\n%s", err, out.String())
+	}
+	var over, overMin, base, rev []float64
+	for _, line := range regexp.MustCompile(`(?m)^BenchmarkRevenueOverhead(-\d+)?\s.*$`).FindAllString(out.String(), -1) {
+		m, err := metrics(line, "BenchmarkRevenueOverhead")
+		if err != nil {
+			return err
+		}
+		over, overMin = append(over, m["overhead-%"]), append(overMin, m["overhead-min-%"])
+		base, rev = append(base, m["base-ms/op"]), append(rev, m["revenue-ms/op"])
+	}
+	if len(over) != runs {
+		return fmt.Errorf("BenchmarkRevenueOverhead: %d results of %d in\n%s", len(over), runs, out.String())
+	}
+	t.add(row{what: "revenue roll-up added to one hypothesis's roll-up at 50 × 500k (10k items, 5k accounts, 2k deals; median of 5)",
+		app:   fmt.Sprintf("+%.0f%% of the total times (revenue %.2f ms); +%.0f%% of the fastest iterations", median(over), median(rev), median(overMin)),
+		floor: fmt.Sprintf("the roll-up without revenue, same loop: %.2f ms", median(base)),
+		ratio: fmt.Sprintf("%.2f×", 1+median(over)/100), goal: "≤ +20%"})
 	return nil
 }
 
-var metricRE = regexp.MustCompile(`([0-9.]+) ([a-z0-9-]+)`)
+func median(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	return s[len(s)/2]
+}
+
+var metricRE = regexp.MustCompile(`([0-9.]+) ([a-zA-Z0-9%/_-]+)`)
 
 func metrics(out, name string) (map[string]float64, error) {
 	line := regexp.MustCompile(`(?m)^` + name + `(-\d+)?\s.*$`).FindString(out)

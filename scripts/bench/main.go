@@ -2,9 +2,11 @@
 // Dovecot) on loopback, fills them from a deterministic seeded generator,
 // and times whole processes — the app's `fieldnotes sync` and `fieldnotes
 // mail sync` — against their floors in the same run (a plain client that
-// pulls the same pages and keeps nothing; mbsync on the same folders), then
-// runs the Go benchmarks that have floors of their own (durable save vs one
-// fsynced Badger commit). It prints one table and writes build/bench.md.
+// pulls the same pages and keeps nothing; mbsync on the same folders), and
+// `fieldnotes import` of a 100k-row Salesforce report against its own dry
+// run (importbench.go), then runs the Go benchmarks that have floors of
+// their own (durable save vs one fsynced Badger commit; the revenue roll-up
+// vs the roll-up without it). It prints one table and writes build/bench.md.
 //
 // Floors and the app run in the same run because the machine is shared:
 // absolute figures are noisy, ratios much less so. The load average is
@@ -43,6 +45,8 @@ type options struct {
 	app, hub  string
 	before    string // optional: an older fieldnotes binary timed in the same run
 	records   []int
+	imports   []int
+	sync      bool
 	seed      uint64
 	out       string
 	mail      bool
@@ -67,23 +71,28 @@ func main() {
 	flag.StringVar(&o.mailSizes, "mail-sizes", "3000:300:900,10000:0:2000", "INBOX:Sent:relevant mailboxes to pull")
 	flag.BoolVar(&o.goBench, "go-bench", true, "run the Go benchmarks with floors (durable save)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directories")
+	flag.BoolVar(&o.sync, "sync", true, "time the first sync (and the notebook it makes)")
+	imports := flag.String("import-rows", "100000", "CRM report sizes to import, comma-separated (empty: none)")
 	flag.Parse()
-	for _, r := range strings.Split(records, ",") {
-		var n int
-		if _, err := fmt.Sscan(strings.TrimSpace(r), &n); err != nil || n < 10 {
-			fmt.Fprintf(os.Stderr, "bench: -records %q: want numbers ≥ 10\n", records)
-			os.Exit(2)
-		}
-		o.records = append(o.records, n)
-	}
+	o.records = sizes("records", records)
+	o.imports = sizes("import-rows", *imports)
 	t := &table{}
 	t.note("machine: %s", machine())
 	t.note("load before: %s", loadavg())
 	ctx := context.Background()
 	failed := false
 	for _, n := range o.records {
+		if !o.sync {
+			break
+		}
 		if err := benchSync(ctx, o, n, t); err != nil {
 			fmt.Fprintln(os.Stderr, "bench: first sync:", err)
+			failed = true
+		}
+	}
+	for _, n := range o.imports {
+		if err := benchImport(ctx, o, n, t); err != nil {
+			fmt.Fprintln(os.Stderr, "bench: import:", err)
 			failed = true
 		}
 	}
@@ -110,6 +119,23 @@ func main() {
 	if failed {
 		os.Exit(1)
 	}
+}
+
+// sizes parses a comma-separated list of sizes (each ≥ 10); "" is none.
+func sizes(flagName, list string) []int {
+	var out []int
+	for _, r := range strings.Split(list, ",") {
+		if strings.TrimSpace(r) == "" {
+			continue
+		}
+		var n int
+		if _, err := fmt.Sscan(strings.TrimSpace(r), &n); err != nil || n < 10 {
+			fmt.Fprintf(os.Stderr, "bench: -%s %q: want numbers ≥ 10\n", flagName, list)
+			os.Exit(2)
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 // ---------------------------------------------------------------- the table
