@@ -113,6 +113,11 @@ func New(cfg Config) *Updater {
 	if cfg.Packaged == nil {
 		cfg.Packaged = IsPackaged
 	}
+	if cfg.Executable == "" {
+		// Now, not at swap time: once the binary is replaced, the running
+		// process's own path names the new file.
+		cfg.Executable = runningExecutable()
+	}
 	u := &Updater{cfg: cfg, nudge: make(chan struct{}, 1)}
 	u.status = Status{Phase: PhaseOff, Current: cfg.Current, Message: "Not checked for updates yet."}
 	return u
@@ -304,10 +309,12 @@ func (u *Updater) get(ctx context.Context, rawURL, token string) (*http.Response
 	return u.cfg.Client.Do(req)
 }
 
-func (u *Updater) executable() string {
-	if u.cfg.Executable != "" {
-		return u.cfg.Executable
-	}
+func (u *Updater) executable() string { return u.cfg.Executable }
+
+// Executable is the binary the updater replaces (and a restart runs).
+func (u *Updater) Executable() string { return u.cfg.Executable }
+
+func runningExecutable() string {
 	exe, err := os.Executable()
 	if err != nil {
 		return ""
