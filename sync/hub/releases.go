@@ -41,10 +41,12 @@ import (
 
 const releasesNS = "releases"
 
-// releaseChunk is the size of one stored chunk; releaseChunksPerTx keeps a
+// releaseChunk is the size of one stored chunk: half a document, because
+// Badger keeps values of 1 MiB and more in its value log, which its
+// in-memory mode (tests) does not have. releaseChunksPerTx keeps a
 // transaction under MaxDocTxBytes.
 const (
-	releaseChunk       = hubdb.MaxDocBytes
+	releaseChunk       = hubdb.MaxDocBytes / 2
 	releaseChunksPerTx = hubdb.MaxDocTxBytes/releaseChunk - 1
 )
 

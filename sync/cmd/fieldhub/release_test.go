@@ -62,7 +62,7 @@ func publishAndFetch(t *testing.T, storeArgs []string, serve func() *hubProcess,
 	work := t.TempDir()
 	priv, pub := keygen(t, work)
 	oldFile, _ := artefact(t, work, "fieldnotes-1.0.0", 1000)
-	newFile, newBody := artefact(t, work, "fieldnotes-1.1.0", 2*(1<<20)+12345) // three chunks
+	newFile, newBody := artefact(t, work, "fieldnotes-1.1.0", 2*(1<<20)+12345) // five chunks, over two transactions
 	for _, r := range []struct{ file, version string }{{oldFile, "1.0.0"}, {newFile, "1.1.0+3.gabc1234"}} {
 		if code, out, errOut := runCLI(t, "release", "sign", r.file, "--key", priv, "--version", r.version); code != 0 {
 			t.Fatalf("sign %s: %d %s %s", r.version, code, out, errOut)
