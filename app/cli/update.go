@@ -32,16 +32,20 @@ func runUpdate(e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return notebook.Errorf(notebook.Invalid, "update: unexpected argument %q", fs.Arg(0))
 	}
-	var url, token string
+	var src update.Source
 	if err := e.withStore(func(s *store.Store) error {
+		settings := replica.NewSettings(s, e.dataDir, e.log)
 		var err error
-		url, token, err = syncTarget(e, replica.NewSettings(s, e.dataDir, e.log), *hubURL, *tokenEnv)
+		if src.URL, src.Token, err = syncTarget(e, settings, *hubURL, *tokenEnv); err != nil {
+			return err
+		}
+		src.CertSHA256, err = settings.CertPin(e.ctx) // a joined hub's self-signed certificate
 		return err
 	}); err != nil {
 		return err
 	}
 	u := update.New(update.Config{Current: Version, Logger: e.log,
-		Hub: func(context.Context) (string, string, error) { return url, token, nil }})
+		Hub: func(context.Context) (update.Source, error) { return src, nil }})
 	st := u.Check(e.ctx, !*check)
 	if st.Phase == update.PhaseReady {
 		var err error

@@ -55,14 +55,21 @@ func (s *services) addUpdater(version string, emit bridge.Emitter) {
 	s.updater = update.New(update.Config{Current: version, Logger: s.log, OnStatus: bridge.UpdateEvents(emit), Hub: s.updateSource})
 }
 
-// updateSource is where the updater asks: the saved hub, with its token.
-func (s *services) updateSource(ctx context.Context) (string, string, error) {
-	url, err := s.hub.HubURL(ctx)
-	if err != nil || url == "" {
-		return "", "", err
+// updateSource is where the updater asks: the saved hub, with its token
+// and its pinned certificate (as sync uses them).
+func (s *services) updateSource(ctx context.Context) (update.Source, error) {
+	return updateSource(ctx, s.hub)
+}
+
+func updateSource(ctx context.Context, hub replica.Settings) (src update.Source, err error) {
+	if src.URL, err = hub.HubURL(ctx); err != nil || src.URL == "" {
+		return update.Source{}, err
 	}
-	token, err := s.hub.Token(ctx)
-	return url, token, err
+	if src.Token, err = hub.Token(ctx); err != nil {
+		return update.Source{}, err
+	}
+	src.CertSHA256, err = hub.CertPin(ctx)
+	return src, err
 }
 
 func (s *services) updateDeps(restart func()) *bridge.UpdateDeps {

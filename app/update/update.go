@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"fieldnotes/app/notebook"
+	"fieldnotes/sync/syncclient"
 	"fieldnotes/sync/syncproto"
 )
 
@@ -59,10 +60,13 @@ type Config struct {
 	Executable string            // the binary to replace; "" means os.Executable, symlinks resolved
 	Key        ed25519.PublicKey // nil: LoadKey(OrgKeyFile, PublicKey)
 	KeyProblem string            // why there is no key, when Key is nil and loading failed
-	// Hub says where to ask; an empty url means "not connected to a hub".
-	Hub      func(ctx context.Context) (url, token string, err error)
-	Client   *http.Client // nil: a client without overall timeout (downloads are bounded by ctx)
-	OS, Arch string       // "" means this build's
+	// Hub says where to ask; an empty URL means "not connected to a hub".
+	Hub func(ctx context.Context) (Source, error)
+	// Client is for hubs without a pinned certificate; nil: a client
+	// without overall timeout (downloads are bounded by ctx). A Source
+	// with CertSHA256 gets a client that trusts only that certificate.
+	Client   *http.Client
+	OS, Arch string // "" means this build's
 	Interval time.Duration
 	Logger   *slog.Logger
 	OnStatus func(Status) // called on every change, from the updater's goroutine
@@ -71,12 +75,19 @@ type Config struct {
 	Packaged func(exe string) bool
 }
 
+// Source is the hub to ask: its address, the laptop's token, and the
+// SHA-256 of its self-signed certificate when the invite pinned one.
+type Source struct {
+	URL, Token, CertSHA256 string
+}
+
 // Updater checks, downloads, verifies and swaps. One goroutine (Serve, or
 // the CLI's single Check) drives it; Status and Apply may be called from
 // any goroutine.
 type Updater struct {
-	cfg   Config
-	nudge chan struct{}
+	cfg    Config
+	nudge  chan struct{}
+	client *http.Client // of the check in progress (the driving goroutine's)
 
 	mu      sync.Mutex
 	status  Status
@@ -218,9 +229,14 @@ func (u *Updater) Check(ctx context.Context, download bool) Status {
 	if _, ok := syncproto.ParseVersion(u.cfg.Current); !ok {
 		return u.set(Status{Phase: PhaseOff, Message: fmt.Sprintf("This build (%s) has no release version, so it does not update itself.", u.cfg.Current)})
 	}
-	hubURL, token, err := u.cfg.Hub(ctx)
+	src, err := u.cfg.Hub(ctx)
 	if err != nil {
 		return u.set(Status{Phase: PhaseFailed, Message: "Cannot check for updates: " + err.Error()})
+	}
+	hubURL, token := src.URL, src.Token
+	u.client = u.cfg.Client
+	if src.CertSHA256 != "" {
+		u.client = &http.Client{Transport: syncclient.PinnedTransport(src.CertSHA256)}
 	}
 	if hubURL == "" {
 		return u.set(Status{Phase: PhaseOff, Message: "Not connected to a team hub, so there is nowhere to get updates from."})
@@ -306,7 +322,7 @@ func (u *Updater) get(ctx context.Context, rawURL, token string) (*http.Response
 		return nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
-	return u.cfg.Client.Do(req)
+	return u.client.Do(req)
 }
 
 func (u *Updater) executable() string { return u.cfg.Executable }

@@ -30,6 +30,14 @@ type realHub struct {
 
 func startHub(t *testing.T, version string) realHub {
 	t.Helper()
+	h, _ := startHubTLS(t, version, false)
+	return h
+}
+
+// startHubTLS is startHub, over HTTPS with a self-signed certificate when
+// tls is set (then it returns the certificate's SHA-256, the invite's pin).
+func startHubTLS(t *testing.T, version string, tls bool) (realHub, string) {
+	t.Helper()
 	store, err := hubdb.OpenBadger(hubdb.Options{InMemory: true})
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +47,15 @@ func startHub(t *testing.T, version string) realHub {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
+	ts := httptest.NewUnstartedServer(srv.Handler())
+	pin := ""
+	if tls {
+		ts.StartTLS()
+		sum := sha256.Sum256(ts.Certificate().Raw)
+		pin = hex.EncodeToString(sum[:])
+	} else {
+		ts.Start()
+	}
 	t.Cleanup(ts.Close)
 	ctx := context.Background()
 	u, err := hub.AddUser(ctx, store, "rep@acme.com", hubdb.RoleField, time.Now())
@@ -54,7 +70,24 @@ func startHub(t *testing.T, version string) realHub {
 	if _, err := hub.AddRelease(ctx, store, info, bytes.NewReader(body), "test", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	return realHub{url: ts.URL, token: u.Token, pub: pub, body: body}
+	return realHub{url: ts.URL, token: u.Token, pub: pub, body: body}, pin
+}
+
+// A hub joined with a pinned self-signed certificate is checked over that
+// certificate only; another certificate (someone in between) fails.
+func TestPinnedHub(t *testing.T) {
+	h, pin := startHubTLS(t, "2.0.0", true)
+	for _, c := range []struct {
+		pin  string
+		want Phase
+	}{{pin, PhaseReady}, {strings.Repeat("ab", 32), PhaseFailed}, {"", PhaseFailed}} {
+		u := newUpdater(h, portable(t), "1.0.0", nil)
+		u.cfg.Hub = func(context.Context) (Source, error) { return Source{URL: h.url, Token: h.token, CertSHA256: c.pin}, nil }
+		if st := u.Check(context.Background(), true); st.Phase != c.want {
+			t.Errorf("pin %q: %+v, want %s", c.pin, st, c.want)
+		}
+		u.Discard()
+	}
 }
 
 func portable(t *testing.T) string {
@@ -70,7 +103,7 @@ func newUpdater(h realHub, exe, current string, packaged func(string) bool) *Upd
 		packaged = func(string) bool { return false }
 	}
 	return New(Config{Current: current, Executable: exe, Key: h.pub, OS: "linux", Arch: "amd64", Packaged: packaged,
-		Hub: func(context.Context) (string, string, error) { return h.url, h.token, nil }})
+		Hub: func(context.Context) (Source, error) { return Source{URL: h.url, Token: h.token}, nil }})
 }
 
 func TestCheckStagesThenApplySwaps(t *testing.T) {
@@ -177,9 +210,9 @@ func TestNothingToCheck(t *testing.T) {
 	}{
 		"dev build": {newUpdater(h, exe, "dev", nil), "has no release version"},
 		"no key": {New(Config{Current: "1.0.0", Executable: exe, KeyProblem: "This build has no update key",
-			Hub: func(context.Context) (string, string, error) { return h.url, h.token, nil }}), "no update key"},
+			Hub: func(context.Context) (Source, error) { return Source{URL: h.url, Token: h.token}, nil }}), "no update key"},
 		"no hub": {New(Config{Current: "1.0.0", Executable: exe, Key: h.pub,
-			Hub: func(context.Context) (string, string, error) { return "", "", nil }}), "Not connected"},
+			Hub: func(context.Context) (Source, error) { return Source{}, nil }}), "Not connected"},
 	}
 	for name, c := range cases {
 		if st := c.u.Check(context.Background(), true); st.Phase != PhaseOff || !strings.Contains(st.Message, c.want) {
@@ -187,7 +220,7 @@ func TestNothingToCheck(t *testing.T) {
 		}
 	}
 	bad := newUpdater(h, exe, "1.0.0", nil)
-	bad.cfg.Hub = func(context.Context) (string, string, error) { return h.url, "wrong", nil }
+	bad.cfg.Hub = func(context.Context) (Source, error) { return Source{URL: h.url, Token: "wrong"}, nil }
 	if st := bad.Check(context.Background(), true); st.Phase != PhaseFailed || !strings.Contains(st.Message, "token") {
 		t.Errorf("wrong token: %+v", st)
 	}
