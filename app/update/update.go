@@ -98,8 +98,12 @@ type Updater struct {
 // DefaultInterval is how often a running app checks.
 const DefaultInterval = 24 * time.Hour
 
-// retryAfterFailure is how soon a check that could not be made is retried.
-const retryAfterFailure = time.Hour
+// retryAfterFailure is how soon a check that could not be made is retried;
+// lookAgainWhenOff how soon an updater with nothing to ask looks again.
+const (
+	retryAfterFailure = time.Hour
+	lookAgainWhenOff  = 10 * time.Minute
+)
 
 // New builds an updater; it touches neither the network nor the disk.
 func New(cfg Config) *Updater {
@@ -197,8 +201,11 @@ func (u *Updater) Serve(ctx context.Context) error {
 	for {
 		st := u.Check(ctx, true)
 		wait := u.cfg.Interval
-		if st.Phase == PhaseFailed {
+		switch st.Phase {
+		case PhaseFailed:
 			wait = min(wait, retryAfterFailure)
+		case PhaseOff: // joining a hub later needs no nudge; looking costs only local reads
+			wait = min(wait, lookAgainWhenOff)
 		}
 		if st.Phase == PhaseReady || st.Phase == PhaseApplied {
 			<-ctx.Done() // nothing more to do until the restart
