@@ -82,7 +82,9 @@ func TestPinnedHub(t *testing.T) {
 		want Phase
 	}{{pin, PhaseReady}, {strings.Repeat("ab", 32), PhaseFailed}, {"", PhaseFailed}} {
 		u := newUpdater(h, portable(t), "1.0.0", nil)
-		u.cfg.Hub = func(context.Context) (Source, error) { return Source{URL: h.url, Token: h.token, CertSHA256: c.pin}, nil }
+		u.cfg.Hub = func(context.Context) (Source, error) {
+			return Source{URL: h.url, Token: h.token, CertSHA256: c.pin}, nil
+		}
 		if st := u.Check(context.Background(), true); st.Phase != c.want {
 			t.Errorf("pin %q: %+v, want %s", c.pin, st, c.want)
 		}
