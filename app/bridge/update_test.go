@@ -16,8 +16,8 @@ import (
 	"fieldnotes/app/update"
 	"fieldnotes/sync/hub"
 	"fieldnotes/sync/hub/hubdb"
-	"fieldnotes/sync/synctest"
 	"fieldnotes/sync/syncproto"
+	"fieldnotes/sync/synctest"
 )
 
 // The Updates area against the real hub: the status arrives as
