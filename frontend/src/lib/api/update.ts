@@ -2,23 +2,15 @@
 // found on the team hub, and "Restart to update".
 import * as Updates from '../../../wailsjs/go/bridge/Updates';
 import type { bridge } from '../../../wailsjs/go/models';
-import { toApiError } from './index';
+import { call, type Plain } from './call';
 
-/** UpdateStatus is the generated bridge.UpdateStatus (payload of `update:changed`). */
-export type UpdateStatus = bridge.UpdateStatus;
-
-async function call<R>(p: () => Promise<R>): Promise<R> {
-  try {
-    return await p();
-  } catch (e) {
-    throw toApiError(e);
-  }
-}
+/** the generated bridge.UpdateStatus (also the payload of `update:changed`) */
+export type UpdateStatus = Plain<bridge.UpdateStatus>;
 
 export const updateApi = {
-  status: () => call<UpdateStatus>(() => Updates.Status()),
-  checkNow: () => call<void>(() => Updates.CheckNow()),
-  restart: () => call<UpdateStatus>(() => Updates.Restart()),
+  status: () => call(() => Updates.Status()),
+  checkNow: () => call(() => Updates.CheckNow()),
+  restart: () => call(() => Updates.Restart()),
 };
 
 export type UpdateApi = typeof updateApi;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UpdateStatus } from '../api/update';
 import { banner, updateStatus } from './update';
+import type { On } from './events';
 
 const s = (over: Partial<UpdateStatus>): UpdateStatus => ({ phase: 'up_to_date', current: '1.0.0', available: '', message: '', can_restart: false, ...over });
 
@@ -16,9 +17,9 @@ describe('update banner', () => {
   });
   it('keeps an event over a first answer that arrives after it', async () => {
     let answer: (v: UpdateStatus) => void = () => {};
-    const api = { status: () => new Promise<UpdateStatus>((r) => (answer = r)), checkNow: async () => {}, restart: async () => s({}) };
-    let emit: (p: unknown) => void = () => {};
-    const on = (_: string, fn: (p: unknown) => void) => ((emit = fn), () => {});
+    const api = { status: () => new Promise<UpdateStatus>((r) => (answer = r)) };
+    let emit: (p: UpdateStatus) => void = () => {};
+    const on = ((_: string, fn: (p: UpdateStatus) => void) => ((emit = fn), () => {})) as unknown as On;
     const seen: (UpdateStatus | null)[] = [];
     const off = updateStatus(api, on).subscribe((v) => seen.push(v));
     emit(s({ phase: 'ready' }));

@@ -3,12 +3,12 @@
 // verified update waiting for a restart, one waiting for the package
 // manager, and a refused one (the user should know why nothing changed).
 import { readable, type Readable } from 'svelte/store';
-import { onEvent } from '../api';
 import { updateApi, type UpdateApi, type UpdateStatus } from '../api/update';
+import { Events, on as onAny, type On } from './events';
 
 export type { UpdateStatus } from '../api/update';
 
-export function updateStatus(api: UpdateApi = updateApi, on: typeof onEvent = onEvent): Readable<UpdateStatus | null> {
+export function updateStatus(api: Pick<UpdateApi, 'status'> = updateApi, on: On = onAny): Readable<UpdateStatus | null> {
   return readable<UpdateStatus | null>(null, (set) => {
     let live = true;
     let evented = false; // an event is newer than the first answer
@@ -18,9 +18,9 @@ export function updateStatus(api: UpdateApi = updateApi, on: typeof onEvent = on
       },
       () => {},
     );
-    const off = on('update:changed', (s) => {
+    const off = on(Events.updateChanged, (s) => {
       evented = true;
-      if (live) set(s as UpdateStatus);
+      if (live) set(s);
     });
     return () => {
       live = false;
