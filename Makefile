@@ -35,7 +35,11 @@ ifndef VERSION
 VERSION := $(shell scripts/version.sh)
 endif
 export VERSION
-APP_LDFLAGS := -X fieldnotes/app/cli.Version=$(VERSION)
+# UPDATE_PUBLIC_KEY: the release key's public half (fieldhub release keygen
+# prints it as public_key_base64), compiled in so the app accepts updates
+# signed with it (app/update); empty: only /etc/fieldnotes/update-key.pub.
+UPDATE_PUBLIC_KEY ?=
+APP_LDFLAGS := -X fieldnotes/app/cli.Version=$(VERSION)$(if $(UPDATE_PUBLIC_KEY), -X fieldnotes/app/update.PublicKey=$(UPDATE_PUBLIC_KEY))
 HUB_LDFLAGS := -X main.Version=$(VERSION)
 DIST := build/dist
 

@@ -18,6 +18,6 @@ var assets embed.FS
 
 func main() {
 	os.Exit(cli.Main(os.Args[1:], func(w cli.Window) error {
-		return desktop.Run(w.Context, desktop.Config{DataDir: w.DataDir, Assets: assets, Logger: w.Logger, Link: w.Link})
+		return desktop.Run(w.Context, desktop.Config{DataDir: w.DataDir, Assets: assets, Logger: w.Logger, Link: w.Link, Version: cli.Version})
 	}))
 }

@@ -97,6 +97,7 @@ type Deps struct {
 	Mail      *MailDeps         // nil: the Mail area answers "not available" (mail.go)
 	Assist    *AssistDeps       // nil: the Assist area answers "not available" (assist.go)
 	SyncArea  *SyncDeps         // nil: the Sync area answers "not available" (sync.go)
+	Updates   *UpdateDeps       // nil: the Updates area answers "not available" (update.go)
 	// SeedDemo writes the demo notebook (app/demo, as `fieldnotes demo`) and
 	// says what it wrote; nil: the welcome cannot offer the demo.
 	SeedDemo func(ctx context.Context) (string, error)

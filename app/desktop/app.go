@@ -49,6 +49,16 @@ func (a *app) startup(ctx context.Context) {
 	}()
 }
 
+// quit closes the window as its close button does (Restart to update).
+func (a *app) quit() {
+	a.mu.Lock()
+	ctx := a.ctx
+	a.mu.Unlock()
+	if ctx != nil {
+		runtime.Quit(ctx)
+	}
+}
+
 func (a *app) domReady(context.Context) { a.log.Info(readyMessage()) }
 
 func (a *app) shutdown(context.Context) {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/user"
+	"sync"
 	"time"
 
 	"github.com/wailsapp/wails/v2"
@@ -28,6 +29,7 @@ type Config struct {
 	Assets  fs.FS // the embedded frontend (frontend/dist, or an FS holding it)
 	Logger  *slog.Logger
 	Link    string // a fieldnotes:// link the app was started with (cli.Window.Link)
+	Version string // the running release (cli.Version), what the updater compares with
 }
 
 // started is when the process began, for the launch-to-ready log line.
@@ -57,7 +59,8 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	closeStore := sync.OnceValue(st.Close)
+	defer closeStore()
 	log.Debug("store open", "since_launch_ms", time.Since(started).Milliseconds())
 	a := newApp(ctx, st, log)
 	deps := &bridge.Deps{Store: bridge.StoreBackend(st), Emit: a, Dialogs: pickDialogs(a), Transfer: newTransfer(st, log),
@@ -66,6 +69,9 @@ func Run(ctx context.Context, cfg Config) error {
 	deps.Mail, deps.Assist = svc.mailDeps(), svc.assistDeps()
 	deps.SyncArea, deps.Sync = svc.syncDeps(), svc.syncState
 	deps.SeedDemo, deps.StartLink = seedDemo(st), cfg.Link
+	svc.addUpdater(cfg.Version, a)
+	var restart restarter
+	deps.Updates = svc.updateDeps(func() { restart.request(svc.updater.Executable()); a.quit() })
 	assets, err := frontendFS(cfg.Assets)
 	if err != nil {
 		return err
@@ -91,6 +97,11 @@ func Run(ctx context.Context, cfg Config) error {
 	})
 	if err != nil {
 		return notebook.Wrap(notebook.Internal, err, "the window could not start: %v", err)
+	}
+	if exe := restart.target(); exe != "" {
+		closeStore()
+		log.Info("restarting into the update", "binary", exe)
+		return restartInto(exe)
 	}
 	return nil
 }

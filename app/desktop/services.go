@@ -12,6 +12,7 @@ import (
 	"fieldnotes/app/replica"
 	"fieldnotes/app/secrets"
 	"fieldnotes/app/store"
+	"fieldnotes/app/update"
 	"fieldnotes/sync/supervise"
 	"fieldnotes/sync/syncclient"
 )
@@ -31,6 +32,7 @@ type services struct {
 	browser bridge.Browser
 	sync    *syncclient.Engine // nil only if the engine could not be built
 	hub     replica.Settings
+	updater *update.Updater // checks the hub for signed releases (app/update)
 }
 
 func newServices(st *store.Store, dataDir string, log *slog.Logger, emit bridge.Emitter, browser bridge.Browser) *services {
@@ -45,6 +47,36 @@ func newServices(st *store.Store, dataDir string, log *slog.Logger, emit bridge.
 	}
 	s.sync = eng
 	return s
+}
+
+// addUpdater builds the updater for the running version (nothing runs
+// until start). Without one, the Updates area answers "not available".
+func (s *services) addUpdater(version string, emit bridge.Emitter) {
+	s.updater = update.New(update.Config{Current: version, Logger: s.log, OnStatus: bridge.UpdateEvents(emit), Hub: s.updateSource})
+}
+
+// updateSource is where the updater asks: the saved hub, with its token
+// and its pinned certificate (as sync uses them).
+func (s *services) updateSource(ctx context.Context) (update.Source, error) {
+	return updateSource(ctx, s.hub)
+}
+
+func updateSource(ctx context.Context, hub replica.Settings) (src update.Source, err error) {
+	if src.URL, err = hub.HubURL(ctx); err != nil || src.URL == "" {
+		return update.Source{}, err
+	}
+	if src.Token, err = hub.Token(ctx); err != nil {
+		return update.Source{}, err
+	}
+	src.CertSHA256, err = hub.CertPin(ctx)
+	return src, err
+}
+
+func (s *services) updateDeps(restart func()) *bridge.UpdateDeps {
+	if s.updater == nil {
+		return nil
+	}
+	return &bridge.UpdateDeps{Updater: s.updater, Restart: restart}
 }
 
 // setOnline tells the AI queue what the sync engine learnt about the
@@ -114,6 +146,9 @@ func (s *services) start(ctx context.Context) {
 	if s.sync != nil {
 		s.sup.Run("sync", s.serveSync)
 		s.sup.Run("sync-wake", func(ctx context.Context) error { replica.WakeOnEdits(ctx, s.st, s.sync); return nil })
+	}
+	if s.updater != nil {
+		s.sup.Run("update", s.updater.Serve) // on start, then daily
 	}
 }
 

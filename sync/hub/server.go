@@ -133,6 +133,7 @@ func (s *Server) routes() {
 	mux.HandleFunc("POST /v1/records/{id}/restore", s.authed(s.handleRestore))
 	s.productRoutes(mux)
 	s.inviteRoutes(mux)
+	s.releaseRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})

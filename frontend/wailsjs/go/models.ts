@@ -2621,6 +2621,26 @@ export namespace bridge {
 	}
 	
 	
+	export class UpdateStatus {
+	    phase: string;
+	    current: string;
+	    available: string;
+	    message: string;
+	    can_restart: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new UpdateStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.phase = source["phase"];
+	        this.current = source["current"];
+	        this.available = source["available"];
+	        this.message = source["message"];
+	        this.can_restart = source["can_restart"];
+	    }
+	}
 	export class WTPCheck {
 	    doubt: string;
 	    unit: string;

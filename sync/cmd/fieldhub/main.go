@@ -50,6 +50,10 @@ const usage = `usage:
   fieldhub insights --data DIR [--json] [--hypothesis ID]
   fieldhub invite add --data DIR | --db URL --email E [--role field|product] [--expires 7d] --hub-url URL [--pin-cert FILE]
   fieldhub invite list|revoke --data DIR | --db URL [--id INVITE_ID]
+  fieldhub release keygen --out PREFIX   (offline: PREFIX.key, mode 0600, stays off the hub; PREFIX.pub)
+  fieldhub release sign FILE --key PREFIX.key --version V [--os linux] [--arch amd64] [--out FILE.sig]   (offline)
+  fieldhub release add FILE --sig FILE.sig --version V [--os linux] [--arch amd64] [--public-key PREFIX.pub] --data DIR | --db URL
+  fieldhub release list --data DIR | --db URL
   fieldhub version
 --db URL may come from $FIELDHUB_DB instead (PostgreSQL; any number of replicas).
 `
@@ -79,6 +83,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return insightsCommand(args[1:], stdout, stderr)
 	case "invite":
 		return inviteCommand(args[1:], stdout, stderr)
+	case "release":
+		return releaseCommand(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "fieldhub", Version)
 		return exitOK

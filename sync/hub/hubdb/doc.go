@@ -42,6 +42,8 @@
 //	trash      sync/hub (consent)  "<record id>": a deleted account or contact as it was, for product/admin to restore
 //	invites    sync/hub (invites)  "<sha-256 of the secret, hex>": a one-time invite: email, role, expiry, used/revoked
 //	audience   sync/hub (audience) "<user id>": sales or cs, the field role an admin set for that user
+//	releases   sync/hub (releases) "rel/<os>/<arch>/<version>": a signed release's metadata;
+//	                               "blob/<sha256>/<n %06d>": its bytes in chunks of MaxDocBytes/2
 //	settings   (reserved)          admin settings, one key per setting (the hub has none yet: its
 //	                               settings are flags; the first one stored goes here)
 //

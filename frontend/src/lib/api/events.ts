@@ -22,6 +22,8 @@ export const Events = {
   assistProgress: 'assist:progress',
   /** bridge.AssistDone (app/bridge/assist_events.go) */
   assistDone: 'assist:done',
+  /** bridge.UpdateStatus (app/bridge/update.go) */
+  updateChanged: 'update:changed',
 } as const;
 
 export type EventName = (typeof Events)[keyof typeof Events];
@@ -69,6 +71,7 @@ export interface EventPayloads {
   'hypotheses:seen': string;
   'assist:progress': AssistProgress;
   'assist:done': AssistDone;
+  'update:changed': Plain<bridge.UpdateStatus>;
 }
 
 /** onEvent calls fn for every Wails event `name`; returns an unsubscribe.
