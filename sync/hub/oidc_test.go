@@ -28,7 +28,7 @@ type ssoEnv struct {
 
 const ssoClient = "fieldnotes-desktop"
 
-func newSSOEnv(t *testing.T) *ssoEnv {
+func newSSOEnv(t testing.TB) *ssoEnv {
 	t.Helper()
 	op := testop.Start(t, testop.Options{ClientIDs: []string{ssoClient, "another-app"}, Users: []testop.User{
 		{Username: "ana", Password: "pw-ana", Email: "Ana@Acme.example", EmailVerified: true},
@@ -198,4 +198,24 @@ func mustUsers(t *testing.T, s hubdb.Store) []hubdb.User {
 		t.Fatal(err)
 	}
 	return users
+}
+
+// FuzzOIDCSignInBody: any body to POST /v1/auth/oidc is refused with a
+// code (never a 500, never a token) by a hub checking tokens of a real
+// provider.
+func FuzzOIDCSignInBody(f *testing.F) {
+	for _, seed := range []string{`{"id_token":"a.b.c","nonce":"n"}`, `{}`, `{"id_token":"eyJhbGciOiJub25lIn0.eyJpc3MiOiJ4In0.","nonce":"n"}`,
+		`{"id_token":1}`, `[]`, `{"id_token":"a.b.c","nonce":"n","extra":true}`, "\x00"} {
+		f.Add([]byte(seed))
+	}
+	e := newSSOEnv(f)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		rep, err := (&synctest.WireClient{BaseURL: e.hub.URL}).Do(ctx, http.MethodPost, "/v1/auth/oidc", body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Status == 200 || rep.Status >= 500 || rep.Error().Code == "" {
+			t.Fatalf("%q: %d %s", body, rep.Status, rep.Body)
+		}
+	})
 }
