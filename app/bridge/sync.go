@@ -31,6 +31,7 @@ type SyncDeps struct {
 	Engine   SyncEngine
 	Settings SyncSettings
 	Store    *store.Store // the outbox and the hub's refusals
+	Browser  Browser      // opens the company sign-in page (signin.go); nil: not offered
 }
 
 // Sync is the sync area: the badge, "sync now", hub settings, and the

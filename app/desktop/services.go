@@ -92,7 +92,7 @@ func (s *services) syncDeps() *bridge.SyncDeps {
 	if s.sync == nil {
 		return nil
 	}
-	return &bridge.SyncDeps{Engine: s.sync, Settings: s.hub, Store: s.st}
+	return &bridge.SyncDeps{Engine: s.sync, Settings: s.hub, Store: s.st, Browser: s.browser}
 }
 
 // syncState is Deps.Sync: the badge Home and Settings show.
