@@ -155,6 +155,9 @@ func (s *services) stop() {
 // OpenURL opens a link in the system browser (bridge.Browser). The Mail
 // area has already checked it is http, https or mailto.
 func (a *app) OpenURL(url string) {
+	if recordOpenedURL(url) {
+		return
+	}
 	a.mu.Lock()
 	ctx := a.ctx
 	a.mu.Unlock()
