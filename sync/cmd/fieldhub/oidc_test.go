@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 
 	"fieldnotes/sync/syncproto"
@@ -31,7 +32,10 @@ func TestServeSignsInWithTheCompanyProvider(t *testing.T) {
 	}
 	defer resp.Body.Close()
 	var got syncproto.RedeemResponse
-	if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&got) != nil || got.Email != "ana@acme.example" || got.Role != "field" {
+	decoded := json.NewDecoder(resp.Body).Decode(&got)
+	p.cmd.Process.Signal(syscall.SIGTERM) // its log is read once it has stopped writing it
+	<-p.done
+	if resp.StatusCode != 200 || decoded != nil || got.Email != "ana@acme.example" || got.Role != "field" {
 		t.Fatalf("sign in through fieldhub serve: %d %+v\n%s", resp.StatusCode, got, p.logs)
 	}
 	if strings.Contains(p.logs.String(), raw) || strings.Contains(p.logs.String(), got.Token) {
