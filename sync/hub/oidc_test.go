@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -218,4 +219,37 @@ func FuzzOIDCSignInBody(f *testing.F) {
 			t.Fatalf("%q: %d %s", body, rep.Status, rep.Body)
 		}
 	})
+}
+
+type countingTransport struct{ keys atomic.Int64 }
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(r.URL.Path, "/keys") {
+		c.keys.Add(1)
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestForgedTokensDoNotMakeTheHubHammerTheProvider: every token with a
+// key the hub does not know makes go-oidc refetch the provider's keys; on
+// an endpoint that needs no login, that would let anyone aim the hub at
+// the provider. The refetches are served from a short cache instead.
+func TestForgedTokensDoNotMakeTheHubHammerTheProvider(t *testing.T) {
+	op := testop.Start(t, testop.Options{ClientIDs: []string{ssoClient},
+		Users: []testop.User{{Username: "ana", Password: "pw-ana", Email: "ana@acme.example", EmailVerified: true}}})
+	counter := &countingTransport{}
+	h := synctest.StartHub(t, synctest.HubOptions{OIDC: hub.OIDCOptions{Issuer: op.Issuer, ClientID: ssoClient,
+		AllowedDomains: []string{"acme.example"}, HTTP: &http.Client{Transport: counter}}})
+	e := &ssoEnv{op: op, hub: h}
+	raw := e.idToken(t, ssoClient, "ana", "n")
+	parts := strings.Split(raw, ".")
+	for i := 0; i < 30; i++ {
+		refused(t, e.signIn(t, parts[0]+"."+parts[1]+"."+flip(parts[2]), "n"), 403, "forbidden", "signature")
+	}
+	if rep := e.signIn(t, raw, "n"); rep.Status != 200 {
+		t.Fatalf("the real token after the forged ones: %d %s", rep.Status, rep.Body)
+	}
+	if n := counter.keys.Load(); n > 2 {
+		t.Fatalf("31 sign-ins fetched the provider's keys %d times", n)
+	}
 }

@@ -17,6 +17,12 @@
 // the real OpenID Provider on loopback (sync/synctest/testop), so the
 // verifier and the provider come from two independent implementations.
 //
+// One addition to go-oidc: its key set refetches the provider's keys for
+// every token signed with a key it does not know, which on an endpoint
+// that needs no login would let anyone make the hub hammer the provider;
+// the fetches go through a 30-second cache (throttle.go, tested with the
+// attack in sync/hub/oidc_test.go).
+//
 // Only this package imports go-oidc (arch_test.go: one package per
 // technology).
 package idtoken

@@ -62,6 +62,9 @@ func New(cfg Config) (*Verifier, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	client := *cfg.HTTP // the caller's client stays as it was
+	client.Transport = newThrottled(client.Transport, time.Now)
+	cfg.HTTP = &client
 	return &Verifier{cfg: cfg}, nil
 }
 
@@ -162,7 +165,7 @@ func refusal(err error, cfg Config) error {
 	case strings.Contains(msg, "fetching keys"), strings.Contains(msg, "get keys failed"):
 		return notebook.Errorf(notebook.Unavailable, "the identity provider's keys at %s cannot be fetched; try again shortly", cfg.Issuer)
 	case strings.Contains(msg, "signature"), strings.Contains(msg, "not signed"), strings.Contains(msg, "signing algorithm"):
-		return notebook.Errorf(notebook.Forbidden, "the ID token's signature is not one of %s's keys", cfg.Issuer)
+		return notebook.Errorf(notebook.Forbidden, "the ID token's signature is not one of %s's keys (if the provider has just rotated its keys, try again in a minute)", cfg.Issuer)
 	case strings.Contains(msg, "malformed"):
 		return notebook.Errorf(notebook.Invalid, "id_token: not a well-formed JWT")
 	case strings.Contains(msg, "nbf"):
