@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { test, expect, open } from './helpers';
+import { test, expect, goCall, open } from './helpers';
 import { fieldhubBin, freePort, startApp, startHub, stop, type Proc } from './product-helpers';
 
 // "Sign in with your company account" end to end: a real OpenID Provider
@@ -113,9 +113,11 @@ test('a rep signs in with the company account from the welcome screen', async ({
   await expect(page).toHaveURL(/#\/home$/);
   await expect(page.getByTestId('sync-badge')).toContainText('Up to date', { timeout: 20_000 });
 
-  // Settings now shows the hub and a stored token; the hub says who it is.
+  // Settings shows the hub, offers the company sign-in again (this hub has
+  // it), and the stored token is ana's at the hub.
   await open(page, '#/settings');
   await expect(page.getByRole('textbox', { name: 'Hub URL' })).toHaveValue(hubURL);
-  const me = await page.evaluate(() => (window as any).go.bridge.Product.Me());
-  expect(me.email).toBe('ana@acme.example');
+  await expect(page.getByRole('group', { name: 'Company sign-in' }).getByRole('button', { name: 'Sign in with your company account' })).toBeVisible();
+  const me = (await goCall<{ email: string }>(page, 'Product', 'Me')) as { ok?: { email: string } };
+  expect(me.ok?.email).toBe('ana@acme.example');
 });
