@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -40,6 +41,8 @@ type OIDCOptions struct {
 }
 
 const oidcUsedNS = "oidc-used"
+
+var anyEmail = regexp.MustCompile(`[^\s@"()]+@[^\s@"()]+`)
 
 type oidcLogin struct {
 	verifier *idtoken.Verifier
@@ -183,7 +186,8 @@ func (s *Server) handleOIDCSignIn(w http.ResponseWriter, r *http.Request) {
 	nu, err := s.OIDCSignIn(r.Context(), req.IDToken, req.Nonce)
 	if err != nil {
 		if code := notebook.ErrorCode(err); code == notebook.Forbidden || code == notebook.Conflict {
-			s.log.Warn("single sign-on refused", "code", code, "reason", err.Error()) // the message names the check, never the token
+			// The message names the check, never the token; the person's address stays out of the log.
+			s.log.Warn("single sign-on refused", "code", code, "reason", anyEmail.ReplaceAllString(err.Error(), "<email>"))
 		}
 		s.fail(w, r, err)
 		return

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -24,7 +25,25 @@ type ssoEnv struct {
 	op    *testop.Provider
 	hub   *synctest.Hub
 	clock *fakeClock
-	logs  *bytes.Buffer
+	logs  *lockedLog
+}
+
+// lockedLog is the hub's log, written by its handlers while the test reads it.
+type lockedLog struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
 
 const ssoClient = "fieldnotes-desktop"
@@ -39,7 +58,7 @@ func newSSOEnv(t testing.TB) *ssoEnv {
 		{Username: "gone", Password: "pw-gone", Email: "gone@acme.example", EmailVerified: true},
 	}})
 	clock := &fakeClock{}
-	logs := &bytes.Buffer{}
+	logs := &lockedLog{}
 	h := synctest.StartHub(t, synctest.HubOptions{Now: clock.now, Logger: slog.New(slog.NewJSONHandler(logs, nil)),
 		OIDC: hub.OIDCOptions{Issuer: op.Issuer, ClientID: ssoClient, AllowedDomains: []string{"acme.example"}}})
 	return &ssoEnv{op: op, hub: h, clock: clock, logs: logs}
@@ -179,6 +198,9 @@ func TestOIDCSignInRefusals(t *testing.T) {
 	}
 	if strings.Contains(e.logs.String(), "eyJ") {
 		t.Fatalf("an ID token is in the hub's log: %s", e.logs)
+	}
+	if !strings.Contains(e.logs.String(), "is not verified") || strings.Contains(e.logs.String(), "@acme.example") || strings.Contains(e.logs.String(), "@elsewhere.example") {
+		t.Fatalf("the refusals should be logged without the addresses: %s", e.logs)
 	}
 }
 
