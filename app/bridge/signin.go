@@ -55,6 +55,8 @@ func (s *Sync) SignInWithCompany(hubURL string) (out JoinResult, err error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute) // the person types a password, perhaps a second factor
 	defer cancel()
+	ctx, done := sd.SignIns.Start(ctx) // a second click, or CancelSignIn, ends this one
+	defer done()
 	cfg, err := syncclient.OIDCConfig(ctx, hubURL)
 	if err != nil {
 		return out, signInError(err)
@@ -85,6 +87,18 @@ func (s *Sync) SignInWithCompany(hubURL string) (out JoinResult, err error) {
 	sd.Engine.ScheduleSync()
 	logger(s.d.Log).Info("signed in with a company account", "hub", hubURL, "role", got.Role)
 	return JoinResult{HubURL: hubURL, Email: got.Email, Role: got.Role}, nil
+}
+
+// CancelSignIn ends the company sign-in under way (the person closed the
+// browser tab): SignInWithCompany then fails with "cancelled".
+func (s *Sync) CancelSignIn() (err error) {
+	defer guard(s.d.Log, "Sync.CancelSignIn", &err)
+	sd, err := s.deps()
+	if err != nil {
+		return err
+	}
+	sd.SignIns.Cancel()
+	return nil
 }
 
 func checkHubURL(hubURL string) (string, error) {

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"fieldnotes/app/notebook"
+	"fieldnotes/app/signin"
 	"fieldnotes/app/store"
 	"fieldnotes/sync/syncclient"
 )
@@ -30,8 +31,9 @@ type SyncSettings interface {
 type SyncDeps struct {
 	Engine   SyncEngine
 	Settings SyncSettings
-	Store    *store.Store // the outbox and the hub's refusals
-	Browser  Browser      // opens the company sign-in page (signin.go); nil: not offered
+	Store    *store.Store     // the outbox and the hub's refusals
+	Browser  Browser          // opens the company sign-in page (signin.go); nil: not offered
+	SignIns  *signin.Attempts // the company sign-in under way, to cancel; nil: not cancellable
 }
 
 // Sync is the sync area: the badge, "sync now", hub settings, and the

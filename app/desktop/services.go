@@ -11,6 +11,7 @@ import (
 	"fieldnotes/app/bridge"
 	"fieldnotes/app/replica"
 	"fieldnotes/app/secrets"
+	"fieldnotes/app/signin"
 	"fieldnotes/app/store"
 	"fieldnotes/sync/supervise"
 	"fieldnotes/sync/syncclient"
@@ -29,6 +30,7 @@ type services struct {
 	ai      *assist.Assistant
 	sup     *supervise.Supervisor
 	browser bridge.Browser
+	signIns signin.Attempts    // the company sign-in under way (bridge.Sync.CancelSignIn)
 	sync    *syncclient.Engine // nil only if the engine could not be built
 	hub     replica.Settings
 }
@@ -92,7 +94,7 @@ func (s *services) syncDeps() *bridge.SyncDeps {
 	if s.sync == nil {
 		return nil
 	}
-	return &bridge.SyncDeps{Engine: s.sync, Settings: s.hub, Store: s.st, Browser: s.browser}
+	return &bridge.SyncDeps{Engine: s.sync, Settings: s.hub, Store: s.st, Browser: s.browser, SignIns: &s.signIns}
 }
 
 // syncState is Deps.Sync: the badge Home and Settings show.

@@ -116,9 +116,14 @@ func (f Flow) await(ctx context.Context, answers <-chan callback) (string, error
 	case <-timer.C:
 		return "", notebook.Errorf(notebook.Conflict, "signing in took longer than %s; try again", wait)
 	case <-ctx.Done():
+		if errors.Is(context.Cause(ctx), errCancelled) {
+			return "", notebook.Errorf(notebook.Conflict, "signing in was cancelled")
+		}
 		return "", notebook.Errorf(notebook.Conflict, "signing in was stopped: %v", ctx.Err())
 	}
 }
+
+var errCancelled = errors.New("cancelled")
 
 type callback struct {
 	code string

@@ -117,3 +117,33 @@ func mustURL(t *testing.T, s string) *url.URL {
 	}
 	return u
 }
+
+// TestASignInCanBeCancelled: the person closed the tab; the app stops
+// waiting at once, and a second attempt ends the first.
+func TestASignInCanBeCancelled(t *testing.T) {
+	op := provider(t)
+	var attempts signin.Attempts
+	opened := make(chan string, 2)
+	flow := signin.Flow{Open: func(u string) error { opened <- u; return nil }}
+	run := func() <-chan error {
+		errs := make(chan error, 1)
+		go func() {
+			ctx, done := attempts.Start(t.Context())
+			defer done()
+			_, err := flow.SignIn(ctx, signin.Provider{Issuer: op.Issuer, ClientID: "fn-app"})
+			errs <- err
+		}()
+		return errs
+	}
+	first := run()
+	<-opened
+	second := run()
+	if err := <-first; notebook.ErrorCode(err) != notebook.Conflict || !strings.Contains(err.Error(), "cancelled") {
+		t.Fatalf("first attempt, after a second started: %v", err)
+	}
+	<-opened
+	attempts.Cancel()
+	if err := <-second; notebook.ErrorCode(err) != notebook.Conflict || !strings.Contains(err.Error(), "cancelled") {
+		t.Fatalf("cancelled attempt: %v", err)
+	}
+}

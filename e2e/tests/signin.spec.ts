@@ -90,7 +90,13 @@ test('a rep signs in with the company account from the welcome screen', async ({
   const sso = welcome.getByRole('group', { name: 'Sign in with your company account' });
   await sso.getByLabel('Or sign in with your company account at your hub').fill(hubURL);
 
-  // First as bo, whose company email is not verified: refused in words.
+  // The browser opens, and the rep closes it instead: Cancel stops the wait.
+  await sso.getByRole('button', { name: 'Sign in with your company account' }).click();
+  await theOpenedURL();
+  await sso.getByRole('button', { name: 'Cancel' }).click();
+  await expect(sso.getByRole('alert')).toContainText('signing in was cancelled');
+
+  // Then as bo, whose company email is not verified: refused in words.
   await sso.getByRole('button', { name: 'Sign in with your company account' }).click();
   await expect(sso.getByRole('button', { name: 'Waiting for the browser…' })).toBeVisible();
   const browserTab = await (await browser.newContext()).newPage();

@@ -18,9 +18,11 @@ async function call<R>(p: () => Promise<R>): Promise<R> {
 export interface SignInApi {
   offered: (hubURL: string) => Promise<CompanySignIn>;
   signIn: (hubURL: string) => Promise<SignedIn>;
+  cancel: () => Promise<void>;
 }
 
 export const signInApi: SignInApi = {
   offered: (hubURL) => call(() => Sync.CompanySignIn(hubURL)),
   signIn: (hubURL) => call(() => Sync.SignInWithCompany(hubURL)),
+  cancel: () => call(() => Sync.CancelSignIn()),
 };

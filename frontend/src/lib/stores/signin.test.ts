@@ -6,6 +6,7 @@ import type { SignInApi } from '../api/signin';
 const api = (over: Partial<SignInApi> = {}): SignInApi => ({
   offered: async () => ({ enabled: true, issuer: 'https://login.acme.example' }),
   signIn: async (hub) => ({ hub_url: hub, email: 'ana@acme.example', role: 'field' }),
+  cancel: async () => {},
   ...over,
 });
 
@@ -30,5 +31,14 @@ describe('company sign-in', () => {
     expect(get(refused)).toMatchObject({ busy: false, error: 'is not verified', signedIn: null });
     expect(await refused.signIn('  ')).toBeNull();
     expect(get(refused).error).toMatch(/hub address/);
+  });
+  it('cancelling ends the wait with the reason', async () => {
+    let settle: (e: unknown) => void = () => {};
+    const s = companySignIn(api({ signIn: () => new Promise((_, reject) => (settle = reject)), cancel: async () => settle({ message: 'signing in was cancelled' }) }));
+    const pending = s.signIn('https://hub.acme.example');
+    expect(get(s).busy).toBe(true);
+    await s.cancel();
+    expect(await pending).toBeNull();
+    expect(get(s)).toMatchObject({ busy: false, error: 'signing in was cancelled' });
   });
 });

@@ -17,6 +17,7 @@ export interface CompanySignInState {
 export interface CompanySignInStore extends Readable<CompanySignInState> {
   check: (hubURL: string) => Promise<void>;
   signIn: (hubURL: string) => Promise<SignedIn | null>;
+  cancel: () => Promise<void>;
 }
 
 const initial: CompanySignInState = { offered: null, issuer: '', busy: false, error: '', signedIn: null };
@@ -53,6 +54,11 @@ export function companySignIn(api: SignInApi = signInApi): CompanySignInStore {
         update((s) => ({ ...s, busy: false, error: (e as { message: string }).message }));
         return null;
       }
+    },
+    // cancel ends the sign-in under way (the person closed the browser tab);
+    // signIn then settles with "signing in was cancelled".
+    async cancel() {
+      await api.cancel().catch(() => {});
     },
   };
 }
