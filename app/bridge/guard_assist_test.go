@@ -67,9 +67,10 @@ func TestMailAndAssistNeverPanic(t *testing.T) {
 
 type stubEngine struct{ st syncclient.Status }
 
-func (s stubEngine) Status() syncclient.Status { return s.st }
-func (stubEngine) ScheduleSync()               {}
-func (stubEngine) Configure(string, string)    {}
+func (s stubEngine) Status() syncclient.Status            { return s.st }
+func (stubEngine) ScheduleSync()                          {}
+func (stubEngine) Configure(string, string)               {}
+func (stubEngine) ConfigurePinned(string, string, string) {}
 
 func TestSyncStatusInWords(t *testing.T) {
 	for _, c := range []struct {

@@ -22,7 +22,9 @@ type JoinResult struct {
 // pasted or handed over by a clicked link): the hub makes the user and a
 // token, the token goes to the OS keyring with the hub's address, and the
 // first sync starts. A damaged, used, expired or revoked invite is an
-// error that says which; the settings are then left as they were.
+// error that says which; the settings are then left as they were. An
+// invite to a hub with a self-signed certificate pins that certificate:
+// the redeem and every sync after it accept only that one.
 func (s *Sync) Join(text string) (out JoinResult, err error) {
 	defer guard(s.d.Log, "Sync.Join", &err)
 	sd, err := s.deps()
@@ -37,11 +39,6 @@ func (s *Sync) Join(text string) (out JoinResult, err error) {
 		}
 		return out, err
 	}
-	if in.CertSHA256 != "" {
-		// The sync engine does not carry a pin yet; redeeming now would spend
-		// the invite on a hub this version then cannot sync with.
-		return out, notebook.Errorf(notebook.Conflict, "this invite is for a hub with a self-signed certificate, which this version cannot sync with yet; ask your admin for an invite to a hub with a CA-signed certificate")
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	defer cancel()
 	device, _ := os.Hostname()
@@ -55,7 +52,10 @@ func (s *Sync) Join(text string) (out JoinResult, err error) {
 	if err := sd.Settings.SetHubURL(ctx, in.HubURL); err != nil {
 		return out, err
 	}
-	sd.Engine.Configure(in.HubURL, got.Token)
+	if err := sd.Settings.SetCertPin(ctx, in.CertSHA256); err != nil {
+		return out, err
+	}
+	sd.Engine.ConfigurePinned(in.HubURL, got.Token, in.CertSHA256)
 	sd.Engine.ScheduleSync()
 	logger(s.d.Log).Info("joined a team", "hub", in.HubURL, "role", got.Role)
 	return JoinResult{HubURL: in.HubURL, Email: got.Email, Role: got.Role}, nil

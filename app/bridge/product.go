@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"fieldnotes/app/fileout"
@@ -37,6 +38,10 @@ import (
 type Product struct {
 	d      *Deps
 	client *http.Client // shared by every ProductClient this area makes
+
+	pinMu     sync.Mutex
+	pinned    *http.Client // for a hub with a pinned certificate
+	pinnedFor string
 }
 
 // NewProduct binds the product area.
@@ -432,14 +437,29 @@ func (p *Product) hub(ctx context.Context) (*syncclient.ProductClient, error) {
 	if sd == nil || sd.Settings == nil {
 		return nil, notebook.Errorf(notebook.NotSetUp, "The product screens need a hub; this build has no sync settings.")
 	}
-	base, token, err := syncTarget(ctx, sd)
+	t, err := syncTarget(ctx, sd)
 	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(base) == "" || token == "" {
+	if strings.TrimSpace(t.url) == "" || t.token == "" {
 		return nil, notebook.Errorf(notebook.NotSetUp, "No hub is set up: add the hub address and your token in Settings → Sync.")
 	}
-	return syncclient.NewProductClient(base, token, p.client), nil
+	return syncclient.NewProductClient(t.url, t.token, p.clientFor(t.pin)), nil
+}
+
+// clientFor is the shared client, or for a pinned hub one whose transport
+// accepts only that certificate (kept while the pin stays the same).
+func (p *Product) clientFor(pin string) *http.Client {
+	if pin == "" {
+		return p.client
+	}
+	p.pinMu.Lock()
+	defer p.pinMu.Unlock()
+	if p.pinned == nil || p.pinnedFor != pin {
+		p.pinned = &http.Client{Timeout: p.client.Timeout, Transport: syncclient.PinnedTransport(pin)}
+		p.pinnedFor = pin
+	}
+	return p.pinned
 }
 
 func errMessage(err error) string {

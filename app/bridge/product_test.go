@@ -20,8 +20,8 @@ import (
 
 // memSettings is replica.Settings in memory.
 type memSettings struct {
-	mu         sync.Mutex
-	url, token string
+	mu              sync.Mutex
+	url, token, pin string
 }
 
 func (m *memSettings) HubURL(context.Context) (string, error) {
@@ -46,13 +46,25 @@ func (m *memSettings) SetToken(_ context.Context, t string) error {
 	m.token = t
 	return nil
 }
+func (m *memSettings) CertPin(context.Context) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.pin, nil
+}
+func (m *memSettings) SetCertPin(_ context.Context, p string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.pin = p
+	return nil
+}
 
 // idleEngine counts sync nudges.
 type idleEngine struct{ nudges int }
 
-func (e *idleEngine) Status() syncclient.Status { return syncclient.Status{} }
-func (e *idleEngine) ScheduleSync()             { e.nudges++ }
-func (e *idleEngine) Configure(string, string)  {}
+func (e *idleEngine) Status() syncclient.Status              { return syncclient.Status{} }
+func (e *idleEngine) ScheduleSync()                          { e.nudges++ }
+func (e *idleEngine) Configure(string, string)               {}
+func (e *idleEngine) ConfigurePinned(string, string, string) {}
 
 type fixedDialogs struct{ path string }
 

@@ -2,7 +2,9 @@ package bridge
 
 import (
 	"context"
+	"math"
 	"slices"
+	"time"
 
 	"fieldnotes/app/notebook"
 	"fieldnotes/app/signin"
@@ -16,6 +18,7 @@ type SyncEngine interface {
 	Status() syncclient.Status
 	ScheduleSync()
 	Configure(hubURL, token string)
+	ConfigurePinned(hubURL, token, certSHA256 string)
 }
 
 // SyncSettings reads and writes the hub address (store local state) and the
@@ -25,6 +28,8 @@ type SyncSettings interface {
 	SetHubURL(ctx context.Context, url string) error
 	Token(ctx context.Context) (string, error)
 	SetToken(ctx context.Context, token string) error
+	CertPin(ctx context.Context) (string, error)
+	SetCertPin(ctx context.Context, pin string) error
 }
 
 // SyncDeps is what the Sync area needs besides Deps; app/desktop fills it.
@@ -63,12 +68,29 @@ type SyncStatus struct {
 	RetryAt      string `json:"retry_at"`
 	HubURL       string `json:"hub_url"`
 	Rev          uint64 `json:"rev"` // grows with every change: the newest of two arrivals wins
+	// A download in progress: records received, about how many are left
+	// (0: unknown or done) and the seconds that will take at today's rate
+	// (0: too early to say).
+	Received    int `json:"received"`
+	Remaining   int `json:"remaining"`
+	SecondsLeft int `json:"seconds_left"`
+}
+
+// secondsLeft extrapolates the pull's rate so far; 0 until a second of it
+// has been seen, so the first guess is not wild.
+func secondsLeft(st syncclient.Status, now time.Time) int {
+	elapsed := now.Sub(st.PullStart)
+	if st.Received == 0 || st.Remaining == 0 || st.PullStart.IsZero() || elapsed < time.Second {
+		return 0
+	}
+	return int(math.Ceil(elapsed.Seconds() / float64(st.Received) * float64(st.Remaining)))
 }
 
 // SyncStatusOf words an engine status for the UI.
 func SyncStatusOf(st syncclient.Status) SyncStatus {
 	out := SyncStatus{Phase: string(st.Phase), Online: st.Online, Pending: st.Pending, LastSyncedAt: ts(st.LastSyncedAt),
-		LastError: st.LastError, ErrorKind: string(st.ErrorKind), RetryAt: ts(st.RetryAt), HubURL: st.HubURL, Rev: st.Rev}
+		LastError: st.LastError, ErrorKind: string(st.ErrorKind), RetryAt: ts(st.RetryAt), HubURL: st.HubURL, Rev: st.Rev,
+		Received: st.Received, Remaining: st.Remaining, SecondsLeft: secondsLeft(st, time.Now())}
 	out.State, out.Message = syncWords(st)
 	return out
 }
@@ -134,16 +156,22 @@ func (s *Sync) Settings() (out SyncSettingsDTO, err error) {
 	if err != nil || sd.Settings == nil {
 		return out, notebook.Errorf(notebook.NotSetUp, "sync settings are not available in this build")
 	}
-	url, token, err := syncTarget(context.Background(), sd)
-	return SyncSettingsDTO{HubURL: url, HasToken: token != ""}, err
+	t, err := syncTarget(context.Background(), sd)
+	return SyncSettingsDTO{HubURL: t.url, HasToken: t.token != ""}, err
 }
 
-func syncTarget(ctx context.Context, sd *SyncDeps) (url, token string, err error) {
-	if url, err = sd.Settings.HubURL(ctx); err != nil {
-		return "", "", err
+// hubTarget is the saved hub: address, token and certificate pin.
+type hubTarget struct{ url, token, pin string }
+
+func syncTarget(ctx context.Context, sd *SyncDeps) (t hubTarget, err error) {
+	if t.url, err = sd.Settings.HubURL(ctx); err != nil {
+		return t, err
 	}
-	token, err = sd.Settings.Token(ctx)
-	return url, token, err
+	if t.token, err = sd.Settings.Token(ctx); err != nil {
+		return t, err
+	}
+	t.pin, err = sd.Settings.CertPin(ctx)
+	return t, err
 }
 
 // SaveSettings stores the hub address and token (in the OS keyring) and
@@ -163,13 +191,13 @@ func (s *Sync) SaveSettings(in SyncSettingsInput) (out SyncSettingsDTO, err erro
 			return out, err
 		}
 	}
-	url, token, err := syncTarget(ctx, sd)
+	t, err := syncTarget(ctx, sd)
 	if err != nil {
 		return out, err
 	}
-	sd.Engine.Configure(url, token)
-	logger(s.d.Log).Info("sync settings saved", "hub", url)
-	return SyncSettingsDTO{HubURL: url, HasToken: token != ""}, nil
+	sd.Engine.ConfigurePinned(t.url, t.token, t.pin)
+	logger(s.d.Log).Info("sync settings saved", "hub", t.url)
+	return SyncSettingsDTO{HubURL: t.url, HasToken: t.token != ""}, nil
 }
 
 // PendingChange is one record with changes waiting for the hub: a burst

@@ -41,7 +41,11 @@ func runSync(e *env, args []string) error {
 				return err
 			}
 		}
-		eng, err := syncclient.New(syncclient.Config{Replica: replica.New(s), HubURL: url, Token: token, Logger: e.log})
+		pin, err := settings.CertPin(e.ctx) // a joined hub's self-signed certificate
+		if err != nil {
+			return err
+		}
+		eng, err := syncclient.New(syncclient.Config{Replica: replica.New(s), HubURL: url, Token: token, CertSHA256: pin, Logger: e.log})
 		if err != nil {
 			return err
 		}

@@ -130,7 +130,11 @@ func (s *services) serveSync(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.sync.Configure(url, token)
+	pin, err := s.hub.CertPin(ctx)
+	if err != nil {
+		return err
+	}
+	s.sync.ConfigurePinned(url, token, pin)
 	return s.sync.Serve(ctx)
 }
 

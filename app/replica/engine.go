@@ -8,7 +8,7 @@ import (
 )
 
 // NewEngine builds a sync engine for st with the hub address and token from
-// settings; fields of cfg other than Replica, HubURL and Token are kept
+// settings; fields of cfg other than Replica, HubURL, Token and CertSHA256 are kept
 // (OnStatus, Logger …). Missing settings are not an error: the engine then
 // reports "not configured" until Engine.Configure.
 func NewEngine(ctx context.Context, st *store.Store, settings Settings, cfg syncclient.Config) (*syncclient.Engine, error) {
@@ -20,7 +20,11 @@ func NewEngine(ctx context.Context, st *store.Store, settings Settings, cfg sync
 	if err != nil {
 		return nil, err
 	}
-	cfg.Replica, cfg.HubURL, cfg.Token = New(st), url, token
+	pin, err := settings.CertPin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Replica, cfg.HubURL, cfg.Token, cfg.CertSHA256 = New(st), url, token, pin
 	return syncclient.New(cfg)
 }
 

@@ -14,9 +14,10 @@ import (
 
 // Where the sync settings live.
 const (
-	KeyHubURL   = "settings/hub_url"     // store local state (never synced)
-	SecretToken = "hub-token"            // app/secrets vault name
-	EnvToken    = "FIELDNOTES_HUB_TOKEN" // overrides the vault, for scripts and CI
+	KeyHubURL   = "settings/hub_url"         // store local state (never synced)
+	KeyHubPin   = "settings/hub_cert_sha256" // the pinned certificate of that hub (from its invite)
+	SecretToken = "hub-token"                // app/secrets vault name
+	EnvToken    = "FIELDNOTES_HUB_TOKEN"     // overrides the vault, for scripts and CI
 )
 
 // Settings reads and writes the hub address and token of one notebook.
@@ -40,16 +41,51 @@ func (s Settings) HubURL(ctx context.Context) (string, error) {
 	return string(raw), err
 }
 
-// SetHubURL saves the hub address after checking it; "" forgets it.
+// SetHubURL saves the hub address after checking it; "" forgets it. A
+// certificate pin belongs to one hub: another address forgets it.
 func (s Settings) SetHubURL(ctx context.Context, url string) error {
 	url = strings.TrimRight(strings.TrimSpace(url), "/")
+	if url != "" {
+		if err := syncclient.CheckHubURL(url); err != nil {
+			return err
+		}
+	}
+	old, err := s.HubURL(ctx)
+	if err != nil {
+		return err
+	}
+	if old != url {
+		if err := s.SetCertPin(ctx, ""); err != nil {
+			return err
+		}
+	}
 	if url == "" {
 		return s.Store.LocalDelete(ctx, KeyHubURL)
 	}
-	if err := syncclient.CheckHubURL(url); err != nil {
+	return s.Store.LocalPut(ctx, KeyHubURL, []byte(url))
+}
+
+// CertPin returns the pinned certificate's SHA-256 of the saved hub ("" when
+// its certificate is checked against the system's CAs).
+func (s Settings) CertPin(ctx context.Context) (string, error) {
+	raw, err := s.Store.LocalGet(ctx, KeyHubPin)
+	if notebook.IsCode(err, notebook.NotFound) {
+		return "", nil
+	}
+	return string(raw), err
+}
+
+// SetCertPin pins the saved hub's certificate (64 lowercase hex, as an
+// invite carries it); "" forgets the pin. Set it after SetHubURL.
+func (s Settings) SetCertPin(ctx context.Context, pin string) error {
+	pin = strings.TrimSpace(pin)
+	if pin == "" {
+		return s.Store.LocalDelete(ctx, KeyHubPin)
+	}
+	if err := syncclient.CheckCertPin(pin); err != nil {
 		return err
 	}
-	return s.Store.LocalPut(ctx, KeyHubURL, []byte(url))
+	return s.Store.LocalPut(ctx, KeyHubPin, []byte(pin))
 }
 
 // Token returns the hub token: $FIELDNOTES_HUB_TOKEN when set, else the vault's.
@@ -84,6 +120,10 @@ func (s Settings) Apply(ctx context.Context, eng *syncclient.Engine, hubURL, tok
 	if err != nil {
 		return err
 	}
-	eng.Configure(url, tok)
+	pin, err := s.CertPin(ctx)
+	if err != nil {
+		return err
+	}
+	eng.ConfigurePinned(url, tok, pin)
 	return nil
 }

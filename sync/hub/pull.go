@@ -2,10 +2,12 @@ package hub
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -53,7 +55,35 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.writePage(w, page)
+	s.writePage(w, page, s.remaining(r.Context(), scopes, after, page))
+}
+
+// remaining estimates the record versions still to come after page: the
+// readable scopes' heads minus where the page leaves off. Each seq is one
+// version and a pull sends only a record's newest, so the true count is at
+// most this; it is for a progress bar, and an error only loses the estimate.
+func (s *Server) remaining(ctx context.Context, scopes []string, after map[string]uint64, page hubdb.PullPage) uint64 {
+	if !page.HasMore {
+		return 0
+	}
+	heads, _, err := s.store.Heads(ctx)
+	if err != nil {
+		return 0
+	}
+	var n uint64
+	for scope, head := range heads {
+		if scopes != nil && !slices.Contains(scopes, scope) {
+			continue
+		}
+		at, ok := page.Next[scope]
+		if !ok {
+			at = after[scope]
+		}
+		if head > at {
+			n += head - at
+		}
+	}
+	return n
 }
 
 func parsePull(r *http.Request) (pullParams, error) {
@@ -169,7 +199,7 @@ func (s *Server) waitForPage(r *http.Request, user hubdb.User, q hubdb.PullQuery
 const recheckInterval = 5 * time.Second
 
 // writePage streams the stored envelope bytes without re-encoding them.
-func (s *Server) writePage(w http.ResponseWriter, page hubdb.PullPage) {
+func (s *Server) writePage(w http.ResponseWriter, page hubdb.PullPage, remaining uint64) {
 	seqs := map[string]uint64{}
 	for scope, n := range page.Next {
 		if n > 0 {
@@ -190,6 +220,9 @@ func (s *Server) writePage(w http.ResponseWriter, page hubdb.PullPage) {
 	bw.WriteString(`],"cursor":`)
 	bw.Write(cursor)
 	bw.WriteString(`,"has_more":` + strconv.FormatBool(page.HasMore))
+	if remaining > 0 {
+		bw.WriteString(`,"remaining":` + strconv.FormatUint(remaining, 10))
+	}
 	bw.WriteString(`,"last_mutation_id":` + strconv.FormatUint(page.LastMutationID, 10) + "}\n")
 	_ = bw.Flush()
 }

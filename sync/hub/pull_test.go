@@ -28,6 +28,10 @@ func TestPullPagesAndCursor(t *testing.T) {
 			t.Fatal(err, rep.Status)
 		}
 		pages++
+		// the estimate of what is left, for the first sync's progress bar
+		if want := uint64(max(0, 25-10*pages)); page.Remaining != want {
+			t.Fatalf("page %d: remaining %d, want %d", pages, page.Remaining, want)
+		}
 		for _, r := range page.Records {
 			if seen[r.ID] {
 				t.Fatalf("record %s twice", r.ID)

@@ -18,12 +18,15 @@ import (
 // Config configures an Engine. Replica is required; HubURL and Token may be
 // empty (the engine then reports "not configured" until Configure).
 type Config struct {
-	Replica  Replica
-	HubURL   string // e.g. https://hub.example.com (no trailing /v1)
-	Token    string
-	OnStatus func(Status) // called on every status change, from the engine's goroutine
-	Logger   *slog.Logger // nil: slog.Default()
-	HTTP     *http.Client // nil: a client of its own (timeouts come from contexts)
+	Replica Replica
+	HubURL  string // e.g. https://hub.example.com (no trailing /v1)
+	Token   string
+	// CertSHA256 pins the hub's self-signed certificate (64 lowercase hex,
+	// from its invite); "" trusts the system's CAs.
+	CertSHA256 string
+	OnStatus   func(Status) // called on every status change, from the engine's goroutine
+	Logger     *slog.Logger // nil: slog.Default()
+	HTTP       *http.Client // nil: a client of its own (timeouts come from contexts)
 
 	LongPoll     time.Duration // wait of a long-poll; default 25 s
 	PullLimit    int           // records per pull page; default and max 5000
@@ -49,6 +52,8 @@ type Engine struct {
 	mu      sync.Mutex
 	hubURL  string
 	token   string
+	pin     string        // certificate pin of hubURL, or ""
+	pinned  *http.Client  // the transport that checks pin (nil without one)
 	changed chan struct{} // closed and replaced by Configure
 	status  Status
 	pubMu   sync.Mutex // serialises OnStatus calls
@@ -68,6 +73,7 @@ func New(cfg Config) (*Engine, error) {
 		e.client = &http.Client{Transport: tr}
 	}
 	e.hubURL, e.token = normalizeURL(cfg.HubURL), strings.TrimSpace(cfg.Token)
+	e.setPin(cfg.CertSHA256)
 	e.status = Status{Phase: PhaseIdle, Configured: e.hubURL != "" && e.token != "", HubURL: e.hubURL}
 	return e, nil
 }
@@ -118,9 +124,29 @@ func CheckHubURL(s string) error {
 // The status changes at once: the last hub's error no longer applies, and a
 // configured engine is about to push, so a reader right after Configure
 // never sees "not set up" or the old hub's verdict as the new one's.
+//
+// A pin set by ConfigurePinned stays while the address stays the same hub's.
 func (e *Engine) Configure(hubURL, token string) {
+	e.configure(hubURL, token, nil)
+}
+
+// ConfigurePinned is Configure for a hub whose self-signed certificate an
+// invite pinned: only the TLS certificate with that SHA-256 (64 lowercase
+// hex) is accepted. "" trusts the system's CAs again.
+func (e *Engine) ConfigurePinned(hubURL, token, certSHA256 string) {
+	e.configure(hubURL, token, &certSHA256)
+}
+
+func (e *Engine) configure(hubURL, token string, pin *string) {
 	e.mu.Lock()
-	e.hubURL, e.token = normalizeURL(hubURL), strings.TrimSpace(token)
+	url := normalizeURL(hubURL)
+	switch {
+	case pin != nil:
+		e.setPin(*pin)
+	case url != e.hubURL:
+		e.setPin("") // a pin belongs to one hub
+	}
+	e.hubURL, e.token = url, strings.TrimSpace(token)
 	close(e.changed)
 	e.changed = make(chan struct{})
 	e.mu.Unlock()
@@ -133,6 +159,21 @@ func (e *Engine) Configure(hubURL, token string) {
 		}
 	})
 	e.ScheduleSync()
+}
+
+// setPin keeps the pin and a client whose transport checks it; e.mu held
+// (or the engine not yet shared).
+func (e *Engine) setPin(pin string) {
+	pin = strings.ToLower(strings.TrimSpace(pin))
+	if pin == e.pin {
+		return
+	}
+	e.pin, e.pinned = pin, nil
+	if pin != "" {
+		tr := PinnedTransport(pin)
+		tr.MaxIdleConnsPerHost = 4
+		e.pinned = &http.Client{Transport: tr}
+	}
 }
 
 // configured says whether there is a usable hub address and token.
@@ -158,7 +199,11 @@ func (e *Engine) hub() (*hubClient, <-chan struct{}) {
 	if e.hubURL == "" || e.token == "" || CheckHubURL(e.hubURL) != nil {
 		return nil, e.changed
 	}
-	return &hubClient{base: e.hubURL, token: e.token, version: e.version, http: e.client}, e.changed
+	client := e.client
+	if e.pinned != nil {
+		client = e.pinned
+	}
+	return &hubClient{base: e.hubURL, token: e.token, version: e.version, http: client}, e.changed
 }
 
 // Report counts what one sync did.

@@ -11,8 +11,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
+	"fieldnotes/app/notebook"
 	"fieldnotes/sync/syncproto"
 )
 
@@ -58,6 +60,22 @@ func Redeem(ctx context.Context, in syncproto.Invite, deviceName string) (syncpr
 	return out, nil
 }
 
+// CheckCertPin says in words what is wrong with a certificate pin, or nil:
+// the SHA-256 of the hub's certificate as 64 lowercase hex, as invites carry it.
+func CheckCertPin(pin string) error {
+	if b, err := hex.DecodeString(pin); err != nil || len(b) != sha256.Size || strings.ToLower(pin) != pin {
+		return notebook.Errorf(notebook.Invalid, "certificate pin %q: want the certificate's SHA-256 as 64 lowercase hex digits", pin)
+	}
+	return nil
+}
+
+// pinMismatch is a hub presenting another certificate than the pinned one.
+type pinMismatch struct{ got, want string }
+
+func (p *pinMismatch) Error() string {
+	return fmt.Sprintf("the hub's certificate (SHA-256 %s…) is not the one the invite pins (%s…): someone may be in between", p.got[:16], p.want[:16])
+}
+
 // PinnedTransport is an HTTP transport that, for certSHA256 != "", accepts
 // only the TLS certificate with that SHA-256 (hex); "" gives the ordinary
 // transport (system CAs).
@@ -76,7 +94,7 @@ func PinnedTransport(certSHA256 string) *http.Transport {
 			}
 			sum := sha256.Sum256(raw[0])
 			if got := hex.EncodeToString(sum[:]); got != certSHA256 {
-				return fmt.Errorf("the hub's certificate (SHA-256 %s) is not the one the invite pins (%s): someone may be in between", got[:16], certSHA256[:16])
+				return &pinMismatch{got: got, want: certSHA256}
 			}
 			return nil
 		},

@@ -3,6 +3,7 @@ package syncclient
 import (
 	"context"
 	"errors"
+	"math"
 	"time"
 
 	"fieldnotes/sync/syncproto"
@@ -60,7 +61,8 @@ func (e *Engine) pullPages(ctx context.Context, h *hubClient, rep *Report) error
 	if err != nil {
 		return localErr(err, "reading the sync position")
 	}
-	e.update(func(s *Status) { s.Phase = PhasePulling })
+	e.update(func(s *Status) { s.Phase, s.Received, s.Remaining, s.PullStart = PhasePulling, 0, 0, time.Now().UTC() })
+	defer e.update(func(s *Status) { s.Remaining = 0 })
 	fctx, cancel := context.WithCancel(ctx)
 	pages := make(chan fetched, 1)
 	go e.fetch(fctx, h, cursor, pages)
@@ -106,7 +108,10 @@ func (e *Engine) apply(ctx context.Context, page syncproto.PullResponse, rep *Re
 	if err := e.replica.ApplyPulled(ctx, page.Records, page.Cursor, page.LastMutationID); err != nil {
 		return localErr(err, "saving changes from the hub")
 	}
-	e.reachable()
+	e.update(func(s *Status) {
+		s.Online, s.Received = true, s.Received+len(page.Records) // the badge turns online during a long first download
+		s.Remaining = int(min(page.Remaining, math.MaxInt32))
+	})
 	rep.Pages++
 	rep.Pulled += len(page.Records)
 	e.log.Debug("sync: applied a page", "records", len(page.Records), "has_more", page.HasMore)

@@ -31,6 +31,12 @@ type Status struct {
 	ErrorKind    Kind      `json:"error_kind,omitempty"` // offline, unauthorized, …
 	RetryAt      time.Time `json:"retry_at,omitempty"`   // when PhaseBackoff ends
 	HubURL       string    `json:"hub_url,omitempty"`    // where it syncs to
+	// While a pull runs: records received since it began, the hub's estimate
+	// of how many are still to come (0: none given, or done) and when it
+	// began — the first sync's progress bar and time left.
+	Received  int       `json:"received"`
+	Remaining int       `json:"remaining"`
+	PullStart time.Time `json:"pull_start"`
 	// Rev grows by one with every published change, so a reader that gets
 	// statuses by two roads (a Status call and OnStatus events, which may
 	// arrive out of order) keeps the newest and never shows a stale phase.

@@ -242,6 +242,10 @@ func drain(resp *http.Response) {
 
 // netReason says in a few words why a request failed.
 func netReason(err error) string {
+	var pm *pinMismatch
+	if errors.As(err, &pm) {
+		return pm.Error()
+	}
 	s := err.Error()
 	switch {
 	case strings.Contains(s, "connection refused"):

@@ -119,6 +119,10 @@ type PullResponse struct {
 	Cursor         string     `json:"cursor"`
 	HasMore        bool       `json:"has_more"`
 	LastMutationID uint64     `json:"last_mutation_id"`
+	// Remaining is this hub's estimate of the record versions still to
+	// come after this page (an extension, sync/README.md): at most that many
+	// records, for a progress bar only. 0 or absent when unknown or done.
+	Remaining uint64 `json:"remaining,omitempty"`
 }
 
 // Envelope is a record as pull returns it.

@@ -91,7 +91,7 @@ describe('toApiError', () => {
 });
 
 describe('sync words', () => {
-  const base = { state: 'idle', message: 'Up to date.', phase: 'waiting', online: true, pending: 0, last_synced_at: '', last_error: '', error_kind: '', retry_at: '', hub_url: 'http://h' };
+  const base = { state: 'idle', message: 'Up to date.', phase: 'waiting', online: true, pending: 0, last_synced_at: '', last_error: '', error_kind: '', retry_at: '', hub_url: 'http://h', rev: 1, received: 0, remaining: 0, seconds_left: 0 };
   it('never says "Up to date" while the hub refused a change', () => {
     expect(describeSync(base).label).toBe('Up to date');
     expect(describeSync(base, new Date(), 1).label).toBe('1 change refused');

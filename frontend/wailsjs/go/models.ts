@@ -2002,6 +2002,9 @@ export namespace bridge {
 	    retry_at: string;
 	    hub_url: string;
 	    rev: number;
+	    received: number;
+	    remaining: number;
+	    seconds_left: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new SyncStatus(source);
@@ -2020,6 +2023,9 @@ export namespace bridge {
 	        this.retry_at = source["retry_at"];
 	        this.hub_url = source["hub_url"];
 	        this.rev = source["rev"];
+	        this.received = source["received"];
+	        this.remaining = source["remaining"];
+	        this.seconds_left = source["seconds_left"];
 	    }
 	}
 	export class WTPCheck {

@@ -15,6 +15,9 @@ export interface SyncStatus {
   retry_at: string;
   hub_url: string;
   rev: number; // grows with every change: of two arrivals the higher is newer
+  received: number; // a download in progress: records received so far
+  remaining: number; // about how many are left (0: unknown or done)
+  seconds_left: number; // at the rate so far (0: too early to say)
 }
 
 export interface SyncSettings {

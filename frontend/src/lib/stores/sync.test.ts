@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncStatus } from '../api/sync';
-import { describe as describeSync, refusedCount, settled, syncStatus, typeName } from './sync';
+import { describe as describeSync, progressOf, refusedCount, settled, syncStatus, typeName } from './sync';
 
 const s = (over: Partial<SyncStatus>): SyncStatus => ({
-  state: 'idle', message: '', phase: '', online: true, pending: 0, last_synced_at: '', last_error: '', error_kind: '', retry_at: '', hub_url: '', rev: 0, ...over,
+  state: 'idle', message: '', phase: '', online: true, pending: 0, last_synced_at: '', last_error: '', error_kind: '', retry_at: '', hub_url: '', rev: 0, received: 0, remaining: 0, seconds_left: 0, ...over,
 });
 
 describe('sync badge in words', () => {
@@ -51,6 +51,16 @@ describe('sync badge in words', () => {
     off();
     expect(seen.at(-1)?.state).toBe('idle');
     expect(seen.map((v) => v?.state)).not.toContain('syncing');
+  });
+  it('shows a download as records of about how many, with the time left', () => {
+    expect(progressOf(s({ state: 'syncing', received: 20000, remaining: 80000, seconds_left: 40 }))).toEqual({
+      value: 20000, max: 100000, label: '20,000 of about 100,000 records · about 40 s left',
+    });
+    expect(progressOf(s({ state: 'syncing', received: 5000, remaining: 995000, seconds_left: 4000 }))?.label).toBe('5,000 of about 1,000,000 records · about 1 h 7 min left');
+    expect(progressOf(s({ state: 'syncing', received: 10, remaining: 90 }))?.label).toBe('10 of about 100 records');
+    expect(progressOf(s({ state: 'syncing', received: 10, remaining: 0 }))).toBeNull();
+    expect(progressOf(s({ state: 'idle', received: 10, remaining: 5 }))).toBeNull();
+    expect(progressOf(null)).toBeNull();
   });
   it('names record types', () => {
     expect(typeName('evidence')).toBe('Evidence');

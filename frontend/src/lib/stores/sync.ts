@@ -78,6 +78,23 @@ export function describe(s: SyncStatus, now = new Date(), refused: number | null
   return { label, detail: parts.join(' · '), error };
 }
 
+/** progressOf is a download's progress bar: records received of about how
+ * many, and the time left in words; null unless a download with an
+ * estimate is running. */
+export function progressOf(s: SyncStatus | null): { value: number; max: number; label: string } | null {
+  if (!s || s.state !== 'syncing' || !(s.remaining > 0)) return null;
+  const max = s.received + s.remaining;
+  let label = `${s.received.toLocaleString('en-US')} of about ${max.toLocaleString('en-US')} records`;
+  if (s.seconds_left > 0) label += ` · about ${timeLeft(s.seconds_left)} left`;
+  return { value: s.received, max, label };
+}
+
+function timeLeft(sec: number): string {
+  if (sec < 60) return `${sec} s`;
+  const min = Math.round(sec / 60);
+  return min < 60 ? `${min} min` : `${Math.floor(min / 60)} h ${min % 60} min`;
+}
+
 /** typeName names a record type for people. */
 export function typeName(t: string): string {
   return ({ call: 'Call', evidence: 'Evidence', contact: 'Contact', account: 'Account', email: 'Email', hypothesis: 'Hypothesis', study: 'Study' } as Record<string, string>)[t] ?? t;
