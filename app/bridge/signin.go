@@ -30,7 +30,11 @@ func (s *Sync) CompanySignIn(hubURL string) (out CompanySignIn, err error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	cfg, err := syncclient.OIDCConfig(ctx, hubURL)
+	pin := ""
+	if sd, err := s.deps(); err == nil && sd.Settings != nil {
+		pin = savedPin(ctx, sd, hubURL)
+	}
+	cfg, err := syncclient.OIDCConfig(ctx, hubURL, pin)
 	if err != nil {
 		return out, signInError(err)
 	}
@@ -57,7 +61,8 @@ func (s *Sync) SignInWithCompany(hubURL string) (out JoinResult, err error) {
 	defer cancel()
 	ctx, done := sd.SignIns.Start(ctx) // a second click, or CancelSignIn, ends this one
 	defer done()
-	cfg, err := syncclient.OIDCConfig(ctx, hubURL)
+	pin := savedPin(ctx, sd, hubURL)
+	cfg, err := syncclient.OIDCConfig(ctx, hubURL, pin)
 	if err != nil {
 		return out, signInError(err)
 	}
@@ -73,7 +78,7 @@ func (s *Sync) SignInWithCompany(hubURL string) (out JoinResult, err error) {
 		return out, err
 	}
 	device, _ := os.Hostname()
-	got, err := syncclient.SignInWithIDToken(ctx, hubURL, syncproto.OIDCSignInRequest{IDToken: res.IDToken, Nonce: res.Nonce, DeviceName: device})
+	got, err := syncclient.SignInWithIDToken(ctx, hubURL, pin, syncproto.OIDCSignInRequest{IDToken: res.IDToken, Nonce: res.Nonce, DeviceName: device})
 	if err != nil {
 		return out, signInError(err)
 	}
@@ -83,7 +88,10 @@ func (s *Sync) SignInWithCompany(hubURL string) (out JoinResult, err error) {
 	if err := sd.Settings.SetHubURL(ctx, hubURL); err != nil {
 		return out, err
 	}
-	sd.Engine.Configure(hubURL, got.Token)
+	if err := sd.Settings.SetCertPin(ctx, pin); err != nil {
+		return out, err
+	}
+	sd.Engine.ConfigurePinned(hubURL, got.Token, pin)
 	sd.Engine.ScheduleSync()
 	logger(s.d.Log).Info("signed in with a company account", "hub", hubURL, "role", got.Role)
 	return JoinResult{HubURL: hubURL, Email: got.Email, Role: got.Role}, nil
@@ -99,6 +107,18 @@ func (s *Sync) CancelSignIn() (err error) {
 	}
 	sd.SignIns.Cancel()
 	return nil
+}
+
+// savedPin is the certificate pin kept for hubURL (an invite to a hub with
+// a self-signed certificate set it), or "" for another hub: a pin never
+// carries over to an address it was not made for.
+func savedPin(ctx context.Context, sd *SyncDeps, hubURL string) string {
+	saved, err := sd.Settings.HubURL(ctx)
+	if err != nil || strings.TrimRight(saved, "/") != hubURL {
+		return ""
+	}
+	pin, _ := sd.Settings.CertPin(ctx)
+	return pin
 }
 
 func checkHubURL(hubURL string) (string, error) {

@@ -93,7 +93,7 @@ func TestSignInWithCompanyAccountEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.d.Store(int64(2 * time.Hour))
-	_, err = syncclient.SignInWithIDToken(t.Context(), h.URL, syncproto.OIDCSignInRequest{IDToken: res.IDToken, Nonce: res.Nonce})
+	_, err = syncclient.SignInWithIDToken(t.Context(), h.URL, "", syncproto.OIDCSignInRequest{IDToken: res.IDToken, Nonce: res.Nonce})
 	if err = signInError(err); code(err) != notebook.Forbidden || !strings.Contains(err.Error(), "expired") {
 		t.Fatalf("expired ID token: %v", err)
 	}
@@ -102,7 +102,7 @@ func TestSignInWithCompanyAccountEndToEnd(t *testing.T) {
 	// The same provider's token for another hub (another client id) is
 	// not this hub's: wrong audience.
 	other := synctest.StartHub(t, synctest.HubOptions{OIDC: hub.OIDCOptions{Issuer: op.Issuer, ClientID: "another-hub", AllowedDomains: []string{"acme.example"}}})
-	_, err = syncclient.SignInWithIDToken(t.Context(), other.URL, syncproto.OIDCSignInRequest{IDToken: res.IDToken, Nonce: res.Nonce})
+	_, err = syncclient.SignInWithIDToken(t.Context(), other.URL, "", syncproto.OIDCSignInRequest{IDToken: res.IDToken, Nonce: res.Nonce})
 	if err = signInError(err); code(err) != notebook.Forbidden || !strings.Contains(err.Error(), "issued to another application") {
 		t.Fatalf("wrong audience: %v", err)
 	}

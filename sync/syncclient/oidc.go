@@ -19,18 +19,19 @@ import (
 const KindSignInRefused Kind = "sign_in_refused"
 
 // OIDCConfig asks the hub whether it offers single sign-on and with which
-// provider (GET /v1/auth/oidc/config, no token).
-func OIDCConfig(ctx context.Context, hubURL string) (syncproto.OIDCConfig, error) {
+// provider (GET /v1/auth/oidc/config, no token). certSHA256 is the hub's
+// certificate pin, or "" for the system's CAs (PinnedTransport).
+func OIDCConfig(ctx context.Context, hubURL, certSHA256 string) (syncproto.OIDCConfig, error) {
 	var out syncproto.OIDCConfig
-	err := hubJSON(ctx, http.MethodGet, hubURL, "/v1/auth/oidc/config", nil, &out)
+	err := hubJSON(ctx, http.MethodGet, hubURL, certSHA256, "/v1/auth/oidc/config", nil, &out)
 	return out, err
 }
 
 // SignInWithIDToken trades a provider's ID token for the hub's own token
 // (POST /v1/auth/oidc); the answer is an invite's.
-func SignInWithIDToken(ctx context.Context, hubURL string, req syncproto.OIDCSignInRequest) (syncproto.RedeemResponse, error) {
+func SignInWithIDToken(ctx context.Context, hubURL, certSHA256 string, req syncproto.OIDCSignInRequest) (syncproto.RedeemResponse, error) {
 	var out syncproto.RedeemResponse
-	if err := hubJSON(ctx, http.MethodPost, hubURL, "/v1/auth/oidc", req, &out); err != nil {
+	if err := hubJSON(ctx, http.MethodPost, hubURL, certSHA256, "/v1/auth/oidc", req, &out); err != nil {
 		return out, err
 	}
 	if out.Token == "" {
@@ -41,7 +42,7 @@ func SignInWithIDToken(ctx context.Context, hubURL string, req syncproto.OIDCSig
 
 // hubJSON makes one unauthenticated JSON request; a refusal is an *Error
 // of KindSignInRefused with the hub's status and message.
-func hubJSON(ctx context.Context, method, hubURL, path string, in, out any) error {
+func hubJSON(ctx context.Context, method, hubURL, certSHA256, path string, in, out any) error {
 	hubURL = strings.TrimRight(hubURL, "/")
 	var body io.Reader
 	if in != nil {
@@ -55,7 +56,7 @@ func hubJSON(ctx context.Context, method, hubURL, path string, in, out any) erro
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	client := &http.Client{Timeout: 30 * time.Second, Transport: PinnedTransport("")}
+	client := &http.Client{Timeout: 30 * time.Second, Transport: PinnedTransport(certSHA256)}
 	resp, err := client.Do(req)
 	if err != nil {
 		return &Error{Kind: KindOffline, Message: fmt.Sprintf("could not reach the hub at %s: %v", hubURL, err)}
