@@ -12,6 +12,12 @@
 // hub, mail or AI configured, or not in this build), forbidden, invalid,
 // not_found, conflict (clashes with the current state), internal.
 //
+// The DTOs are the UI's types too: `wails generate module` turns them into
+// frontend/wailsjs/go/models.ts, which frontend/src/lib/api uses as is, so
+// every DTO field is typed (no map[string]any or any; ts_type where the
+// generator would say any). Enums lists the closed lists bound with
+// EnumBind; RecordChange is the one payload of `records:changed`.
+//
 // Why a separate package: the bound methods are the UI's whole API, and
 // keeping them free of Wails (events go out through Emitter, native file
 // dialogs through Dialogs, the store through Backend) lets every method be

@@ -319,17 +319,18 @@ func (p *Product) announce(id string, change func(*notebook.Hypothesis) error) (
 }
 
 // Insights returns the hub's roll-ups (GET /v1/insights/hypotheses), for
-// one hypothesis or ("") all of them. The JSON is the hub's, passed through
+// one hypothesis or ("") all of them, decoded into InsightsReport
 // (sync/README.md, "Product API"); an unfiltered report also tells the hub
 // product has now seen the evidence in it.
-func (p *Product) Insights(hypothesisID string) (out map[string]any, err error) {
+func (p *Product) Insights(hypothesisID string) (out InsightsReport, err error) {
 	defer guard(p.d.Log, "Product.Insights", &err)
 	ctx := context.Background()
 	hub, err := p.hub(ctx)
 	if err != nil {
-		return nil, err
+		return out, err
 	}
-	return hub.Insights(ctx, hypothesisID)
+	err = hub.Insights(ctx, hypothesisID, &out)
+	return out, err
 }
 
 // ExportAnonymised asks where to save and writes the hub's anonymised CSV of

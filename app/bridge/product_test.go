@@ -159,20 +159,22 @@ func TestProductAreaAgainstARealHub(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs, _ := ins["hypotheses"].([]any)
-	if len(hs) != 1 {
-		t.Fatalf("insights: %d hypotheses: %v", len(hs), ins)
+	if len(ins.Hypotheses) != 1 {
+		t.Fatalf("insights: %d hypotheses: %+v", len(ins.Hypotheses), ins)
 	}
-	one := hs[0].(map[string]any)
-	tts := one["time_to_signal"].(map[string]any)
-	if fe := tts["first_evidence"].(map[string]any); fe["seconds"] == nil {
-		t.Errorf("no time to first evidence: %v", tts)
+	one := ins.Hypotheses[0]
+	tts := one.TimeToSignal
+	if tts.FirstEvidence.Seconds == nil || tts.FirstEvidence.At == nil {
+		t.Errorf("no time to first evidence: %+v", tts)
 	}
-	if q := one["quotes"].([]any); len(q) != 1 || q[0].(map[string]any)["quote"] != "SSO is the blocker" {
-		t.Errorf("quotes = %v", q)
+	if q := one.Quotes; len(q) != 1 || q[0].Quote != "SSO is the blocker" || q[0].CapturedAt == "" {
+		t.Errorf("quotes = %+v", q)
 	}
-	if all, err := pm.Insights(""); err != nil || all["headline"] == nil {
-		t.Errorf("unfiltered insights: %v %v", all, err)
+	if sc := one.Signals.Overall["supports"]; sc.Accounts != 1 || sc.ARR != 12000 {
+		t.Errorf("supports = %+v, want 1 account worth 12000", sc)
+	}
+	if all, err := pm.Insights(""); err != nil || all.Headline.Hypotheses == 0 || all.GeneratedAt == "" {
+		t.Errorf("unfiltered insights: %+v %v", all, err)
 	}
 
 	// Anonymised export through the dialog.
@@ -203,9 +205,8 @@ func TestProductAreaAgainstARealHub(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tts = ins["hypotheses"].([]any)[0].(map[string]any)["time_to_signal"].(map[string]any)
-	if d := tts["decided"].(map[string]any); d["at"] == nil {
-		t.Errorf("hub did not stamp decided_at: %v", tts["decided"])
+	if d := ins.Hypotheses[0].TimeToSignal.Decided; d.At == nil || *d.At == "" {
+		t.Errorf("hub did not stamp decided_at: %+v", d)
 	}
 	if _, err := pm.Publish(a.ID); code(err) != notebook.Conflict {
 		t.Errorf("re-publishing a decided hypothesis: %v", err)

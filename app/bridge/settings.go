@@ -105,9 +105,8 @@ func (s *Settings) importMapped(ctx context.Context, path string, mapping map[st
 		r.Warnings = []LineError{}
 	}
 	r.File = path
-	if err == nil {
-		s.d.emit("import:done", r)
-	}
+	// No event of its own: the window that asked gets the report as the
+	// answer, and the records it wrote arrive as records:changed.
 	return r, err
 }
 
@@ -160,7 +159,7 @@ func (s *Settings) Restore() (r FileResult, err error) {
 	if err := s.d.Store.Restore(ctx, open); err != nil {
 		return r, err
 	}
-	s.d.emit("records:changed", map[string]string{"op": "restore", "origin": "import"})
+	s.d.emit("records:changed", RecordChange{Op: "restore", Origin: "import"})
 	return FileResult{Path: path}, nil
 }
 

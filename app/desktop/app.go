@@ -8,6 +8,7 @@ import (
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"fieldnotes/app/bridge"
 	"fieldnotes/app/store"
 )
 
@@ -99,15 +100,6 @@ func (a *app) forwardChanges(ctx context.Context) {
 	}
 }
 
-// RecordChange is the payload of `records:changed`.
-type RecordChange struct {
-	Type   string `json:"type"`
-	ID     string `json:"id"`
-	Op     string `json:"op"` // upsert, delete, batch
-	Origin string `json:"origin"`
-	Count  int    `json:"count"`
-}
-
 // resync reports whether the store said this window missed changes.
 func resync(changes []store.Change) bool {
 	for _, c := range changes {
@@ -123,9 +115,9 @@ func (a *app) flush(changes []store.Change) {
 	case len(changes) == 0:
 	case len(changes) <= 20 && !resync(changes):
 		for _, c := range changes {
-			a.Emit("records:changed", RecordChange{Type: string(c.Type), ID: c.ID, Op: c.Op, Origin: c.Origin, Count: 1})
+			a.Emit("records:changed", bridge.RecordChange{Type: string(c.Type), ID: c.ID, Op: c.Op, Origin: c.Origin, Count: 1})
 		}
 	default:
-		a.Emit("records:changed", RecordChange{Op: "batch", Origin: changes[len(changes)-1].Origin, Count: len(changes)})
+		a.Emit("records:changed", bridge.RecordChange{Op: "batch", Origin: changes[len(changes)-1].Origin, Count: len(changes)})
 	}
 }

@@ -42,7 +42,7 @@ func Run(ctx context.Context, cfg Config) error {
 		log = slog.Default()
 	}
 	if generatingBindings {
-		return wails.Run(&options.App{Title: "Fieldnotes", Bind: bridge.All(&bridge.Deps{Log: log})})
+		return wails.Run(&options.App{Title: "Fieldnotes", Bind: bridge.All(&bridge.Deps{Log: log}), EnumBind: bridge.Enums()})
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return notebook.Wrap(notebook.Invalid, err, "cannot create the data directory %s: %v", cfg.DataDir, err)
@@ -85,6 +85,7 @@ func Run(ctx context.Context, cfg Config) error {
 		OnDomReady:       a.domReady,
 		OnShutdown:       func(c context.Context) { svc.stop(); a.shutdown(c) },
 		Bind:             bridge.All(deps),
+		EnumBind:         bridge.Enums(),
 		ErrorFormatter:   bridge.FormatError,
 		Linux:            &linux.Options{ProgramName: "fieldnotes", WebviewGpuPolicy: linux.WebviewGpuPolicyNever},
 	})

@@ -81,28 +81,28 @@ func (c *ProductClient) Announce(ctx context.Context, hs ...notebook.Hypothesis)
 }
 
 // Insights fetches GET /v1/insights/hypotheses for one hypothesis or ("")
-// all of them, as the hub's JSON (an unfiltered report also tells the hub
-// product has now seen the evidence in it).
-func (c *ProductClient) Insights(ctx context.Context, hypothesisID string) (map[string]any, error) {
+// all of them, decoding the hub's JSON into out (a pointer to the caller's
+// typed report); an unfiltered report also tells the hub product has now
+// seen the evidence in it.
+func (c *ProductClient) Insights(ctx context.Context, hypothesisID string, out any) error {
 	path := "/v1/insights/hypotheses"
 	if hypothesisID != "" {
 		path += "?hypothesis_id=" + url.QueryEscape(hypothesisID)
 	}
-	var out map[string]any
-	return out, c.call(ctx, http.MethodGet, path, nil, &out)
+	return c.call(ctx, http.MethodGet, path, nil, out)
 }
 
 // InsightAccounts fetches GET /v1/insights/accounts: the accounts behind
 // one count on Insights (a signal, within a segment or author role if set).
-func (c *ProductClient) InsightAccounts(ctx context.Context, hypothesisID, signal, segment, role string) (map[string]any, error) {
+// The answer is decoded into out, a pointer to the caller's typed list.
+func (c *ProductClient) InsightAccounts(ctx context.Context, hypothesisID, signal, segment, role string, out any) error {
 	q := url.Values{"hypothesis_id": {hypothesisID}}
 	for k, v := range map[string]string{"signal": signal, "segment": segment, "role": role} {
 		if v != "" {
 			q.Set(k, v)
 		}
 	}
-	var out map[string]any
-	return out, c.call(ctx, http.MethodGet, "/v1/insights/accounts?"+q.Encode(), nil, &out)
+	return c.call(ctx, http.MethodGet, "/v1/insights/accounts?"+q.Encode(), nil, out)
 }
 
 // AnonymisedCSV fetches one hypothesis's evidence as the hub's anonymised

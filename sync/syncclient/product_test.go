@@ -28,8 +28,16 @@ func TestProductClientSaysWhatHappened(t *testing.T) {
 	if err != nil || len(res) != 1 || res[0].Status != "applied" || res[0].PublishedAt == nil {
 		t.Fatalf("announce = %+v, %v", res, err)
 	}
-	if _, err := NewProductClient(h.URL, pm.Token, nil).Insights(ctx, draft.ID); err != nil {
+	var report struct {
+		Hypotheses []struct {
+			HypothesisID string `json:"hypothesis_id"`
+		} `json:"hypotheses"`
+	}
+	if err := NewProductClient(h.URL, pm.Token, nil).Insights(ctx, draft.ID, &report); err != nil {
 		t.Fatalf("insights: %v", err)
+	}
+	if len(report.Hypotheses) != 1 || report.Hypotheses[0].HypothesisID != draft.ID {
+		t.Errorf("insights decoded = %+v, want the one hypothesis %s", report, draft.ID)
 	}
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -48,7 +56,8 @@ func TestProductClientSaysWhatHappened(t *testing.T) {
 		{"offline", NewProductClient(dead, pm.Token, nil), notebook.Unavailable},
 		{"no hub", NewProductClient("", "", nil), notebook.NotSetUp},
 	} {
-		_, err := c.client.Insights(ctx, "")
+		var out map[string]any
+		err := c.client.Insights(ctx, "", &out)
 		if got := notebook.ErrorCode(err); got != c.want {
 			t.Errorf("%s: code %q (%v), want %q", c.name, got, err, c.want)
 		}

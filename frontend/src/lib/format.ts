@@ -1,4 +1,5 @@
 // Formatting helpers shared by views.
+import type { Impact, Signal } from './constants';
 
 /** clock formats elapsed milliseconds as m:ss or h:mm:ss. */
 export function clock(ms: number): string {
@@ -63,14 +64,14 @@ export const signalNames: Record<string, string> = {
   refutes: 'Refutes',
   mixed: 'Mixed',
   unclear: 'Unclear',
-};
+} satisfies Record<Signal, string>;
 
 export const impactNames: Record<string, string> = {
   blocker: 'Blocks the deal',
   retention: 'Renewal at risk',
   expansion: 'Upsell',
   nice_to_have: 'Nice to have',
-};
+} satisfies Record<Impact, string>;
 
 export const statusNames: Record<string, string> = {
   '': 'Not in a study',

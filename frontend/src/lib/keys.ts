@@ -1,4 +1,5 @@
 // Keyboard shortcuts: one table drives both the handlers and the `?` overlay.
+import { IMPACTS, SIGNALS, type Impact, type Signal } from './constants';
 
 export interface Shortcut {
   keys: string; // as shown in the overlay
@@ -95,8 +96,8 @@ export class Sequence {
 }
 
 export type CaptureAction =
-  | { kind: 'signal'; signal: 'supports' | 'refutes' | 'mixed' | 'unclear' }
-  | { kind: 'impact'; impact: 'blocker' | 'retention' | 'expansion' | 'nice_to_have' }
+  | { kind: 'signal'; signal: Signal }
+  | { kind: 'impact'; impact: Impact }
   | { kind: 'move'; by: 1 | -1 }
   | { kind: 'quote' }
   | { kind: 'form'; form: 'wtp' | 'capability' | 'blocker' | 'usage' }
@@ -106,10 +107,10 @@ export type CaptureAction =
  * e.code is used because Alt changes e.key on some layouts (Option+1 = ¡). */
 export function captureAction(e: Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'metaKey' | 'code' | 'key'>): CaptureAction | null {
   if (!e.altKey || e.ctrlKey || e.metaKey) return null;
-  const signals = ['supports', 'refutes', 'mixed', 'unclear'] as const;
+  const signals = SIGNALS;
   const digit = /^(Digit|Numpad)([1-4])$/.exec(e.code);
   if (digit) return { kind: 'signal', signal: signals[Number(digit[2]) - 1] };
-  const impacts = ['blocker', 'retention', 'expansion', 'nice_to_have'] as const;
+  const impacts = IMPACTS;
   const impactDigit = /^(Digit|Numpad)([5-8])$/.exec(e.code);
   if (impactDigit) return { kind: 'impact', impact: impacts[Number(impactDigit[2]) - 5] };
   switch (e.code) {

@@ -1,5 +1,77 @@
 export namespace bridge {
 	
+	export class EvidenceBehind {
+	    id: string;
+	    question: string;
+	    signal: string;
+	    quote: string;
+	    author: string;
+	    author_role: string;
+	    call_id: string;
+	    captured_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new EvidenceBehind(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.question = source["question"];
+	        this.signal = source["signal"];
+	        this.quote = source["quote"];
+	        this.author = source["author"];
+	        this.author_role = source["author_role"];
+	        this.call_id = source["call_id"];
+	        this.captured_at = source["captured_at"];
+	    }
+	}
+	export class AccountBehind {
+	    account_id: string;
+	    name: string;
+	    segment: string;
+	    arr: number;
+	    signal: string;
+	    latest: EvidenceBehind;
+	    quotes: EvidenceBehind[];
+	    call_ids: string[];
+	    items: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new AccountBehind(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.account_id = source["account_id"];
+	        this.name = source["name"];
+	        this.segment = source["segment"];
+	        this.arr = source["arr"];
+	        this.signal = source["signal"];
+	        this.latest = this.convertValues(source["latest"], EvidenceBehind);
+	        this.quotes = this.convertValues(source["quotes"], EvidenceBehind);
+	        this.call_ids = source["call_ids"];
+	        this.items = source["items"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class WaitingHypothesis {
 	    id: string;
 	    statement: string;
@@ -929,6 +1001,24 @@ export namespace bridge {
 	
 	
 	
+	export class Delay {
+	    n: number;
+	    p50_seconds: number;
+	    p95_seconds: number;
+	    max_seconds: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Delay(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.n = source["n"];
+	        this.p50_seconds = source["p50_seconds"];
+	        this.p95_seconds = source["p95_seconds"];
+	        this.max_seconds = source["max_seconds"];
+	    }
+	}
 	export class DemoResult {
 	    summary: string;
 	
@@ -1089,6 +1179,7 @@ export namespace bridge {
 	}
 	
 	
+	
 	export class ExportResult {
 	    path: string;
 	    rows: number;
@@ -1120,6 +1211,62 @@ export namespace bridge {
 	        this.records = source["records"];
 	        this.cancelled = source["cancelled"];
 	    }
+	}
+	export class StageSummary {
+	    median_seconds?: number;
+	    reached: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new StageSummary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.median_seconds = source["median_seconds"];
+	        this.reached = source["reached"];
+	    }
+	}
+	export class Headline {
+	    hypotheses: number;
+	    first_evidence: StageSummary;
+	    five_accounts: StageSummary;
+	    first_seen_by_product: StageSummary;
+	    decided: StageSummary;
+	    edge_to_hub_p50: StageSummary;
+	    edge_to_hub_p95: StageSummary;
+	
+	    static createFrom(source: any = {}) {
+	        return new Headline(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.hypotheses = source["hypotheses"];
+	        this.first_evidence = this.convertValues(source["first_evidence"], StageSummary);
+	        this.five_accounts = this.convertValues(source["five_accounts"], StageSummary);
+	        this.first_seen_by_product = this.convertValues(source["first_seen_by_product"], StageSummary);
+	        this.decided = this.convertValues(source["decided"], StageSummary);
+	        this.edge_to_hub_p50 = this.convertValues(source["edge_to_hub_p50"], StageSummary);
+	        this.edge_to_hub_p95 = this.convertValues(source["edge_to_hub_p95"], StageSummary);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class SyncState {
 	    state: string;
@@ -1316,6 +1463,339 @@ export namespace bridge {
 		    return a;
 		}
 	}
+	export class TimeToRevenue {
+	    first_won_deal_id?: string;
+	    first_won_at?: string;
+	    from_decision_seconds?: number;
+	    from_publish_seconds?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new TimeToRevenue(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.first_won_deal_id = source["first_won_deal_id"];
+	        this.first_won_at = source["first_won_at"];
+	        this.from_decision_seconds = source["from_decision_seconds"];
+	        this.from_publish_seconds = source["from_publish_seconds"];
+	    }
+	}
+	export class HypothesisRevenue {
+	    open_pipeline: Money[] | null;
+	    pipeline_by_stage: StageMoney[] | null;
+	    arr_at_risk: Money[] | null;
+	    expansion_arr: Money[] | null;
+	    won_after_decision: Money[] | null;
+	    lost_after_decision: Money[] | null;
+	    time_to_revenue: TimeToRevenue;
+	
+	    static createFrom(source: any = {}) {
+	        return new HypothesisRevenue(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.open_pipeline = source["open_pipeline"];
+	        this.pipeline_by_stage = source["pipeline_by_stage"];
+	        this.arr_at_risk = source["arr_at_risk"];
+	        this.expansion_arr = source["expansion_arr"];
+	        this.won_after_decision = source["won_after_decision"];
+	        this.lost_after_decision = source["lost_after_decision"];
+	        this.time_to_revenue = this.convertValues(source["time_to_revenue"], TimeToRevenue);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Milestone {
+	    at?: string;
+	    seconds?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Milestone(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.at = source["at"];
+	        this.seconds = source["seconds"];
+	    }
+	}
+	export class TimeToSignal {
+	    published_at?: string;
+	    first_evidence: Milestone;
+	    five_accounts: Milestone;
+	    first_seen_by_product: Milestone;
+	    decided: Milestone;
+	    edge_to_hub: Delay;
+	    hub_to_product: Delay;
+	    seen_by_product: number;
+	    not_yet_seen: number;
+	    accounts_so_far: number;
+	    accounts_goal: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new TimeToSignal(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.published_at = source["published_at"];
+	        this.first_evidence = this.convertValues(source["first_evidence"], Milestone);
+	        this.five_accounts = this.convertValues(source["five_accounts"], Milestone);
+	        this.first_seen_by_product = this.convertValues(source["first_seen_by_product"], Milestone);
+	        this.decided = this.convertValues(source["decided"], Milestone);
+	        this.edge_to_hub = this.convertValues(source["edge_to_hub"], Delay);
+	        this.hub_to_product = this.convertValues(source["hub_to_product"], Delay);
+	        this.seen_by_product = source["seen_by_product"];
+	        this.not_yet_seen = source["not_yet_seen"];
+	        this.accounts_so_far = source["accounts_so_far"];
+	        this.accounts_goal = source["accounts_goal"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class StudyPipeline {
+	    study_id: string;
+	    title: string;
+	    hypothesis_id: string;
+	    status: string;
+	    target_count: number;
+	    counts: Record<string, number>;
+	    do_not_contact: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new StudyPipeline(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.study_id = source["study_id"];
+	        this.title = source["title"];
+	        this.hypothesis_id = source["hypothesis_id"];
+	        this.status = source["status"];
+	        this.target_count = source["target_count"];
+	        this.counts = source["counts"];
+	        this.do_not_contact = source["do_not_contact"];
+	    }
+	}
+	export class Quote {
+	    evidence_id: string;
+	    quote: string;
+	    signal: string;
+	    account_id: string;
+	    account_name: string;
+	    segment: string;
+	    author: string;
+	    author_role: string;
+	    captured_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Quote(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.evidence_id = source["evidence_id"];
+	        this.quote = source["quote"];
+	        this.signal = source["signal"];
+	        this.account_id = source["account_id"];
+	        this.account_name = source["account_name"];
+	        this.segment = source["segment"];
+	        this.author = source["author"];
+	        this.author_role = source["author_role"];
+	        this.captured_at = source["captured_at"];
+	    }
+	}
+	export class Mention {
+	    text: string;
+	    label: string;
+	    count: number;
+	    accounts: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Mention(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.text = source["text"];
+	        this.label = source["label"];
+	        this.count = source["count"];
+	        this.accounts = source["accounts"];
+	    }
+	}
+	export class WTPStats {
+	    currency: string;
+	    period: string;
+	    n: number;
+	    accounts: number;
+	    min: number;
+	    q1: number;
+	    median: number;
+	    q3: number;
+	    max: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new WTPStats(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.currency = source["currency"];
+	        this.period = source["period"];
+	        this.n = source["n"];
+	        this.accounts = source["accounts"];
+	        this.min = source["min"];
+	        this.q1 = source["q1"];
+	        this.median = source["median"];
+	        this.q3 = source["q3"];
+	        this.max = source["max"];
+	    }
+	}
+	export class SignalCount {
+	    accounts: number;
+	    arr: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SignalCount(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.accounts = source["accounts"];
+	        this.arr = source["arr"];
+	    }
+	}
+	export class SignalRollup {
+	    overall: Record<string, SignalCount>;
+	    by_segment: Record<string, Record<string, SignalCount>>;
+	    by_role: Record<string, Record<string, SignalCount>>;
+	    accounts: number;
+	    arr: number;
+	    unattributed: Record<string, number>;
+	    items: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SignalRollup(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.overall = this.convertValues(source["overall"], SignalCount, true);
+	        this.by_segment = source["by_segment"];
+	        this.by_role = source["by_role"];
+	        this.accounts = source["accounts"];
+	        this.arr = source["arr"];
+	        this.unattributed = source["unattributed"];
+	        this.items = source["items"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class HypothesisInsight {
+	    hypothesis_id: string;
+	    statement: string;
+	    status: string;
+	    rank: number;
+	    signals: SignalRollup;
+	    wtp: WTPStats[];
+	    capabilities: Mention[];
+	    blockers: Mention[];
+	    quotes: Quote[];
+	    quotes_total: number;
+	    studies: StudyPipeline[];
+	    time_to_signal: TimeToSignal;
+	    revenue?: HypothesisRevenue;
+	
+	    static createFrom(source: any = {}) {
+	        return new HypothesisInsight(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.hypothesis_id = source["hypothesis_id"];
+	        this.statement = source["statement"];
+	        this.status = source["status"];
+	        this.rank = source["rank"];
+	        this.signals = this.convertValues(source["signals"], SignalRollup);
+	        this.wtp = this.convertValues(source["wtp"], WTPStats);
+	        this.capabilities = this.convertValues(source["capabilities"], Mention);
+	        this.blockers = this.convertValues(source["blockers"], Mention);
+	        this.quotes = this.convertValues(source["quotes"], Quote);
+	        this.quotes_total = source["quotes_total"];
+	        this.studies = this.convertValues(source["studies"], StudyPipeline);
+	        this.time_to_signal = this.convertValues(source["time_to_signal"], TimeToSignal);
+	        this.revenue = this.convertValues(source["revenue"], HypothesisRevenue);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	
 	export class ImportColumn {
 	    header: string;
@@ -1446,6 +1926,90 @@ export namespace bridge {
 		}
 	}
 	
+	export class InsightAccounts {
+	    hypothesis_id: string;
+	    signal: string;
+	    segment?: string;
+	    role?: string;
+	    accounts: AccountBehind[];
+	    total: number;
+	    arr: number;
+	    truncated: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new InsightAccounts(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.hypothesis_id = source["hypothesis_id"];
+	        this.signal = source["signal"];
+	        this.segment = source["segment"];
+	        this.role = source["role"];
+	        this.accounts = this.convertValues(source["accounts"], AccountBehind);
+	        this.total = source["total"];
+	        this.arr = source["arr"];
+	        this.truncated = source["truncated"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class InsightsReport {
+	    generated_at: string;
+	    evidence: number;
+	    accounts: number;
+	    headline: Headline;
+	    studies: StudyPipeline[];
+	    hypotheses: HypothesisInsight[];
+	
+	    static createFrom(source: any = {}) {
+	        return new InsightsReport(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.generated_at = source["generated_at"];
+	        this.evidence = source["evidence"];
+	        this.accounts = source["accounts"];
+	        this.headline = this.convertValues(source["headline"], Headline);
+	        this.studies = this.convertValues(source["studies"], StudyPipeline);
+	        this.hypotheses = this.convertValues(source["hypotheses"], HypothesisInsight);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class JoinResult {
 	    hub_url: string;
 	    email: string;
@@ -1682,6 +2246,24 @@ export namespace bridge {
 	        this.message = source["message"];
 	    }
 	}
+	
+	
+	export class Money {
+	    currency: string;
+	    amount: number;
+	    count: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Money(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.currency = source["currency"];
+	        this.amount = source["amount"];
+	        this.count = source["count"];
+	    }
+	}
 	export class Outcome {
 	    hypothesis_id: string;
 	    statement: string;
@@ -1730,6 +2312,7 @@ export namespace bridge {
 	        this.fields = source["fields"];
 	    }
 	}
+	
 	
 	export class SaveResult {
 	    id: string;
@@ -1828,6 +2411,27 @@ export namespace bridge {
 		}
 	}
 	
+	
+	export class StageMoney {
+	    stage: string;
+	    currency: string;
+	    amount: number;
+	    count: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new StageMoney(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.stage = source["stage"];
+	        this.currency = source["currency"];
+	        this.amount = source["amount"];
+	        this.count = source["count"];
+	    }
+	}
+	
+	
 	export class StudyInput {
 	    id: string;
 	    title: string;
@@ -1858,6 +2462,7 @@ export namespace bridge {
 	        this.status = source["status"];
 	    }
 	}
+	
 	export class StudyView {
 	    study: StudyDTO;
 	    candidates: ContactDTO[];
@@ -2028,6 +2633,8 @@ export namespace bridge {
 	        this.seconds_left = source["seconds_left"];
 	    }
 	}
+	
+	
 	export class WTPCheck {
 	    doubt: string;
 	    unit: string;
@@ -2091,6 +2698,7 @@ export namespace bridge {
 	}
 	
 	
+	
 	export class WelcomeState {
 	    show: boolean;
 	    link: string;
@@ -2110,6 +2718,18 @@ export namespace bridge {
 
 export namespace notebook {
 	
+	export enum Impact {
+	    blocker = "blocker",
+	    expansion = "expansion",
+	    nice_to_have = "nice_to_have",
+	    retention = "retention",
+	}
+	export enum Signal {
+	    mixed = "mixed",
+	    refutes = "refutes",
+	    supports = "supports",
+	    unclear = "unclear",
+	}
 	export class NotesConflict {
 	    text: string;
 	    hlc: string;

@@ -2,135 +2,39 @@
 // job queue, suggestions to review. Accept is the only way AI output becomes
 // evidence.
 import * as Assist from '../../../wailsjs/go/bridge/Assist';
-import { toApiError, type Evidence, type WTP } from './index';
+import { bridge } from '../../../wailsjs/go/models';
+import { call, type Plain } from './call';
 
-export interface AssistSettings {
-  base_url: string;
-  model: string;
-  azure_api_version: string;
-  redaction: boolean;
-  org_disabled: boolean;
-  use_tools: boolean;
-  no_stream: boolean;
-  has_key: boolean;
-}
+export type { AssistProgress, AssistDone } from './events';
+export type AssistSettings = Plain<bridge.AssistSettingsDTO>;
+export type AssistSettingsInput = Plain<bridge.AssistSettingsInput>;
+export type AssistStatus = Plain<bridge.AssistStatus>;
+export type Suggestion = Plain<bridge.SuggestionDTO>;
+export type Claim = Plain<bridge.ClaimDTO>;
+export type AssistJob = Plain<bridge.AssistJobDTO>;
+/** the reviewer's changes to a suggestion: any subset of SuggestionEdits */
+export type SuggestionEdits = Partial<Plain<bridge.SuggestionEdits>>;
+export type AssistUsage = Plain<bridge.AssistUsage>;
 
-export interface AssistSettingsInput extends AssistSettings {
-  api_key: string; // "" keeps the stored key
-  clear_key: boolean;
-}
+const noEdits: Plain<bridge.SuggestionEdits> = { clear_wtp: false, question_id: '', signal: '', strength: 0, quote: '', contact_id: '' };
 
-export interface AssistStatus {
-  state: 'ready' | 'waiting' | 'disabled' | string;
-  message: string;
-  queued: number;
-  running: string;
-}
-
-export interface Suggestion {
-  id: string;
-  hypothesis_id: string;
-  statement: string;
-  question_id: string;
-  question: string;
-  signal: string;
-  strength: number;
-  quote: string;
-  start: number; // byte offsets (UTF-8) in the notes
-  end: number;
-  wtp: WTP | null;
-  email_id: string;
-}
-
-export interface Claim {
-  text: string;
-  sources: string[];
-}
-
-export interface AssistJob {
-  id: string;
-  kind: 'evidence' | 'triage' | 'brief' | string;
-  state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | string;
-  waiting: string;
-  created_at: string;
-  updated_at: string;
-  next_attempt_at: string;
-  attempts: number;
-  call_id: string;
-  account_id: string;
-  email_id: string;
-  suggestions: Suggestion[];
-  accepted: number;
-  rejected: number;
-  discarded: number;
-  summary: string;
-  claims: Claim[];
-  error_code: string;
-  error_message: string;
-  total_tokens: number;
-}
-
-export interface SuggestionEdits {
-  question_id?: string;
-  signal?: string;
-  strength?: number;
-  quote?: string;
-  wtp?: WTP | null;
-  clear_wtp?: boolean;
-  contact_id?: string;
-}
-
-export interface AssistUsage {
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-  requests: number;
-  since: string;
-}
-
-export interface AssistProgress {
-  job_id: string;
-  kind: string;
-  phase: 'sending' | 'receiving' | 'retrying' | string;
-  received: number;
-}
-
-export interface AssistDone {
-  job_id: string;
-  kind: string;
-  state: string;
-  call_id: string;
-  account_id: string;
-  email_id: string;
-  message: string;
-}
-
-async function call<R>(p: () => Promise<unknown>): Promise<R> {
-  try {
-    return (await p()) as R;
-  } catch (e) {
-    throw toApiError(e);
-  }
-}
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
 export const assistApi = {
-  settings: () => call<AssistSettings>(() => Assist.Settings()),
-  saveSettings: (s: AssistSettingsInput) => call<AssistSettings>(() => Assist.SaveSettings(s as any)),
-  status: () => call<AssistStatus>(() => Assist.Status()),
-  suggestEvidence: (callId: string) => call<AssistJob>(() => Assist.SuggestEvidence(callId)),
-  triageEmail: (emailId: string) => call<AssistJob>(() => Assist.TriageEmail(emailId)),
-  brief: (accountId: string) => call<AssistJob>(() => Assist.Brief(accountId)),
-  jobs: () => call<AssistJob[]>(() => Assist.Jobs()),
-  job: (id: string) => call<AssistJob>(() => Assist.Job(id)),
+  settings: () => call(() => Assist.Settings()),
+  saveSettings: (s: AssistSettingsInput) => call(() => Assist.SaveSettings(bridge.AssistSettingsInput.createFrom(s))),
+  status: () => call(() => Assist.Status()),
+  suggestEvidence: (callId: string) => call(() => Assist.SuggestEvidence(callId)),
+  triageEmail: (emailId: string) => call(() => Assist.TriageEmail(emailId)),
+  brief: (accountId: string) => call(() => Assist.Brief(accountId)),
+  jobs: () => call(() => Assist.Jobs()),
+  job: (id: string) => call(() => Assist.Job(id)),
   accept: (jobId: string, suggestionId: string, edits: SuggestionEdits = {}) =>
-    call<Evidence>(() => Assist.Accept(jobId, suggestionId, { clear_wtp: false, question_id: '', signal: '', strength: 0, quote: '', contact_id: '', ...edits } as any)),
-  reject: (jobId: string, suggestionId: string) => call<void>(() => Assist.Reject(jobId, suggestionId)),
-  cancel: (jobId: string) => call<void>(() => Assist.Cancel(jobId)),
-  forget: (jobId: string) => call<void>(() => Assist.Forget(jobId)),
-  retryNow: () => call<void>(() => Assist.RetryNow()),
-  usage: () => call<AssistUsage>(() => Assist.Usage()),
-  resetUsage: () => call<void>(() => Assist.ResetUsage()),
+    call(() => Assist.Accept(jobId, suggestionId, bridge.SuggestionEdits.createFrom({ ...noEdits, ...edits }))),
+  reject: (jobId: string, suggestionId: string) => call(() => Assist.Reject(jobId, suggestionId)),
+  cancel: (jobId: string) => call(() => Assist.Cancel(jobId)),
+  forget: (jobId: string) => call(() => Assist.Forget(jobId)),
+  retryNow: () => call(() => Assist.RetryNow()),
+  usage: () => call(() => Assist.Usage()),
+  resetUsage: () => call(() => Assist.ResetUsage()),
 };
 
 export type AssistApi = typeof assistApi;

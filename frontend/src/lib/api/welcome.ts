@@ -2,30 +2,17 @@
 // (Sync.Join in app/bridge/join.go): the first launch's three ways in.
 import * as Welcome from '../../../wailsjs/go/bridge/Welcome';
 import * as Sync from '../../../wailsjs/go/bridge/Sync';
-import { toApiError } from './index';
+import type { bridge } from '../../../wailsjs/go/models';
+import { call, type Plain } from './call';
 
-export interface WelcomeState {
-  show: boolean;
-  link: string; // the fieldnotes:// link the app was started with, or ""
-}
-
-export interface JoinResult {
-  hub_url: string;
-  email: string;
-  role: string;
-}
-
-async function call<R>(p: () => Promise<unknown>): Promise<R> {
-  try {
-    return (await p()) as R;
-  } catch (e) {
-    throw toApiError(e);
-  }
-}
+/** link: the fieldnotes:// link the app was started with, or "" */
+export type WelcomeState = Plain<bridge.WelcomeState>;
+export type JoinResult = Plain<bridge.JoinResult>;
+export type DemoResult = Plain<bridge.DemoResult>;
 
 export const welcomeApi = {
-  state: () => call<WelcomeState>(() => Welcome.State()),
-  dismiss: () => call<void>(() => Welcome.Dismiss()),
-  seedDemo: () => call<{ summary: string }>(() => Welcome.SeedDemo()),
-  join: (text: string) => call<JoinResult>(() => Sync.Join(text)),
+  state: () => call(() => Welcome.State()),
+  dismiss: () => call(() => Welcome.Dismiss()),
+  seedDemo: () => call(() => Welcome.SeedDemo()),
+  join: (text: string) => call(() => Sync.Join(text)),
 };

@@ -1,5 +1,5 @@
 // Actions views may run; they go through lib/api and speak ApiError.
-import { api, type ConsentInput, type Deal } from '../api';
+import { api, type AccountInput, type ConsentInput, type Deal, type WTP } from '../api';
 
 export const startCall = (accountId: string, kind: string) => api.startCall(accountId, kind);
 export const searchAll = (q: string) => api.search(q, 20);
@@ -19,3 +19,9 @@ export const restore = () => api.restore();
 export const dismissConflict = (callId: string, hlc: string, clientId: string) => api.dismissConflict(callId, hlc, clientId);
 export const saveDeal = (d: Deal) => api.saveDeal(d);
 export const deleteDeal = (id: string) => api.deleteDeal(id);
+export const updateAccount = (id: string, input: AccountInput) => api.updateAccount(id, input);
+export const deleteAccount = (id: string) => api.deleteAccount(id);
+export const deleteCall = (id: string) => api.deleteCall(id);
+export const setFieldRole = (role: string) => api.setFieldRole(role);
+export const wtpDefaults = () => api.wtpDefaults();
+export const checkWTP = (w: WTP) => api.checkWTP(w);

@@ -95,7 +95,7 @@ describe('createAssist', () => {
     const done = job({ id: 'j2', state: 'done', suggestions: [sug('s9', 'x')] });
     const api = fakeApi(done);
     const a = createAssist('c1', api, (name, fn) => {
-      handlers[name] = fn;
+      handlers[name] = fn as (d: unknown) => void;
       return () => {};
     });
     await a.suggest();

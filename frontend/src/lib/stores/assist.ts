@@ -2,7 +2,8 @@
 // retried); this store starts it, follows `assist:progress` / `assist:done`,
 // and sends each decision. Nothing becomes evidence without Accept.
 import { get, readable, writable, type Readable } from 'svelte/store';
-import { onEvent, toApiError, type ApiError } from '../api';
+import { toApiError, type ApiError } from '../api';
+import { Events, on as onShared, type On } from './events';
 import { assistApi, type AssistApi, type AssistDone, type AssistJob, type AssistProgress, type AssistStatus, type Suggestion, type SuggestionEdits } from '../api/assist';
 import { resource } from './resource';
 
@@ -88,7 +89,7 @@ export const forAccount = (accountId: string): JobTarget => ({
 });
 
 /** createAssist follows the newest AI job about one call (default), email or account. */
-export function createAssist(target: string | JobTarget, api: AssistApi = assistApi, on: typeof onEvent = onEvent) {
+export function createAssist(target: string | JobTarget, api: AssistApi = assistApi, on: On = onShared) {
   const t = typeof target === 'string' ? forCall(target) : target;
   const status = writable<AssistStatus | null>(null);
   const job = writable<AssistJob | null>(null);
@@ -124,12 +125,10 @@ export function createAssist(target: string | JobTarget, api: AssistApi = assist
     poll = null;
   }
 
-  const offProgress = on('assist:progress', (d) => {
-    const p = d as AssistProgress;
+  const offProgress = on(Events.assistProgress, (p) => {
     if (p.job_id === get(job)?.id) progress.set(p);
   });
-  const offDone = on('assist:done', (d) => {
-    const x = d as AssistDone;
+  const offDone = on(Events.assistDone, (x) => {
     if (x.job_id === get(job)?.id || t.matches(x)) {
       progress.set(null);
       void refreshJob(x.job_id);
@@ -219,17 +218,17 @@ export function createAssist(target: string | JobTarget, api: AssistApi = assist
 export type AssistState = ReturnType<typeof createAssist>;
 
 /** assistStatus is the AI's readiness, refreshed when a job ends. */
-export function assistStatus(api: AssistApi = assistApi, on: typeof onEvent = onEvent): Readable<AssistStatus | null> {
+export function assistStatus(api: AssistApi = assistApi, on: On = onShared): Readable<AssistStatus | null> {
   return readable<AssistStatus | null>(null, (set) => {
     const load = () => api.status().then(set, () => {});
     void load();
-    return on('assist:done', () => void load());
+    return on(Events.assistDone, () => void load());
   });
 }
 
 export const assistSettingsStore = (api: AssistApi = assistApi) => resource(() => api.settings(), { subscribe: () => () => {} });
 export const assistUsageStore = (api: AssistApi = assistApi) =>
-  resource(() => api.usage(), { subscribe: (fn) => onEvent('assist:done', () => fn({ type: 'assist', id: '', op: 'batch', origin: 'assist', count: 0 })) });
+  resource(() => api.usage(), { subscribe: (fn) => onShared(Events.assistDone, () => fn({ type: 'assist', id: '', op: 'batch', origin: 'assist', count: 0 })) });
 export const saveAssistSettings = (s: Parameters<AssistApi['saveSettings']>[0]) => assistApi.saveSettings(s);
 export const resetAssistUsage = () => assistApi.resetUsage();
 export const triageEmail = (emailId: string) => assistApi.triageEmail(emailId);

@@ -5,7 +5,7 @@ import { createCapture, questionsOf, selectionOf } from './capture';
 
 function view(): CallView {
   return {
-    call: { id: 'c1', account_id: 'a1', contact_ids: [], started_at: '2026-11-22T10:00:00Z', ended_at: '', kind: 'discovery', title: 'Call', notes: 'old' },
+    call: { id: 'c1', account_id: 'a1', contact_ids: [], started_at: '2026-11-22T10:00:00Z', ended_at: '', kind: 'discovery', title: 'Call', notes: 'old', notes_conflicts: [] },
     account: { id: 'a1', name: 'Acme', domains: [], segment: 'smb', stage: 'customer', arr: 0 },
     hypotheses: [
       {
@@ -112,7 +112,7 @@ describe('capture store', () => {
 
   it('shows a save error in words', async () => {
     const { api } = fakeApi();
-    (api as any).saveEvidence = async () => {
+    api.saveEvidence = async () => {
       throw new Error('{"code":"invalid","message":"invalid evidence: wtp: currency \\"EU\\" must be a three-letter code such as EUR"}');
     };
     const cap = createCapture('c1', api);

@@ -1,5 +1,6 @@
 // One store per screen area; views use these, never lib/api directly.
-import { api, onEvent, onRecordsChanged, type HomeView, type HypothesisRow, type RecordChange } from '../api';
+import { api, type HomeView, type HypothesisRow, type RecordChange } from '../api';
+import { Events, on, onRecordsChanged } from './events';
 import { resource } from './resource';
 
 /** withTallies fills in the rows' tallies, which Go counts separately
@@ -17,7 +18,7 @@ export const homeStore = () =>
   resource(() => api.home(), {
     subscribe: (fn) => {
       const offRecords = onRecordsChanged(fn);
-      const offSync = onEvent('sync:status', () => fn({ type: 'sync', id: '', op: 'status', origin: 'sync', count: 0 }));
+      const offSync = on(Events.syncStatus, () => fn({ type: 'sync', id: '', op: 'status', origin: 'sync', count: 0 }));
       return () => {
         offRecords();
         offSync();
@@ -32,7 +33,7 @@ export const briefStore = (id: string) => resource(() => api.brief(id));
 // "changed" mark); the detail does not, or opening would reload it forever.
 const hypothesisChanges = (fn: (c: RecordChange) => void) => {
   const offRecords = onRecordsChanged((c) => (is('hypothesis', 'evidence')(c) || c.op === 'batch' || c.op === 'restore' ? fn(c) : undefined));
-  const offSeen = onEvent('hypotheses:seen', () => fn({ type: 'hypothesis', id: '', op: 'seen', origin: 'local', count: 0 }));
+  const offSeen = on(Events.hypothesesSeen, () => fn({ type: 'hypothesis', id: '', op: 'seen', origin: 'local', count: 0 }));
   return () => {
     offRecords();
     offSeen();

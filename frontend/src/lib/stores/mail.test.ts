@@ -80,7 +80,7 @@ describe('inbox', () => {
     const api = { status: async () => ({ ...base, state: 'idle' }) } as unknown as MailApi;
     const s = mailStatus(api, (name, fn) => {
       expect(name).toBe('mail:progress');
-      emit = fn;
+      emit = fn as (d: unknown) => void;
       return () => {};
     });
     const off = s.subscribe(() => {});
@@ -96,7 +96,7 @@ describe('inbox', () => {
     vi.useFakeTimers();
     let emit: (d: unknown) => void = () => {};
     const status = vi.fn(async () => ({ ...base, state: 'idle' }));
-    const s = mailStatus({ status } as unknown as MailApi, (_n, fn) => ((emit = fn), () => {}), 1000);
+    const s = mailStatus({ status } as unknown as MailApi, (_n, fn) => ((emit = fn as (d: unknown) => void), () => {}), 1000);
     const off = s.subscribe(() => {});
     await vi.advanceTimersByTimeAsync(0);
     emit({ ...base, state: 'syncing', stage: 'done', folder: 'INBOX' });

@@ -2,7 +2,8 @@
 // email record changed), the pull's progress from `mail:progress`, and the
 // reader's actions. Views use these, never lib/api/mail directly.
 import { readable, type Readable } from 'svelte/store';
-import { api, onEvent, onRecordsChanged, type AccountBrief, type Hypothesis, type RecordChange } from '../api';
+import { api, type AccountBrief, type Hypothesis, type RecordChange } from '../api';
+import { Events, on as onShared, onRecordsChanged, type On } from './events';
 import { mailApi, type EmailEvidenceInput, type MailApi, type MailGroup, type MailSettingsInput, type MailStatus } from '../api/mail';
 import { resource } from './resource';
 import { when } from '../format';
@@ -14,7 +15,7 @@ type Sub = (fn: (c: RecordChange) => void) => () => void;
 /** mailChanges turns `mail:fetched` and email record changes into one feed. */
 export const mailChanges: Sub = (fn) => {
   const offRecords = onRecordsChanged(fn);
-  const offFetched = onEvent('mail:fetched', () => fn({ type: 'email', id: '', op: 'batch', origin: 'mail', count: 0 }));
+  const offFetched = onShared(Events.mailFetched, () => fn({ type: 'email', id: '', op: 'batch', origin: 'mail', count: 0 }));
   return () => {
     offRecords();
     offFetched();
@@ -34,7 +35,7 @@ export const mailSettingsStore = (api: MailApi = mailApi) => resource(() => api.
 /** mailStatus follows the pull: the first answer of Status, then every
  * `mail:progress`. Progress is throttled on the Go side, so while a pull
  * looks busy and no event came for a while, Status is asked again. */
-export function mailStatus(api: MailApi = mailApi, on: typeof onEvent = onEvent, quietMs = 1500): Readable<MailStatus | null> {
+export function mailStatus(api: MailApi = mailApi, on: On = onShared, quietMs = 1500): Readable<MailStatus | null> {
   return readable<MailStatus | null>(null, (set) => {
     let live = true;
     let timer: ReturnType<typeof setTimeout> | null = null;
@@ -45,7 +46,7 @@ export function mailStatus(api: MailApi = mailApi, on: typeof onEvent = onEvent,
       timer = s.state === 'syncing' ? setTimeout(() => void api.status().then(settle, () => {}), quietMs) : null;
     };
     api.status().then(settle, () => {});
-    const off = on('mail:progress', (s) => settle(s as MailStatus));
+    const off = on(Events.mailProgress, settle);
     return () => {
       live = false;
       if (timer) clearTimeout(timer);

@@ -2,10 +2,12 @@
 // product and admin), the ranked hypotheses, insights, and the pure logic
 // the screens share (reordering, durations, shares of a roll-up).
 import { writable, type Readable } from 'svelte/store';
-import { onEvent, type ApiError, type Hypothesis, type HypothesisRow, type Question } from '../api';
-import { productApi, type HypothesisInput, type HypothesisRevenue, type InsightsReport, type Me, type Outcome, type SignalCounts } from '../api/product';
+import { type ApiError, type Hypothesis, type HypothesisRow, type Question } from '../api';
+import { productApi, type CountRef, type HypothesisInput, type HypothesisRevenue, type InsightsReport, type Me, type Outcome, type SignalCounts, type StudyInput } from '../api/product';
 import { resource, type Resource } from './resource';
 import { toast } from './toasts';
+import { Events, on } from './events';
+import { SIGNALS } from '../constants';
 
 // ---- who am I -------------------------------------------------------------
 
@@ -37,9 +39,8 @@ export const me: Readable<MeState> = {
     if (!meLoaded) {
       meLoaded = true;
       void reloadMe();
-      onEvent('sync:status', (s) => {
+      on(Events.syncStatus, (st) => {
         // A new hub, a new token (unauthorized ↔ fine) or back online: ask again.
-        const st = (s ?? {}) as { hub_url?: string; state?: string; error_kind?: string };
         const key = `${st.hub_url ?? ''}|${st.state === 'syncing' ? 'idle' : (st.state ?? '')}|${st.error_kind ?? ''}`;
         if (key !== lastHub) {
           lastHub = key;
@@ -167,7 +168,8 @@ export function duration(seconds: number | null | undefined): string {
   return rh ? `${d} d ${rh} h` : `${d} d`;
 }
 
-export const signalKeys = ['supports', 'refutes', 'mixed', 'unclear'] as const;
+/** the signals in their column order (lib/constants) */
+export const signalKeys = SIGNALS;
 
 /** shares turns once-per-account counts into percentages of accounts and of ARR. */
 export function shares(c: SignalCounts | undefined): { key: (typeof signalKeys)[number]; accounts: number; arr: number; pctAccounts: number; pctArr: number | null }[] {
@@ -196,3 +198,14 @@ export function position(v: number, lo: number, hi: number): number {
 }
 
 export type { Outcome };
+
+// ---- actions the product screens run ------------------------------------
+
+export const saveHypothesis = (h: HypothesisInput) => productApi.save(h);
+export const publishHypothesis = (id: string) => productApi.publish(id);
+export const decideHypothesis = (id: string, outcome: 'validated' | 'invalidated', note: string) => productApi.decide(id, outcome, note);
+export const exportAnonymised = (hypothesisId: string) => productApi.exportAnonymised(hypothesisId);
+export const insightAccounts = (hypothesisId: string, c: CountRef) => productApi.insightAccounts(hypothesisId, c);
+/** the studies of one hypothesis, reloaded when a study changes */
+export const hypothesisStudies = (hypothesisId: string) => resource(() => productApi.studies(hypothesisId), { relevant: (c) => c.type === 'study' });
+export const saveStudy = (s: StudyInput) => productApi.saveStudy(s);

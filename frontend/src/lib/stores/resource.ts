@@ -1,7 +1,8 @@
 // A resource is data loaded from Go that reloads itself when records change
 // elsewhere (`records:changed`: another screen, a CLI import, sync, mail).
 import { writable, type Readable } from 'svelte/store';
-import { onRecordsChanged, toApiError, type ApiError, type RecordChange } from '../api';
+import { toApiError, type ApiError, type RecordChange } from '../api';
+import { onRecordsChanged } from './events';
 
 export interface ResourceState<T> {
   data: T | null;

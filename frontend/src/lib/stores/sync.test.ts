@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { SyncStatus } from '../api/sync';
+import type { SyncApi, SyncStatus } from '../api/sync';
+import type { On } from './events';
+
+/** fakeSync is a SyncApi whose calls other than those given fail the test. */
+const fakeSync = (over: Partial<SyncApi>): SyncApi => ({
+  status: () => Promise.reject(new Error('unexpected status')),
+  syncNow: () => Promise.reject(new Error('unexpected syncNow')),
+  settings: () => Promise.reject(new Error('unexpected settings')),
+  saveSettings: () => Promise.reject(new Error('unexpected saveSettings')),
+  pending: () => Promise.reject(new Error('unexpected pending')),
+  rejections: () => Promise.reject(new Error('unexpected rejections')),
+  ...over,
+});
 import { describe as describeSync, progressOf, refusedCount, settled, syncStatus, typeName } from './sync';
 
 const s = (over: Partial<SyncStatus>): SyncStatus => ({
@@ -34,14 +46,18 @@ describe('sync badge in words', () => {
   });
   it('after a save, waits while the sync runs and reports how it ended', async () => {
     const seen = [s({ state: 'syncing', last_synced_at: '2026-11-22T11:58:00' }), s({ state: 'error', last_error: '401', error_kind: 'unauthorized' })];
-    const api = { status: async () => seen.shift() ?? seen[0] } as any;
+    const api = fakeSync({ status: async () => seen.shift() ?? seen[0] });
     expect((await settled(api, 2000))?.error_kind).toBe('unauthorized');
   });
   it('keeps the newest status when the first answer arrives after an event', async () => {
     let answer: (v: SyncStatus) => void = () => {};
-    const api = { status: () => new Promise<SyncStatus>((r) => (answer = r)) } as any;
-    let emit: (p: unknown) => void = () => {};
-    const on = ((_: string, fn: (p: unknown) => void) => ((emit = fn), () => {})) as any;
+    const api = fakeSync({ status: () => new Promise<SyncStatus>((r) => (answer = r)) });
+    let emit: (p: SyncStatus) => void = () => {};
+    const on: On = (name, fn) => {
+      expect(name).toBe('sync:status');
+      emit = fn as (p: SyncStatus) => void;
+      return () => {};
+    };
     const seen: (SyncStatus | null)[] = [];
     const off = syncStatus(api, on).subscribe((v) => seen.push(v));
     emit(s({ state: 'idle', rev: 7 }));

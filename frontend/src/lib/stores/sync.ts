@@ -1,7 +1,8 @@
 // Sync: the engine's status (first Status, then every `sync:status`), what
 // waits to be sent, what the hub refused, and the hub settings.
 import { readable, type Readable } from 'svelte/store';
-import { onEvent, onRecordsChanged, type RecordChange } from '../api';
+import type { RecordChange } from '../api';
+import { Events, on as onShared, onRecordsChanged, type On } from './events';
 import { syncApi, type SyncApi, type SyncSettingsInput, type SyncStatus } from '../api/sync';
 import { resource } from './resource';
 import { when } from '../format';
@@ -11,7 +12,15 @@ export type { PendingChange, SyncRejection, SyncSettings, SyncSettingsInput, Syn
 /** syncStatus is the engine's status from a first Status call and then every
  * `sync:status` event. The call's answer can arrive after a newer event, so
  * the highest rev wins: a stale "Syncing…" must not stick until the next change. */
-export function syncStatus(api: SyncApi = syncApi, on: typeof onEvent = onEvent): Readable<SyncStatus | null> {
+export function syncStatus(api?: SyncApi, on?: On): Readable<SyncStatus | null> {
+  if (!api && !on) return (shared ??= followStatus(syncApi, onShared));
+  return followStatus(api ?? syncApi, on ?? onShared);
+}
+
+// the one status store the screens share (the badge, Settings, Sync, Welcome)
+let shared: Readable<SyncStatus | null> | undefined;
+
+function followStatus(api: SyncApi, on: On): Readable<SyncStatus | null> {
   return readable<SyncStatus | null>(null, (set) => {
     let live = true;
     let rev = -1;
@@ -21,7 +30,7 @@ export function syncStatus(api: SyncApi = syncApi, on: typeof onEvent = onEvent)
       set(s);
     };
     api.status().then(keepNewest, () => {});
-    const off = on('sync:status', (s) => keepNewest(s as SyncStatus));
+    const off = on(Events.syncStatus, keepNewest);
     return () => {
       live = false;
       off();
@@ -32,7 +41,7 @@ export function syncStatus(api: SyncApi = syncApi, on: typeof onEvent = onEvent)
 /** changesAndStatus reloads on record changes and on every sync status. */
 const changesAndStatus = (fn: (c: RecordChange) => void) => {
   const a = onRecordsChanged(fn);
-  const b = onEvent('sync:status', () => fn({ type: 'sync', id: '', op: 'batch', origin: 'sync', count: 0 }));
+  const b = onShared(Events.syncStatus, () => fn({ type: 'sync', id: '', op: 'batch', origin: 'sync', count: 0 }));
   return () => {
     a();
     b();

@@ -6,9 +6,9 @@ export function Decide(arg1:string,arg2:string,arg3:string):Promise<bridge.Hypot
 
 export function ExportAnonymised(arg1:string):Promise<bridge.ExportResult>;
 
-export function InsightAccounts(arg1:string,arg2:string,arg3:string,arg4:string):Promise<Record<string, any>>;
+export function InsightAccounts(arg1:string,arg2:string,arg3:string,arg4:string):Promise<bridge.InsightAccounts>;
 
-export function Insights(arg1:string):Promise<Record<string, any>>;
+export function Insights(arg1:string):Promise<bridge.InsightsReport>;
 
 export function ListHypotheses():Promise<Array<bridge.HypothesisRow>>;
 
