@@ -24,6 +24,9 @@ func TestImportRules(t *testing.T) {
 		"github.com/emersion/go-message":     {"fieldnotes/app/imapsync"},
 		"github.com/xuri/excelize/v2":        {"fieldnotes/app/transfer"},
 		"github.com/goreleaser/nfpm/v2":      {"fieldnotes/build/package"},
+		"github.com/coreos/go-oidc/v3":       {"fieldnotes/sync/hub/idtoken"},
+		"golang.org/x/oauth2":                {"fieldnotes/app/signin", "fieldnotes/sync/synctest/testop"},
+		"github.com/zitadel/oidc/v3":         {"fieldnotes/sync/synctest/testop"},
 	}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		parts := strings.SplitN(line, "|", 3)

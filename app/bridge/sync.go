@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"fieldnotes/app/notebook"
+	"fieldnotes/app/signin"
 	"fieldnotes/app/store"
 	"fieldnotes/sync/syncclient"
 )
@@ -35,7 +36,9 @@ type SyncSettings interface {
 type SyncDeps struct {
 	Engine   SyncEngine
 	Settings SyncSettings
-	Store    *store.Store // the outbox and the hub's refusals
+	Store    *store.Store     // the outbox and the hub's refusals
+	Browser  Browser          // opens the company sign-in page (signin.go); nil: not offered
+	SignIns  *signin.Attempts // the company sign-in under way, to cancel; nil: not cancellable
 }
 
 // Sync is the sync area: the badge, "sync now", hub settings, and the

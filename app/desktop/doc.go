@@ -7,5 +7,8 @@
 // Native file dialogs go through bridge.Dialogs. With FIELDNOTES_E2E_DIALOG_DIR
 // set, a stand-in answers instead (open: the newest matching file in that
 // dir; save: that dir + the suggested name), because a native dialog in the
-// Xvfb window is out of reach of a browser test.
+// Xvfb window is out of reach of a browser test. Likewise, with
+// FIELDNOTES_E2E_BROWSER_FILE set, a URL for the system browser (the company
+// sign-in page, bridge.Sync.SignInWithCompany) is written to that file for
+// the test to follow in its own browser, instead of being opened.
 package desktop

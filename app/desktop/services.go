@@ -11,6 +11,7 @@ import (
 	"fieldnotes/app/bridge"
 	"fieldnotes/app/replica"
 	"fieldnotes/app/secrets"
+	"fieldnotes/app/signin"
 	"fieldnotes/app/store"
 	"fieldnotes/app/update"
 	"fieldnotes/sync/supervise"
@@ -30,6 +31,7 @@ type services struct {
 	ai      *assist.Assistant
 	sup     *supervise.Supervisor
 	browser bridge.Browser
+	signIns signin.Attempts    // the company sign-in under way (bridge.Sync.CancelSignIn)
 	sync    *syncclient.Engine // nil only if the engine could not be built
 	hub     replica.Settings
 	updater *update.Updater // checks the hub for signed releases (app/update)
@@ -124,7 +126,7 @@ func (s *services) syncDeps() *bridge.SyncDeps {
 	if s.sync == nil {
 		return nil
 	}
-	return &bridge.SyncDeps{Engine: s.sync, Settings: s.hub, Store: s.st}
+	return &bridge.SyncDeps{Engine: s.sync, Settings: s.hub, Store: s.st, Browser: s.browser, SignIns: &s.signIns}
 }
 
 // syncState is Deps.Sync: the badge Home and Settings show.
@@ -194,6 +196,9 @@ func (s *services) stop() {
 // OpenURL opens a link in the system browser (bridge.Browser). The Mail
 // area has already checked it is http, https or mailto.
 func (a *app) OpenURL(url string) {
+	if recordOpenedURL(url) {
+		return
+	}
 	a.mu.Lock()
 	ctx := a.ctx
 	a.mu.Unlock()

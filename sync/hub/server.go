@@ -48,6 +48,9 @@ type Options struct {
 	// Invites say what invite links carry (invites.go): the hub's public
 	// URL ("" = the address a request came to) and a certificate pin.
 	Invites InviteOptions
+	// OIDC turns on single sign-on with the company's OpenID Provider
+	// (oidc.go); an empty Issuer leaves it off.
+	OIDC OIDCOptions
 }
 
 // Server is the hub's HTTP API.
@@ -65,6 +68,7 @@ type Server struct {
 	product *product
 	mux     *http.ServeMux
 	invites InviteOptions
+	oidc    *oidcLogin // nil: no single sign-on
 
 	closeOnce sync.Once
 	closing   chan struct{}
@@ -95,13 +99,16 @@ func NewServer(opts Options) (*Server, error) {
 		s.ttl = 90 * 24 * time.Hour
 	}
 	s.clock = notebook.NewClock(notebook.HLC{}, s.now)
+	var err error
+	if s.oidc, err = newOIDCLogin(opts.OIDC, s.now); err != nil {
+		return nil, err
+	}
 	s.metrics = newMetrics()
 	s.guard = newGuard(opts.Limits, s.metrics)
 	s.metrics.publishLimits(s.guard.limits)
 	if c, ok := opts.Store.(prometheus.Collector); ok { // PostgreSQL: pool and replication-wake figures
 		s.metrics.reg.MustRegister(c)
 	}
-	var err error
 	if s.product, err = newProduct(context.Background(), s, netguard.Guard{AllowPrivate: opts.WebhookAllowPrivate}); err != nil {
 		return nil, err
 	}
@@ -134,6 +141,7 @@ func (s *Server) routes() {
 	s.productRoutes(mux)
 	s.inviteRoutes(mux)
 	s.releaseRoutes(mux)
+	s.oidcRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})

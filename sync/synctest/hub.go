@@ -41,6 +41,8 @@ type HubOptions struct {
 	// WebhookAllowPrivate lets webhooks deliver to loopback receivers
 	// (tests' httptest servers); off, as in production, they are refused.
 	WebhookAllowPrivate bool
+	// OIDC turns on single sign-on (a provider from package testop).
+	OIDC hub.OIDCOptions
 }
 
 var userCounter atomic.Int64
@@ -59,7 +61,7 @@ func StartHub(t testing.TB, opts HubOptions) *Hub {
 	if err != nil {
 		t.Fatalf("open hub store: %v", err)
 	}
-	srv, err := hub.NewServer(hub.Options{Store: store, Logger: log, Now: opts.Now, Limits: opts.Limits, WebhookAllowPrivate: opts.WebhookAllowPrivate})
+	srv, err := hub.NewServer(hub.Options{Store: store, Logger: log, Now: opts.Now, Limits: opts.Limits, WebhookAllowPrivate: opts.WebhookAllowPrivate, OIDC: opts.OIDC})
 	if err != nil {
 		t.Fatalf("new hub: %v", err)
 	}

@@ -108,7 +108,7 @@ func startReplicas(t testing.TB, n int, opts HubOptions, log *slog.Logger) *Hub 
 		if err != nil {
 			t.Fatalf("open replica %d's store: %v", i, err)
 		}
-		srv, err := hub.NewServer(hub.Options{Store: store, Logger: log, Now: opts.Now, Limits: opts.Limits, WebhookAllowPrivate: opts.WebhookAllowPrivate})
+		srv, err := hub.NewServer(hub.Options{Store: store, Logger: log, Now: opts.Now, Limits: opts.Limits, WebhookAllowPrivate: opts.WebhookAllowPrivate, OIDC: opts.OIDC})
 		if err != nil {
 			t.Fatalf("new hub replica %d: %v", i, err)
 		}

@@ -965,6 +965,20 @@ export namespace bridge {
 		}
 	}
 	
+	export class CompanySignIn {
+	    enabled: boolean;
+	    issuer: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CompanySignIn(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.enabled = source["enabled"];
+	        this.issuer = source["issuer"];
+	    }
+	}
 	
 	export class ConsentInput {
 	    wording: string;

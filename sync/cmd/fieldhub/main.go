@@ -40,6 +40,7 @@ func main() {
 
 const usage = `usage:
   fieldhub serve --data DIR | --db URL [--wait-db] [--addr 127.0.0.1:8787] [--tls-cert FILE --tls-key FILE] [--webhook-allow-private] [--webhook-timeout 10s] [--webhook-lease 1m]
+                 [--oidc-issuer URL --oidc-client-id ID [--oidc-allowed-domains acme.com,…]]
   fieldhub user add --data DIR | --db URL --email E --role field|product|admin
   fieldhub user list --data DIR | --db URL
   fieldhub user revoke --data DIR | --db URL --id USER_ID
@@ -137,6 +138,7 @@ func serve(args []string, stderr io.Writer) int {
 	allowPrivate := fs.Bool("webhook-allow-private", false, "let webhooks deliver to loopback, private, link-local and metadata addresses")
 	hookTimeout := fs.Duration("webhook-timeout", webhooks.DefaultTiming.Timeout, "time limit of one webhook delivery attempt")
 	hookLease := fs.Duration("webhook-lease", webhooks.DefaultTiming.Lease, "how long a replica holds a webhook delivery before another replica may send it (at least twice --webhook-timeout)")
+	sso := addOIDCFlags(fs)
 	if fs.Parse(args) != nil {
 		return exitUsage
 	}
@@ -160,7 +162,7 @@ func serve(args []string, stderr io.Writer) int {
 	}
 	defer store.Close()
 	srv, err := hub.NewServer(hub.Options{Store: store, Logger: log, WebhookAllowPrivate: *allowPrivate,
-		WebhookTimeout: *hookTimeout, WebhookLease: *hookLease})
+		WebhookTimeout: *hookTimeout, WebhookLease: *hookLease, OIDC: sso.options()})
 	if err != nil {
 		return fail(stderr, err)
 	}

@@ -41,6 +41,8 @@
 //	dnc        sync/hub (consent)  "<normalised email>": do-not-contact of the address: set/cleared, by whom, when
 //	trash      sync/hub (consent)  "<record id>": a deleted account or contact as it was, for product/admin to restore
 //	invites    sync/hub (invites)  "<sha-256 of the secret, hex>": a one-time invite: email, role, expiry, used/revoked
+//	oidc-used  sync/hub (oidc)     "<expiry, unix %012d>/<sha-256 of the ID token, hex>": an ID token already
+//	                               signed in with (single sign-on accepts each once), kept until it expires
 //	audience   sync/hub (audience) "<user id>": sales or cs, the field role an admin set for that user
 //	releases   sync/hub (releases) "rel/<os>/<arch>/<version>": a signed release's metadata;
 //	                               "blob/<sha256>/<n %06d>": its bytes in chunks of MaxDocBytes/2
