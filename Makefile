@@ -164,8 +164,11 @@ e2e: npm
 	  node ../scripts/summary.mjs e2e test-results/results.json; \
 	  if [ -f test-results/metrics.ndjson ]; then cat test-results/metrics.ndjson; fi; exit $$status
 
+# The second part: a second launch with an invite link hands it to the
+# running window (Wails' single-instance lock is a D-Bus name on Linux).
 native-smoke:
 	$(XVFB) scripts/native-smoke.sh $(APP)
+	dbus-run-session -- $(XVFB) scripts/handoff-smoke.sh $(APP) 2> >(grep -v '^dbus-daemon' >&2)
 
 # ---------------------------------------------------------------- package
 

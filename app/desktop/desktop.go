@@ -54,6 +54,9 @@ func Run(ctx context.Context, cfg Config) error {
 	log.Debug("data key ready", "source", source, "since_launch_ms", time.Since(started).Milliseconds())
 	author := authorName()
 	st, err := store.Open(store.Options{Dir: cfg.DataDir, Key: key, Logger: log, Author: author})
+	if notebook.IsCode(err, notebook.Conflict) {
+		handOff(cfg.DataDir, log) // exits when a running window took the launch (single.go)
+	}
 	if err != nil {
 		return err
 	}
@@ -65,7 +68,7 @@ func Run(ctx context.Context, cfg Config) error {
 	svc := newServices(st, cfg.DataDir, log, a, a) // mail, AI queue, sync engine (services.go)
 	deps.Mail, deps.Assist = svc.mailDeps(), svc.assistDeps()
 	deps.SyncArea, deps.Sync = svc.syncDeps(), svc.syncState
-	deps.SeedDemo, deps.StartLink = seedDemo(st), cfg.Link
+	deps.SeedDemo, deps.StartLink, deps.Links = seedDemo(st), cfg.Link, bridge.NewLinks(cfg.Link)
 	assets, err := frontendFS(cfg.Assets)
 	if err != nil {
 		return err
@@ -87,6 +90,8 @@ func Run(ctx context.Context, cfg Config) error {
 		Bind:             bridge.All(deps),
 		ErrorFormatter:   bridge.FormatError,
 		Linux:            &linux.Options{ProgramName: "fieldnotes", WebviewGpuPolicy: linux.WebviewGpuPolicyNever},
+		// A second launch on this notebook (a clicked invite) hands over to this window.
+		SingleInstanceLock: singleInstance(cfg.DataDir, a, deps.Links, log),
 	})
 	if err != nil {
 		return notebook.Wrap(notebook.Internal, err, "the window could not start: %v", err)

@@ -8,4 +8,10 @@
 // set, a stand-in answers instead (open: the newest matching file in that
 // dir; save: that dir + the suggested name), because a native dialog in the
 // Xvfb window is out of reach of a browser test.
+//
+// One window per notebook (single.go): a second launch on the same data dir
+// (a clicked fieldnotes:// invite) hands its link to the running window
+// through Wails' own single-instance lock rather than a socket of ours, as
+// Wails already speaks each platform's mechanism (D-Bus, window messages,
+// distributed notifications).
 package desktop

@@ -2,7 +2,7 @@
 // (Sync.Join in app/bridge/join.go): the first launch's three ways in.
 import * as Welcome from '../../../wailsjs/go/bridge/Welcome';
 import * as Sync from '../../../wailsjs/go/bridge/Sync';
-import { toApiError } from './index';
+import { onEvent, toApiError } from './index';
 
 export interface WelcomeState {
   show: boolean;
@@ -28,4 +28,7 @@ export const welcomeApi = {
   dismiss: () => call<void>(() => Welcome.Dismiss()),
   seedDemo: () => call<{ summary: string }>(() => Welcome.SeedDemo()),
   join: (text: string) => call<JoinResult>(() => Sync.Join(text)),
+  /** onLink: a later launch of the app (a clicked invite) handed its link to
+   * this window ("" for a plain second launch); returns an unsubscribe. */
+  onLink: (fn: (link: string) => void) => onEvent('welcome:link', (d) => fn(typeof d === 'string' ? d : '')),
 };
