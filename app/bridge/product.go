@@ -428,7 +428,12 @@ func (p *Product) cachedMe(ctx context.Context) (MeDTO, bool) {
 
 // hub is a client for the saved hub address and token, or an error in words.
 func (p *Product) hub(ctx context.Context) (*syncclient.ProductClient, error) {
-	sd := p.d.SyncArea
+	return productHub(ctx, p.d, p.client)
+}
+
+// productHub is a product-API client for the hub and token the Sync area saved.
+func productHub(ctx context.Context, d *Deps, hc *http.Client) (*syncclient.ProductClient, error) {
+	sd := d.SyncArea
 	if sd == nil || sd.Settings == nil {
 		return nil, notebook.Errorf(notebook.NotSetUp, "The product screens need a hub; this build has no sync settings.")
 	}
@@ -439,7 +444,7 @@ func (p *Product) hub(ctx context.Context) (*syncclient.ProductClient, error) {
 	if strings.TrimSpace(base) == "" || token == "" {
 		return nil, notebook.Errorf(notebook.NotSetUp, "No hub is set up: add the hub address and your token in Settings → Sync.")
 	}
-	return syncclient.NewProductClient(base, token, p.client), nil
+	return syncclient.NewProductClient(base, token, hc), nil
 }
 
 func errMessage(err error) string {
