@@ -1,0 +1,27 @@
+// The team's invites (app/bridge/invites.go): the hub's admin API, which
+// product managers and admins may use. A new invite's link and code are
+// only in the Create answer; the list never has them.
+import * as Invites from '../../../wailsjs/go/bridge/Invites';
+import { ClipboardSetText } from '../../../wailsjs/runtime/runtime';
+import type { bridge } from '../../../wailsjs/go/models';
+import { toApiError } from './index';
+
+export type Invite = bridge.InviteDTO;
+export type NewInvite = bridge.NewInviteDTO;
+export type InviteInput = bridge.InviteInput;
+
+async function call<R>(p: () => Promise<R>): Promise<R> {
+  try {
+    return await p();
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+export const invitesApi = {
+  list: () => call(() => Invites.List()),
+  create: (input: InviteInput) => call(() => Invites.Create(input)),
+  revoke: (id: string) => call(() => Invites.Revoke(id)),
+  /** copy puts text on the system clipboard (through Go: works in the window and a dev browser). */
+  copy: (text: string) => call(() => ClipboardSetText(text)),
+};
