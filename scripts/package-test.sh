@@ -93,6 +93,8 @@ fi
 if [ -f "${win}_setup.exe" ]; then
   check "$(basename "${win}_setup.exe") is an NSIS installer" bash -c 'file -b "$1" | grep -q "Nullsoft Installer self-extracting archive"' _ "${win}_setup.exe"
   check "$(basename "${win}_setup.exe") holds the app (over 5 MB)" bash -c '[ "$(stat -c %s "$1")" -gt 5000000 ]' _ "${win}_setup.exe"
+  check "the installer registers fieldnotes:// links (wails.json protocols)" \
+    grep -qF 'CUSTOM_PROTOCOL_ASSOCIATE "fieldnotes"' "$here/../build/windows/installer/wails_tools.nsh"
 fi
 
 # The installed app opens its window and paints (one launch is enough here).

@@ -14,6 +14,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
+	"github.com/wailsapp/wails/v2/pkg/options/mac"
 
 	"fieldnotes/app/bridge"
 	"fieldnotes/app/demo"
@@ -92,6 +93,8 @@ func Run(ctx context.Context, cfg Config) error {
 		Linux:            &linux.Options{ProgramName: "fieldnotes", WebviewGpuPolicy: linux.WebviewGpuPolicyNever},
 		// A second launch on this notebook (a clicked invite) hands over to this window.
 		SingleInstanceLock: singleInstance(cfg.DataDir, a, deps.Links, log),
+		// macOS gives a clicked fieldnotes:// link to the app as an event, not as an argument.
+		Mac: &mac.Options{OnUrlOpen: func(link string) { receiveLink(a, deps.Links, log, "macOS's URL open", linkIn([]string{link})) }},
 	})
 	if err != nil {
 		return notebook.Wrap(notebook.Internal, err, "the window could not start: %v", err)

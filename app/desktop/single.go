@@ -55,18 +55,23 @@ func singleInstance(dataDir string, a *app, links *bridge.Links, log *slog.Logge
 	return &options.SingleInstanceLock{
 		UniqueId: instanceID(dataDir),
 		OnSecondInstanceLaunch: func(d options.SecondInstanceData) {
-			link := linkIn(d.Args)
-			// The link carries a one-time secret: only whether there was one is logged.
-			log.Info("a second launch handed over to this window", "with_link", link != "")
-			if link != "" {
-				links.HandOver(link)
-			}
-			a.Emit(linkEvent, link)
-			if ctx := a.wailsContext(); ctx != nil {
-				runtime.WindowUnminimise(ctx)
-				runtime.WindowShow(ctx)
-			}
+			receiveLink(a, links, log, "a second launch", linkIn(d.Args))
 		},
+	}
+}
+
+// receiveLink hands a link that reached the running app (from a second
+// launch, or macOS's URL open event) to the Join form.
+func receiveLink(a *app, links *bridge.Links, log *slog.Logger, from, link string) {
+	// The link carries a one-time secret: only whether there was one is logged.
+	log.Info(from+" handed over to this window", "with_link", link != "")
+	if link != "" {
+		links.HandOver(link)
+	}
+	a.Emit(linkEvent, link)
+	if ctx := a.wailsContext(); ctx != nil {
+		runtime.WindowUnminimise(ctx)
+		runtime.WindowShow(ctx)
 	}
 }
 
