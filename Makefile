@@ -15,13 +15,13 @@ WAILS_VERSION := $(shell go list -m -f '{{.Version}}' github.com/wailsapp/wails/
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 XVFB := xvfb-run -a -s "-screen 0 1280x1024x24"
 
-# Build (gtk/webkit), the virtual display, the browser for e2e, window
+# Build (gtk/webkit; nsis's makensis for the Windows installer), the virtual display, the browser for e2e, window
 # screenshots, and what other packages' tests need (IMAP server, keyring,
 # PostgreSQL for the hub's second store: tests start their own clusters).
 APT_PKGS := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.0-dev \
 	xvfb xauth chromium imagemagick xdotool \
 	dovecot-imapd isync gnome-keyring dbus-x11 postgresql \
-	lintian
+	lintian nsis
 
 DATA ?= $(HOME)/.config/fieldnotes
 APP := build/bin/fieldnotes
@@ -45,12 +45,12 @@ DIST := build/dist
 
 .PHONY: help run test deps apt wails-cli npm build dev-build hub-build frontend \
 	bindings-fresh vet gotest unit check e2e native-smoke screenshot bench clean \
-	package dist package-test
+	package dist package-test windows
 
 help:
 	@echo "make run    install what is missing, build, start a local hub with demo data, open Fieldnotes (ROLE=product for the PM's view)"
 	@echo "make test   install what is missing and run every test (Go -race, vitest, svelte-check, e2e, native smoke)"
-	@echo "make package   .deb and .tar.gz of the app and the hub into build/dist/ (version from git)"
+	@echo "make package   .deb and .tar.gz of the app and the hub, the Windows .exe and installer, into build/dist/ (version from git)"
 	@echo "make screenshot   PNGs of the main screens into build/screenshots/"
 
 # ---------------------------------------------------------------- set-up
@@ -168,8 +168,11 @@ e2e: npm
 	  node ../scripts/summary.mjs e2e test-results/results.json; \
 	  if [ -f test-results/metrics.ndjson ]; then cat test-results/metrics.ndjson; fi; exit $$status
 
+# The second part: a second launch with an invite link hands it to the
+# running window (Wails' single-instance lock is a D-Bus name on Linux).
 native-smoke:
 	$(XVFB) scripts/native-smoke.sh $(APP)
+	dbus-run-session -- $(XVFB) scripts/handoff-smoke.sh $(APP) 2> >(grep -v '^dbus-daemon' >&2)
 
 # ---------------------------------------------------------------- package
 
@@ -186,7 +189,20 @@ dist:
 	go build -trimpath -ldflags "-s -w $(HUB_LDFLAGS)" -o $(HUB) ./sync/cmd/fieldhub
 	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct) go run ./build/package --version $(VERSION) \
 	  --app $(APP) --hub $(HUB) --out $(DIST)
+	@$(MAKE) windows
 	@ls -l $(DIST)
+
+# The Windows app and its NSIS installer, cross-compiled here: Wails' Windows
+# backend (WebView2) is pure Go, so no cgo and no Windows SDK. They cannot
+# run here; package-test checks they are PE files. The frontend is the one
+# `make build` built (-s), the bindings too (-skipbindings).
+WIN_DIST := $(DIST)/fieldnotes_$(VERSION)_windows_amd64
+windows: npm
+	@test -f frontend/dist/index.html || $(MAKE) frontend
+	wails build -platform windows/amd64 -nsis -m -s -skipbindings -nocolour -o fieldnotes.exe -ldflags "$(APP_LDFLAGS)"
+	@mkdir -p $(DIST)
+	cp build/bin/fieldnotes.exe $(WIN_DIST).exe
+	cp build/bin/fieldnotes-amd64-installer.exe $(WIN_DIST)_setup.exe
 
 # Installs the packages into a scratch root and checks them (scripts/package-test.sh).
 package-test: dist

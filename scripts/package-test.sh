@@ -4,7 +4,8 @@
 #   chrootless, against that root), the installed binaries print the version,
 #   the installed app opens its window (scripts/native-smoke.sh), lintian
 #   reports no errors, the hub's unit passes systemd-analyze verify, and the
-#   tarballs hold working binaries.
+#   tarballs hold working binaries. The Windows app and installer (cross-built,
+#   they cannot run here) are checked to be what Windows would load.
 set -euo pipefail
 dist=${1:-build/dist}
 version=${2:?usage: package-test.sh DIST VERSION}
@@ -81,6 +82,20 @@ check "tarball fieldnotes version says $version" \
   bash -c '[ "$("$1" version)" = "fieldnotes $2" ]' _ "$work/fieldnotes_${version}_linux_amd64/fieldnotes" "$version"
 check "tarball fieldhub version says $version" \
   bash -c '[ "$("$1" version)" = "fieldhub $2" ]' _ "$work/fieldhub_${version}_linux_amd64/fieldhub" "$version"
+
+# Windows: a 64-bit GUI PE with this version compiled in, and an NSIS installer.
+win=$dist/fieldnotes_${version}_windows_amd64
+for f in "$win.exe" "${win}_setup.exe"; do [ -f "$f" ] || bad "$f is missing (make windows)"; done
+if [ -f "$win.exe" ]; then
+  check "$(basename "$win.exe") is a 64-bit Windows GUI program" bash -c 'file -b "$1" | grep -q "^PE32+ executable (GUI) x86-64.*MS Windows"' _ "$win.exe"
+  check "$(basename "$win.exe") carries version $version" grep -aqF -- "$version" "$win.exe"
+fi
+if [ -f "${win}_setup.exe" ]; then
+  check "$(basename "${win}_setup.exe") is an NSIS installer" bash -c 'file -b "$1" | grep -q "Nullsoft Installer self-extracting archive"' _ "${win}_setup.exe"
+  check "$(basename "${win}_setup.exe") holds the app (over 5 MB)" bash -c '[ "$(stat -c %s "$1")" -gt 5000000 ]' _ "${win}_setup.exe"
+  check "the installer registers fieldnotes:// links (wails.json protocols)" \
+    grep -qF 'CUSTOM_PROTOCOL_ASSOCIATE "fieldnotes"' "$here/../build/windows/installer/wails_tools.nsh"
+fi
 
 # The installed app opens its window and paints (one launch is enough here).
 check "installed app opens a window under Xvfb" env NATIVE_RUNS=1 "$here/native-smoke.sh" "$root/usr/bin/fieldnotes" "$work/installed.png"

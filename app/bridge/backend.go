@@ -103,6 +103,9 @@ type Deps struct {
 	SeedDemo func(ctx context.Context) (string, error)
 	// StartLink is the fieldnotes:// link the app was started with, or "".
 	StartLink string
+	// Links, when set, replaces StartLink: the window hands over the links
+	// later launches of the app were given (handoff.go).
+	Links *Links
 }
 
 func (d *Deps) now() time.Time {

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"fieldnotes/app/fileout"
@@ -38,10 +37,6 @@ import (
 type Product struct {
 	d      *Deps
 	client *http.Client // shared by every ProductClient this area makes
-
-	pinMu     sync.Mutex
-	pinned    *http.Client // for a hub with a pinned certificate
-	pinnedFor string
 }
 
 // NewProduct binds the product area.
@@ -434,7 +429,12 @@ func (p *Product) cachedMe(ctx context.Context) (MeDTO, bool) {
 
 // hub is a client for the saved hub address and token, or an error in words.
 func (p *Product) hub(ctx context.Context) (*syncclient.ProductClient, error) {
-	sd := p.d.SyncArea
+	return productHub(ctx, p.d, p.client)
+}
+
+// productHub is a product-API client for the hub and token the Sync area saved.
+func productHub(ctx context.Context, d *Deps, hc *http.Client) (*syncclient.ProductClient, error) {
+	sd := d.SyncArea
 	if sd == nil || sd.Settings == nil {
 		return nil, notebook.Errorf(notebook.NotSetUp, "The product screens need a hub; this build has no sync settings.")
 	}
@@ -445,22 +445,10 @@ func (p *Product) hub(ctx context.Context) (*syncclient.ProductClient, error) {
 	if strings.TrimSpace(t.url) == "" || t.token == "" {
 		return nil, notebook.Errorf(notebook.NotSetUp, "No hub is set up: add the hub address and your token in Settings → Sync.")
 	}
-	return syncclient.NewProductClient(t.url, t.token, p.clientFor(t.pin)), nil
-}
-
-// clientFor is the shared client, or for a pinned hub one whose transport
-// accepts only that certificate (kept while the pin stays the same).
-func (p *Product) clientFor(pin string) *http.Client {
-	if pin == "" {
-		return p.client
+	if t.pin != "" { // a hub joined by a pinned invite: only its certificate
+		hc = &http.Client{Timeout: hc.Timeout, Transport: syncclient.PinnedTransport(t.pin)}
 	}
-	p.pinMu.Lock()
-	defer p.pinMu.Unlock()
-	if p.pinned == nil || p.pinnedFor != pin {
-		p.pinned = &http.Client{Timeout: p.client.Timeout, Transport: syncclient.PinnedTransport(pin)}
-		p.pinnedFor = pin
-	}
-	return p.pinned
+	return syncclient.NewProductClient(t.url, t.token, hc), nil
 }
 
 func errMessage(err error) string {

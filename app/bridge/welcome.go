@@ -2,7 +2,6 @@ package bridge
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"fieldnotes/app/notebook"
@@ -28,14 +27,19 @@ type DemoResult struct {
 
 // Welcome is the bound first-launch area.
 type Welcome struct {
-	d *Deps
-
-	mu        sync.Mutex
-	linkSpent bool // the user chose a way in: the start link no longer fills the form
+	d     *Deps
+	links *Links
 }
 
-// NewWelcome binds the welcome area.
-func NewWelcome(d *Deps) *Welcome { return &Welcome{d: d} }
+// NewWelcome binds the welcome area. Its links are d.Links (the window
+// hands later links over there) or, without them, just d.StartLink.
+func NewWelcome(d *Deps) *Welcome {
+	links := d.Links
+	if links == nil {
+		links = NewLinks(d.StartLink)
+	}
+	return &Welcome{d: d, links: links}
+}
 
 // State shows the welcome on an empty notebook: no accounts, no hub, and
 // the user has not chosen a way in yet. Link is the start link, given once.
@@ -48,16 +52,10 @@ func (w *Welcome) State() (out WelcomeState, err error) {
 	return out, err
 }
 
-// startLink is the link the app was started with until the user chose a
-// way in; every frontend (the window, a dev browser) sees the same one.
-func (w *Welcome) startLink() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.linkSpent {
-		return ""
-	}
-	return w.d.StartLink
-}
+// startLink is the link the app was started with (or the latest one a
+// second launch handed over) until the user chose a way in; every frontend
+// (the window, a dev browser) sees the same one.
+func (w *Welcome) startLink() string { return w.links.current() }
 
 func (w *Welcome) firstLaunch(ctx context.Context) (bool, error) {
 	if ls := localOf(w.d); ls == nil {
@@ -88,9 +86,7 @@ func (w *Welcome) Dismiss() (err error) {
 }
 
 func (w *Welcome) done(ctx context.Context) error {
-	w.mu.Lock()
-	w.linkSpent = true
-	w.mu.Unlock()
+	w.links.spend()
 	ls := localOf(w.d)
 	if ls == nil {
 		return notebook.Errorf(notebook.NotSetUp, "this notebook cannot remember the welcome choice")

@@ -74,3 +74,26 @@ func TestWelcomeSeedsTheDemoOnce(t *testing.T) {
 		t.Fatalf("accounts %d → %d", n, m)
 	}
 }
+
+func TestAHandedOverLinkFillsTheJoinFormAgain(t *testing.T) {
+	_, d, _ := productWorld(t, nil, hubdb.RoleField)
+	d.Links = NewLinks("")
+	w := NewWelcome(d)
+	if s, err := w.State(); err != nil || s.Link != "" {
+		t.Fatalf("no start link: %+v, %v", s, err)
+	}
+	if err := w.Dismiss(); err != nil {
+		t.Fatal(err)
+	}
+	// A second launch with a clicked invite, after the user chose a way in.
+	d.Links.HandOver("fieldnotes://join?x=2")
+	if s, err := w.State(); err != nil || s.Link != "fieldnotes://join?x=2" {
+		t.Fatalf("handed-over link: %+v, %v", s, err)
+	}
+	if err := w.Dismiss(); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := w.State(); s.Link != "" {
+		t.Fatalf("the handed-over link outlived the choice: %+v", s)
+	}
+}

@@ -73,6 +73,13 @@ func (a *app) shutdown(context.Context) {
 	}
 }
 
+// wailsContext is Wails' context once the window started, else nil.
+func (a *app) wailsContext() context.Context {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.ctx
+}
+
 // Emit sends an event to every connected frontend (the window and, in dev
 // builds, any browser on the dev server).
 func (a *app) Emit(name string, data any) {

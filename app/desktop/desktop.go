@@ -15,6 +15,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
+	"github.com/wailsapp/wails/v2/pkg/options/mac"
 
 	"fieldnotes/app/bridge"
 	"fieldnotes/app/demo"
@@ -56,6 +57,9 @@ func Run(ctx context.Context, cfg Config) error {
 	log.Debug("data key ready", "source", source, "since_launch_ms", time.Since(started).Milliseconds())
 	author := authorName()
 	st, err := store.Open(store.Options{Dir: cfg.DataDir, Key: key, Logger: log, Author: author})
+	if notebook.IsCode(err, notebook.Conflict) {
+		handOff(cfg.DataDir, log) // exits when a running window took the launch (single.go)
+	}
 	if err != nil {
 		return err
 	}
@@ -68,7 +72,7 @@ func Run(ctx context.Context, cfg Config) error {
 	svc := newServices(st, cfg.DataDir, log, a, a) // mail, AI queue, sync engine (services.go)
 	deps.Mail, deps.Assist = svc.mailDeps(), svc.assistDeps()
 	deps.SyncArea, deps.Sync = svc.syncDeps(), svc.syncState
-	deps.SeedDemo, deps.StartLink = seedDemo(st), cfg.Link
+	deps.SeedDemo, deps.StartLink, deps.Links = seedDemo(st), cfg.Link, bridge.NewLinks(cfg.Link)
 	svc.addUpdater(cfg.Version, a)
 	var restart restarter
 	deps.Updates = svc.updateDeps(func() { restart.request(svc.updater.Executable()); a.quit() })
@@ -94,6 +98,10 @@ func Run(ctx context.Context, cfg Config) error {
 		EnumBind:         bridge.Enums(),
 		ErrorFormatter:   bridge.FormatError,
 		Linux:            &linux.Options{ProgramName: "fieldnotes", WebviewGpuPolicy: linux.WebviewGpuPolicyNever},
+		// A second launch on this notebook (a clicked invite) hands over to this window.
+		SingleInstanceLock: singleInstance(cfg.DataDir, a, deps.Links, log),
+		// macOS gives a clicked fieldnotes:// link to the app as an event, not as an argument.
+		Mac: &mac.Options{OnUrlOpen: func(link string) { receiveLink(a, deps.Links, log, "macOS's URL open", linkIn([]string{link})) }},
 	})
 	if err != nil {
 		return notebook.Wrap(notebook.Internal, err, "the window could not start: %v", err)

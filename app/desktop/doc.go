@@ -11,4 +11,10 @@
 // FIELDNOTES_E2E_BROWSER_FILE set, a URL for the system browser (the company
 // sign-in page, bridge.Sync.SignInWithCompany) is written to that file for
 // the test to follow in its own browser, instead of being opened.
+//
+// One window per notebook (single.go): a second launch on the same data dir
+// (a clicked fieldnotes:// invite) hands its link to the running window
+// through Wails' own single-instance lock rather than a socket of ours, as
+// Wails already speaks each platform's mechanism (D-Bus, window messages,
+// distributed notifications).
 package desktop

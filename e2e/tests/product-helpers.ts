@@ -47,7 +47,7 @@ export function addUser(bin: string, data: string, email: string, role: string):
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as HubUser;
 }
 
-function track(child: ChildProcess): Proc {
+export function track(child: ChildProcess): Proc {
   const p: Proc = { child, log: [] };
   const keep = (b: Buffer) => {
     p.log.push(b.toString());
@@ -86,7 +86,7 @@ export async function startHub(bin: string, data: string, addr = '127.0.0.1:0'):
 
 /** startApp runs the -tags dev app on port with its own data dir; seeded with demo data when demo.
  * link is a fieldnotes:// link to start it with, as a clicked invite does (`fieldnotes %u`). */
-export async function startApp(dir: string, port: number, author: string, demo: boolean, link = ''): Promise<Proc> {
+export async function startApp(dir: string, port: number, author: string, demo: boolean, link = '', extraEnv: Record<string, string> = {}): Promise<Proc> {
   const bin = resolve(process.env.E2E_APP_BIN ?? join(repo, 'build/bin/fieldnotes-dev'));
   const assets = resolve(process.env.E2E_ASSET_DIR ?? join(repo, 'frontend/dist'));
   mkdirSync(join(dir, 'dialogs'), { recursive: true });
@@ -96,6 +96,7 @@ export async function startApp(dir: string, port: number, author: string, demo: 
     FIELDNOTES_NO_KEYRING: '1',
     FIELDNOTES_E2E_DIALOG_DIR: join(dir, 'dialogs'),
     FIELDNOTES_AUTHOR: author,
+    ...extraEnv,
   };
   if (demo) {
     const r = spawnSync(bin, ['demo'], { env, encoding: 'utf8' });

@@ -275,10 +275,24 @@ func limitString(s string, n int) string {
 // ---- HTTP ----
 
 func (s *Server) inviteRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /v1/admin/invites", s.authed(s.adminOnly(s.handleListInvites)))
-	mux.HandleFunc("POST /v1/admin/invites", s.authed(s.adminOnly(s.handleCreateInvite)))
-	mux.HandleFunc("DELETE /v1/admin/invites/{id}", s.authed(s.adminOnly(s.handleRevokeInvite)))
+	mux.HandleFunc("GET /v1/admin/invites", s.authed(s.invitersOnly(s.handleListInvites)))
+	mux.HandleFunc("POST /v1/admin/invites", s.authed(s.invitersOnly(s.handleCreateInvite)))
+	mux.HandleFunc("DELETE /v1/admin/invites/{id}", s.authed(s.invitersOnly(s.handleRevokeInvite)))
 	mux.HandleFunc("POST /v1/invites/redeem", s.handleRedeemInvite)
+}
+
+// invitersOnly lets product managers and admins manage invites: the manager
+// who brings a rep onto the team sends the invite (the app's Team screen).
+// An invite never makes an admin (CreateInvite), so a PM cannot grant more
+// than product, which already reads every rep's evidence.
+func (s *Server) invitersOnly(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !userFrom(r.Context()).Role.ReadsAll() {
+			writeError(w, http.StatusForbidden, syncproto.CodeForbidden, "only product managers and admins may manage invites")
+			return
+		}
+		next(w, r)
+	}
 }
 
 // inviteOptions: the configured public URL, else the address this request

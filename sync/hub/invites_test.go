@@ -177,13 +177,20 @@ func TestInviteRefusedWhenExpiredRevokedOrMistyped(t *testing.T) {
 	}
 }
 
-func TestInviteAdminOnlyAndValidated(t *testing.T) {
+func TestInvitesByProductOrAdminOnlyAndValidated(t *testing.T) {
 	e := newEnv(t)
 	body := []byte(`{"email":"x@acme.com","role":"field"}`)
-	for _, c := range []*synctest.WireClient{e.repA, e.pm} {
-		if r, _ := c.Do(ctx, http.MethodPost, "/v1/admin/invites", body); r.Status != http.StatusForbidden {
-			t.Fatalf("non-admin created an invite: %d", r.Status)
+	for _, req := range []struct{ method, path string }{{http.MethodPost, "/v1/admin/invites"}, {http.MethodGet, "/v1/admin/invites"}, {http.MethodDelete, "/v1/admin/invites/0123456789abcdef"}} {
+		if r, _ := e.repA.Do(ctx, req.method, req.path, body); r.Status != http.StatusForbidden {
+			t.Fatalf("a field user: %s %s = %d", req.method, req.path, r.Status)
 		}
+	}
+	// The manager who brings a rep onto the team invites them; never as admin.
+	if r, _ := e.pm.Do(ctx, http.MethodPost, "/v1/admin/invites", body); r.Status != http.StatusCreated {
+		t.Fatalf("a PM's invite: %d %s", r.Status, r.Body)
+	}
+	if r, _ := e.pm.Do(ctx, http.MethodPost, "/v1/admin/invites", []byte(`{"email":"y@acme.com","role":"admin"}`)); r.Status != http.StatusBadRequest {
+		t.Fatalf("a PM invited an admin: %d %s", r.Status, r.Body)
 	}
 	for _, c := range []struct{ body, want string }{
 		{`{"email":"nope","role":"field"}`, "email"},

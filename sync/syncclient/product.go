@@ -134,6 +134,9 @@ func (c *ProductClient) call(ctx context.Context, method, path string, body []by
 		*b = raw
 		return nil
 	}
+	if out == nil { // an answer without a body (204)
+		return nil
+	}
 	if err := json.Unmarshal(raw, out); err != nil {
 		return newErr(KindProtocol, resp.StatusCode, err, "the hub's answer to %s could not be read (%v)", path, err)
 	}
@@ -152,6 +155,8 @@ func productStatusErr(resp *http.Response, raw []byte) error {
 		return newErr(KindNotFound, st, nil, "The hub does not know this (%s). It may be an older hub without the product API.", orDefault(eb.Message, "not found"))
 	case st == http.StatusBadRequest:
 		return newErr(KindRefused, st, nil, "The hub refused the request: %s", orDefault(eb.Message, "no reason given"))
+	case st == http.StatusConflict:
+		return newErr(KindRefused, st, nil, "%s", orDefault(eb.Message, "The hub refused: this conflicts with what it has."))
 	case st == http.StatusUnauthorized:
 		return newErr(KindUnauthorized, st, nil, "The hub does not accept your token (unknown or revoked). Ask your admin for a new one and save it in Settings → Sync.")
 	}

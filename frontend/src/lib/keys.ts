@@ -22,6 +22,7 @@ export const shortcuts: Shortcut[] = [
   { keys: 'g i', what: 'Go to the inbox', where: 'Everywhere' },
   { keys: 'g p', what: 'Go to product priorities (product managers)', where: 'Everywhere', product: true },
   { keys: 'g t', what: 'Go to insights and time to signal (product managers)', where: 'Everywhere', product: true },
+  { keys: 'g m', what: 'Go to the team: invite people (product managers)', where: 'Everywhere', product: true },
   { keys: 'Esc', what: 'Close a panel; in the notes: leave them (then g h …)', where: 'Everywhere' },
   { keys: '/', what: 'Focus the filter', where: 'Lists' },
   { keys: '↑ ↓  Enter', what: 'Move and open', where: 'Lists' },
@@ -77,6 +78,7 @@ export const goTargets: Record<string, string> = {
   i: '#/inbox',
   p: '#/product',
   t: '#/insights',
+  m: '#/team',
 };
 
 /** Sequence tracks "g then letter" within a second. */

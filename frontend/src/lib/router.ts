@@ -1,5 +1,5 @@
 // A hash router: #/home, #/accounts, #/accounts/ID, #/calls/ID,
-// #/hypotheses[/ID], #/recruiting[/STUDY], #/settings, #/inbox[/EMAIL], #/sync. Hash routes survive a
+// #/hypotheses[/ID], #/recruiting[/STUDY], #/settings, #/inbox[/EMAIL], #/sync, #/team. Hash routes survive a
 // reload in the window and in the e2e browser alike.
 import { readable } from 'svelte/store';
 
@@ -14,7 +14,8 @@ export type Route =
   | { name: 'product'; id?: string }
   | { name: 'insights'; id?: string }
   | { name: 'inbox'; id?: string }
-  | { name: 'sync' };
+  | { name: 'sync' }
+  | { name: 'team' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -38,6 +39,8 @@ export function parseRoute(hash: string): Route {
       return { name: 'inbox', id };
     case 'sync':
       return { name: 'sync' };
+    case 'team':
+      return { name: 'team' };
     default:
       return { name: 'home' };
   }

@@ -2010,6 +2010,48 @@ export namespace bridge {
 		    return a;
 		}
 	}
+	export class InviteDTO {
+	    id: string;
+	    email: string;
+	    role: string;
+	    state: string;
+	    created_at: string;
+	    expires_at: string;
+	    used_at: string;
+	    device: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new InviteDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.email = source["email"];
+	        this.role = source["role"];
+	        this.state = source["state"];
+	        this.created_at = source["created_at"];
+	        this.expires_at = source["expires_at"];
+	        this.used_at = source["used_at"];
+	        this.device = source["device"];
+	    }
+	}
+	export class InviteInput {
+	    email: string;
+	    role: string;
+	    expires: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new InviteInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.email = source["email"];
+	        this.role = source["role"];
+	        this.expires = source["expires"];
+	    }
+	}
 	export class JoinResult {
 	    hub_url: string;
 	    email: string;
@@ -2263,6 +2305,40 @@ export namespace bridge {
 	        this.amount = source["amount"];
 	        this.count = source["count"];
 	    }
+	}
+	export class NewInviteDTO {
+	    invite: InviteDTO;
+	    link: string;
+	    code: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new NewInviteDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.invite = this.convertValues(source["invite"], InviteDTO);
+	        this.link = source["link"];
+	        this.code = source["code"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class Outcome {
 	    hypothesis_id: string;

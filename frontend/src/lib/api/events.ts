@@ -3,7 +3,7 @@
 // stores/events.ts). The payloads of bound types come from the generated
 // models; the others are the Go structs named beside them (events carry no
 // bound method, so Wails does not generate them).
-import { EventsOn } from '../../../wailsjs/runtime/runtime';
+import { ClipboardSetText, EventsOn } from '../../../wailsjs/runtime/runtime';
 import type { bridge } from '../../../wailsjs/go/models';
 import type { Plain } from './call';
 
@@ -24,6 +24,8 @@ export const Events = {
   assistDone: 'assist:done',
   /** bridge.UpdateStatus (app/bridge/update.go) */
   updateChanged: 'update:changed',
+  /** a later launch handed its fieldnotes:// link to this window (app/desktop/single.go) */
+  welcomeLink: 'welcome:link',
 } as const;
 
 export type EventName = (typeof Events)[keyof typeof Events];
@@ -72,6 +74,7 @@ export interface EventPayloads {
   'assist:progress': AssistProgress;
   'assist:done': AssistDone;
   'update:changed': Plain<bridge.UpdateStatus>;
+  'welcome:link': string;
 }
 
 /** onEvent calls fn for every Wails event `name`; returns an unsubscribe.
@@ -83,3 +86,7 @@ export function onEvent<N extends EventName>(name: N, fn: (data: EventPayloads[N
 
 /** the signature stores take to subscribe (tests pass a fake) */
 export type OnEvent = typeof onEvent;
+
+/** copyText puts text on the system clipboard through Go (works in the
+ * window and in a dev browser); this file is the one door to the runtime. */
+export const copyText = (text: string): Promise<boolean> => ClipboardSetText(text);
