@@ -1,5 +1,32 @@
 // Actions views may run; they go through lib/api and speak ApiError.
-import { api, type AccountInput, type ConsentInput, type Deal, type WTP } from '../api';
+import { writable, type Readable } from 'svelte/store';
+import { api, type ApiError, type AccountInput, type ConsentInput, type Deal, type WTP } from '../api';
+
+/** Job is what a panel of one-at-a-time actions shows: which one runs, and the last one's problem. */
+export type Job = { busy: string; problem: string };
+
+/**
+ * jobRunner runs a panel's actions one at a time (Settings, Import): while
+ * one runs, busy names it (the panel disables its buttons); a failure
+ * becomes problem, shown next to the buttons, and run resolves to null.
+ */
+export function jobRunner(): Readable<Job> & { run<T>(what: string, fn: () => Promise<T>): Promise<T | null> } {
+  const job = writable<Job>({ busy: '', problem: '' });
+  return {
+    subscribe: job.subscribe,
+    async run<T>(what: string, fn: () => Promise<T>): Promise<T | null> {
+      job.set({ busy: what, problem: '' });
+      try {
+        const r = await fn();
+        job.set({ busy: '', problem: '' });
+        return r;
+      } catch (e) {
+        job.set({ busy: '', problem: (e as ApiError).message });
+        return null;
+      }
+    },
+  };
+}
 
 export const startCall = (accountId: string, kind: string) => api.startCall(accountId, kind);
 export const searchAll = (q: string) => api.search(q, 20);
