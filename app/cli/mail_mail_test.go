@@ -6,17 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-
 	"fieldnotes/app/bridge"
 	"fieldnotes/app/imapsync"
+	"fieldnotes/app/imapsync/imaptest"
 	"fieldnotes/app/notebook"
 	"fieldnotes/app/secrets"
 	"fieldnotes/app/store"
@@ -31,36 +27,12 @@ const (
 // holding two messages from a customer and one newsletter.
 func startIMAP(t *testing.T) (host string, port int) {
 	t.Helper()
-	mem := imapmemserver.New()
-	user := imapmemserver.NewUser(imapUser, imapPass)
-	for _, name := range []string{"INBOX", "Sent"} {
-		if err := user.Create(name, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
+	srv := imaptest.StartMem(t, imaptest.MemOptions{Username: imapUser, Password: imapPass})
 	for i, from := range []string{"ana@acme.com", "Bob <bob@eu.acme.com>", "news@other.example"} {
 		raw := fmt.Sprintf("From: %s\r\nTo: %s\r\nSubject: Note %d\r\nMessage-ID: <m%d@test>\r\nDate: Fri, 20 Nov 2026 10:00:00 +0000\r\n\r\nHello %d.\r\n", from, imapUser, i, i, i)
-		if _, err := user.Append("INBOX", bytes.NewReader([]byte(raw)), &imap.AppendOptions{}); err != nil {
-			t.Fatal(err)
-		}
+		srv.Deliver(t, "INBOX", []byte(raw))
 	}
-	mem.AddUser(user)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		InsecureAuth: true,
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	h, p, _ := net.SplitHostPort(ln.Addr().String())
-	port, _ = strconv.Atoi(p)
-	return h, port
+	return srv.Host, srv.Port
 }
 
 type cliRun struct {
