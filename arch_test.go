@@ -63,6 +63,9 @@ func checkInward(t *testing.T, pkg, imp string) {
 	if (imp == "fieldnotes/app/desktop" || imp == "fieldnotes/app/cli") && pkg != "fieldnotes" {
 		t.Errorf("%s imports %s; only main wires the desktop and the command line", pkg, imp)
 	}
+	if imp == "fieldnotes/app/wiring" && pkg != "fieldnotes/app/desktop" && pkg != "fieldnotes/app/cli" {
+		t.Errorf("%s imports %s; the composition root is for the window and the command line only", pkg, imp)
+	}
 }
 
 func contains(list []string, s string) bool {

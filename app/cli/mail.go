@@ -10,7 +10,7 @@ import (
 	"fieldnotes/app/imapsync"
 	"fieldnotes/app/notebook"
 	"fieldnotes/app/secrets"
-	"fieldnotes/app/store"
+	"fieldnotes/app/wiring"
 )
 
 func init() {
@@ -64,14 +64,12 @@ func runMailSync(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return e.withStore(func(st *store.Store) error {
-		mb := bridge.NewMailStore(st)
-		vault := secrets.Vault{Scope: e.dataDir, Fallback: st, Log: e.log}
-		s, err := mailSettings(e, mb, vault, flags)
+	return e.withMain(func(m *wiring.Main) error {
+		s, err := mailSettings(e, m.Mailbox, m.Vault, flags)
 		if err != nil {
 			return err
 		}
-		counts, err := imapsync.PullOnce(e.ctx, s, mb, mb, mailProgress(e))
+		counts, err := imapsync.PullOnce(e.ctx, s, m.Mailbox, m.Mailbox, mailProgress(e))
 		if err != nil {
 			return err
 		}

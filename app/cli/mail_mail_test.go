@@ -16,6 +16,7 @@ import (
 	"fieldnotes/app/notebook"
 	"fieldnotes/app/secrets"
 	"fieldnotes/app/store"
+	"fieldnotes/app/wiring"
 )
 
 const (
@@ -137,5 +138,30 @@ func TestMailSyncUsesSavedSettings(t *testing.T) {
 	}
 	if r := e.run("sync"); r.status != 0 || !strings.Contains(r.stdout, "relevant 2, fetched 2") {
 		t.Fatalf("saved settings: %+v", r)
+	}
+}
+
+// TestMailSyncUsesTheWindowsSettings: the window and the command line are
+// built by the same composition root (app/wiring), so what the window's
+// Settings screen saves (server in the store, password in the vault) is
+// what `fieldnotes mail sync` pulls with.
+func TestMailSyncUsesTheWindowsSettings(t *testing.T) {
+	e := testEnv(t)
+	seedAccount(t, e)
+	srv := imaptest.StartMem(t, imaptest.MemOptions{Username: imapUser, Password: imapPass})
+	srv.Deliver(t, "INBOX", []byte("From: ana@acme.com\r\nTo: "+imapUser+"\r\nSubject: hi\r\nMessage-ID: <w1@test>\r\nDate: Fri, 20 Nov 2026 10:00:00 +0000\r\n\r\nHello.\r\n"))
+	window, err := wiring.Open(wiring.Options{DataDir: e.dataDir, Logger: e.log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := bridge.MailSettingsInput{Host: srv.Host, Port: srv.Port, Security: "none", Username: imapUser, Password: imapPass, Folders: []string{"INBOX"}}
+	if _, err := bridge.NewMail(window.Deps()).SaveSettings(in); err != nil {
+		t.Fatal(err)
+	}
+	if err := window.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.run("sync"); r.status != 0 || !strings.Contains(r.stdout, "relevant 1, fetched 1") {
+		t.Fatalf("the window's settings: %+v", r)
 	}
 }

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"os"
-	"os/user"
 	"time"
 
 	"github.com/wailsapp/wails/v2"
@@ -18,8 +16,8 @@ import (
 	"fieldnotes/app/bridge"
 	"fieldnotes/app/demo"
 	"fieldnotes/app/notebook"
-	"fieldnotes/app/secrets"
 	"fieldnotes/app/store"
+	"fieldnotes/app/wiring"
 )
 
 // Config is what main hands the window.
@@ -44,28 +42,15 @@ func Run(ctx context.Context, cfg Config) error {
 	if generatingBindings {
 		return wails.Run(&options.App{Title: "Fieldnotes", Bind: bridge.All(&bridge.Deps{Log: log})})
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return notebook.Wrap(notebook.Invalid, err, "cannot create the data directory %s: %v", cfg.DataDir, err)
-	}
-	key, source, err := secrets.DataKey(cfg.DataDir, log)
+	a := newApp(ctx, log)
+	m, err := wiring.Open(wiring.Options{DataDir: cfg.DataDir, Logger: log, Emit: a, Browser: a}) // store, mail, AI queue, sync engine
 	if err != nil {
 		return err
 	}
-	log.Debug("data key ready", "source", source, "since_launch_ms", time.Since(started).Milliseconds())
-	author := authorName()
-	st, err := store.Open(store.Options{Dir: cfg.DataDir, Key: key, Logger: log, Author: author})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	log.Debug("store open", "since_launch_ms", time.Since(started).Milliseconds())
-	a := newApp(ctx, st, log)
-	deps := &bridge.Deps{Store: bridge.StoreBackend(st), Emit: a, Dialogs: pickDialogs(a), Transfer: newTransfer(st, log),
-		Log: log, Author: author, Role: notebook.Audience(os.Getenv("FIELDNOTES_ROLE")), KeySource: source}
-	svc := newServices(st, cfg.DataDir, log, a, a) // mail, AI queue, sync engine (services.go)
-	deps.Mail, deps.Assist = svc.mailDeps(), svc.assistDeps()
-	deps.SyncArea, deps.Sync = svc.syncDeps(), svc.syncState
-	deps.SeedDemo, deps.StartLink = seedDemo(st), cfg.Link
+	defer m.Close()
+	a.st = m.Store
+	log.Debug("store open", "key_source", m.KeySource, "since_launch_ms", time.Since(started).Milliseconds())
+	deps := windowDeps(m, a, cfg.Link)
 	assets, err := frontendFS(cfg.Assets)
 	if err != nil {
 		return err
@@ -81,9 +66,9 @@ func Run(ctx context.Context, cfg Config) error {
 			Assets: assets,
 		},
 		BackgroundColour: &options.RGBA{R: 250, G: 250, B: 249, A: 255},
-		OnStartup:        func(c context.Context) { a.startup(c); svc.start(ctx) },
+		OnStartup:        func(c context.Context) { a.startup(c); m.Start(ctx) },
 		OnDomReady:       a.domReady,
-		OnShutdown:       func(c context.Context) { svc.stop(); a.shutdown(c) },
+		OnShutdown:       func(c context.Context) { m.Stop(); a.shutdown(c) },
 		Bind:             bridge.All(deps),
 		ErrorFormatter:   bridge.FormatError,
 		Linux:            &linux.Options{ProgramName: "fieldnotes", WebviewGpuPolicy: linux.WebviewGpuPolicyNever},
@@ -92,6 +77,18 @@ func Run(ctx context.Context, cfg Config) error {
 		return notebook.Wrap(notebook.Internal, err, "the window could not start: %v", err)
 	}
 	return nil
+}
+
+// windowDeps is the composition root's bridge.Deps plus what only the
+// window has: native dialogs, file import/export, the demo seeder and the
+// link it was started with.
+func windowDeps(m *wiring.Main, a *app, link string) *bridge.Deps {
+	d := m.Deps()
+	d.Dialogs = pickDialogs(a)
+	d.Transfer = newTransfer(m.Store, m.Log)
+	d.SeedDemo = seedDemo(m.Store)
+	d.StartLink = link
+	return d
 }
 
 // seedDemo is the welcome's "Try it with demo data": the very seeding
@@ -116,16 +113,6 @@ func frontendFS(assets fs.FS) (fs.FS, error) {
 		return assets, nil
 	}
 	return assets, nil // dev builds serve -assetdir from disk; the embedded copy may be a placeholder
-}
-
-func authorName() string {
-	if a := os.Getenv("FIELDNOTES_AUTHOR"); a != "" {
-		return a
-	}
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		return u.Username
-	}
-	return "me"
 }
 
 func readyMessage() string {
