@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"fieldnotes/app/assist"
+	"fieldnotes/app/mailstore"
 	"fieldnotes/app/notebook"
 )
 
@@ -29,7 +30,7 @@ type AssistDeps struct {
 	Assistant *assist.Assistant
 	Local     LocalKV
 	Secrets   Secrets
-	Mail      *MailStore // email text for triage, and sharing an email accepted as evidence; may be nil
+	Mail      *mailstore.Store // email text for triage, and sharing an email accepted as evidence; may be nil
 }
 
 // Assist is the AI area: settings, status, evidence suggestions from call

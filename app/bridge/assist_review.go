@@ -198,6 +198,6 @@ func (a *Assist) shareEmail(ctx context.Context, ad *AssistDeps, emailID, eviden
 	if err := a.d.Store.Get(ctx, emailID, &e); err != nil {
 		return err
 	}
-	e.Links = union(e.Links, []string{evidenceID})
-	return ad.Mail.save(ctx, e, true)
+	e.Links = addOnce(e.Links, evidenceID)
+	return ad.Mail.Save(ctx, e, true)
 }

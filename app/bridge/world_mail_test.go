@@ -9,6 +9,7 @@ import (
 
 	"fieldnotes/app/imapsync"
 	"fieldnotes/app/imapsync/imaptest"
+	"fieldnotes/app/mailstore"
 	"fieldnotes/app/notebook"
 	"fieldnotes/app/secrets"
 	"fieldnotes/app/store"
@@ -77,7 +78,7 @@ func (p *pullNow) SyncNow() {
 	p.calls++
 	p.mu.Unlock()
 	ctx := context.Background()
-	s, _, err := LoadMailSettings(ctx, p.md.Store, p.md.Secrets)
+	s, _, err := mailstore.LoadSettings(ctx, p.md.Store, p.md.Secrets)
 	if err != nil {
 		p.t.Errorf("load settings: %v", err)
 		return
@@ -115,7 +116,7 @@ func newMailWorld(t *testing.T) *mailWorld {
 	w.seed(t)
 	w.d = &Deps{Store: StoreBackend(st), Emit: w.events, Author: "rep", Role: notebook.AudienceSales,
 		Now: func() time.Time { return time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC) }}
-	md := &MailDeps{Store: NewMailStore(st), Secrets: secrets.Vault{Scope: t.TempDir(), Fallback: st},
+	md := &MailDeps{Store: mailstore.New(st), Secrets: secrets.Vault{Scope: t.TempDir(), Fallback: st},
 		Tracker: NewMailTracker(w.events), Browser: w.browser}
 	md.Control = &pullNow{t: t, md: md}
 	w.d.Mail = md

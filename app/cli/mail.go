@@ -6,8 +6,8 @@ import (
 	"os"
 	"strings"
 
-	"fieldnotes/app/bridge"
 	"fieldnotes/app/imapsync"
+	"fieldnotes/app/mailstore"
 	"fieldnotes/app/notebook"
 	"fieldnotes/app/secrets"
 	"fieldnotes/app/wiring"
@@ -79,8 +79,8 @@ func runMailSync(e *env, args []string) error {
 }
 
 // mailSettings starts from the saved settings and applies the flags.
-func mailSettings(e *env, kv bridge.LocalKV, vault secrets.Vault, f mailFlags) (imapsync.Settings, error) {
-	s, configured, err := bridge.LoadMailSettings(e.ctx, kv, vault)
+func mailSettings(e *env, kv mailstore.KV, vault secrets.Vault, f mailFlags) (imapsync.Settings, error) {
+	s, configured, err := mailstore.LoadSettings(e.ctx, kv, vault)
 	if err != nil {
 		return s, err
 	}

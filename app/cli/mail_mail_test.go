@@ -13,6 +13,7 @@ import (
 	"fieldnotes/app/bridge"
 	"fieldnotes/app/imapsync"
 	"fieldnotes/app/imapsync/imaptest"
+	"fieldnotes/app/mailstore"
 	"fieldnotes/app/notebook"
 	"fieldnotes/app/secrets"
 	"fieldnotes/app/store"
@@ -128,10 +129,10 @@ func TestMailSyncUsesSavedSettings(t *testing.T) {
 	host, port := startIMAP(t)
 	err := e.withStore(func(s *store.Store) error {
 		raw, _ := json.Marshal(imapsync.Settings{Host: host, Port: port, Security: imapsync.SecurityNone, Username: imapUser})
-		if err := s.LocalPut(e.ctx, bridge.MailSettingsKey, raw); err != nil {
+		if err := s.LocalPut(e.ctx, mailstore.SettingsKey, raw); err != nil {
 			return err
 		}
-		return secrets.Vault{Scope: e.dataDir, Fallback: s}.Set(e.ctx, bridge.MailPasswordName, imapPass)
+		return secrets.Vault{Scope: e.dataDir, Fallback: s}.Set(e.ctx, mailstore.PasswordName, imapPass)
 	})
 	if err != nil {
 		t.Fatal(err)

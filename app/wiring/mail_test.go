@@ -11,6 +11,7 @@ import (
 	"fieldnotes/app/bridge"
 	"fieldnotes/app/imapsync"
 	"fieldnotes/app/imapsync/imaptest"
+	"fieldnotes/app/mailstore"
 	"fieldnotes/app/notebook"
 	"fieldnotes/app/secrets"
 	"fieldnotes/app/store"
@@ -131,7 +132,7 @@ func TestMailRunnerReadsSavedSettings(t *testing.T) {
 	if _, err := bridge.NewMail(d).SaveSettings(bridge.MailSettingsInput{Host: host, Port: port, Security: "none", Username: "rep@myco.example", Password: "pw"}); err != nil {
 		t.Fatal(err)
 	}
-	if pw, _ := (secrets.Vault{Scope: dir, Fallback: st}).Get(ctx, bridge.MailPasswordName); pw != "pw" {
+	if pw, _ := (secrets.Vault{Scope: dir, Fallback: st}).Get(ctx, mailstore.PasswordName); pw != "pw" {
 		t.Fatalf("password not in the vault: %q", pw)
 	}
 	fresh := build(st, dir, "", "rep", quiet, &events{}, nil) // a new window on the same notebook

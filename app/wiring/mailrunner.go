@@ -8,6 +8,7 @@ import (
 
 	"fieldnotes/app/bridge"
 	"fieldnotes/app/imapsync"
+	"fieldnotes/app/mailstore"
 )
 
 // MailRunner owns the mail service for the window: it starts imapsync's
@@ -16,7 +17,7 @@ import (
 // through 1-buffered channels (bridge.MailControl), so a click never waits
 // on the network.
 type MailRunner struct {
-	mb        *bridge.MailStore
+	mb        *mailstore.Store
 	secrets   bridge.Secrets
 	track     *bridge.MailTracker
 	log       *slog.Logger
@@ -33,7 +34,7 @@ type mailConfig struct {
 	configured bool
 }
 
-func NewMailRunner(mb *bridge.MailStore, sec bridge.Secrets, track *bridge.MailTracker, log *slog.Logger) *MailRunner {
+func NewMailRunner(mb *mailstore.Store, sec bridge.Secrets, track *bridge.MailTracker, log *slog.Logger) *MailRunner {
 	return &MailRunner{mb: mb, secrets: sec, track: track, log: log, pollEvery: 5 * time.Minute,
 		applyCh: make(chan struct{}, 1), syncCh: make(chan struct{}, 1), cancelCh: make(chan struct{}, 1), relevanceCh: make(chan struct{}, 1)}
 }
@@ -95,7 +96,7 @@ func (r *MailRunner) current(ctx context.Context) (mailConfig, error) {
 	}
 	// Loaded without the lock: the keyring may take seconds, and Apply
 	// (a click) must never wait for it.
-	s, configured, err := bridge.LoadMailSettings(ctx, r.mb, r.secrets)
+	s, configured, err := mailstore.LoadSettings(ctx, r.mb, r.secrets)
 	if err != nil {
 		return mailConfig{}, err
 	}

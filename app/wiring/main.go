@@ -10,6 +10,7 @@ import (
 
 	"fieldnotes/app/assist"
 	"fieldnotes/app/bridge"
+	"fieldnotes/app/mailstore"
 	"fieldnotes/app/notebook"
 	"fieldnotes/app/replica"
 	"fieldnotes/app/secrets"
@@ -35,7 +36,7 @@ type Main struct {
 	Author    string // the local user's name until the hub assigns an id
 
 	Vault   secrets.Vault       // passwords and tokens: the keyring, else the store's encrypted space
-	Mailbox *bridge.MailStore   // the store as imapsync's Mailbox and Directory
+	Mailbox *mailstore.Store    // the store as imapsync's Mailbox and Directory
 	Tracker *bridge.MailTracker // mail status for the UI
 	Mail    *MailRunner         // owns the mail service
 	AI      *assist.Assistant   // nil only if the queue could not be built
@@ -75,7 +76,7 @@ func build(st *store.Store, dataDir, keySource, author string, log *slog.Logger,
 		emit = dropEvents{}
 	}
 	m := &Main{DataDir: dataDir, Log: log, Store: st, KeySource: keySource, Author: author, emit: emit, browser: browser,
-		Vault: secrets.Vault{Scope: dataDir, Fallback: st, Log: log}, Mailbox: bridge.NewMailStore(st), Tracker: bridge.NewMailTracker(emit)}
+		Vault: secrets.Vault{Scope: dataDir, Fallback: st, Log: log}, Mailbox: mailstore.New(st), Tracker: bridge.NewMailTracker(emit)}
 	m.Mail = NewMailRunner(m.Mailbox, m.Vault, m.Tracker, log)
 	m.AI = newAssistant(st, log, emit)
 	m.Hub = replica.NewSettings(st, dataDir, log)
