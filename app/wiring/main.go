@@ -121,7 +121,7 @@ func (m *Main) setOnline(online bool) {
 func newAssistant(st *store.Store, log *slog.Logger, emit bridge.Emitter) *assist.Assistant {
 	ev := bridge.NewAssistEvents(emit)
 	opts := assist.Options{Logger: log, OnProgress: ev.OnProgress, OnDone: ev.OnDone}
-	cfg, err := bridge.LoadAssistConfig(context.Background(), st, nil)
+	cfg, err := assist.LoadConfig(context.Background(), st, nil)
 	if err != nil {
 		log.Warn("AI settings unreadable; AI waits until they are saved again", "err", err)
 		cfg = assist.Config{}
@@ -202,7 +202,7 @@ func (m *Main) serveSync(ctx context.Context) error {
 
 // serveAssist hands the key from the keyring to the queue, then runs it.
 func (m *Main) serveAssist(ctx context.Context) error {
-	cfg, err := bridge.LoadAssistConfig(ctx, m.Store, m.Vault)
+	cfg, err := assist.LoadConfig(ctx, m.Store, m.Vault)
 	if err != nil {
 		return err
 	}
