@@ -247,7 +247,9 @@ func (m *Mail) MarkNotRelevant(emailID string) (err error) {
 	if err := imapsync.MarkNotRelevant(ctx, md.Store, emailID); err != nil {
 		return err
 	}
-	md.Store.LocalDelete(ctx, keyRead+emailID)
+	if err := md.Store.LocalDelete(ctx, keyRead+emailID); err != nil {
+		return err
+	}
 	return md.Store.Hide(ctx, emailID)
 }
 

@@ -34,6 +34,7 @@ type mailConfig struct {
 	configured bool
 }
 
+// NewMailRunner builds the runner; Serve runs it.
 func NewMailRunner(mb *mailstore.Store, sec bridge.Secrets, track *bridge.MailTracker, log *slog.Logger) *MailRunner {
 	return &MailRunner{mb: mb, secrets: sec, track: track, log: log, pollEvery: 5 * time.Minute,
 		applyCh: make(chan struct{}, 1), syncCh: make(chan struct{}, 1), cancelCh: make(chan struct{}, 1), relevanceCh: make(chan struct{}, 1)}
@@ -119,7 +120,12 @@ func (r *MailRunner) run(ctx context.Context, s imapsync.Settings) {
 		}
 	}
 	done := make(chan struct{})
-	go func() { defer close(done); svc.Serve(runCtx) }()
+	go func() {
+		defer close(done)
+		if err := svc.Serve(runCtx); err != nil && runCtx.Err() == nil {
+			r.log.Warn("mail service stopped", "err", err)
+		}
+	}()
 	halt := func() { stop(); <-done }
 	for {
 		select {

@@ -95,10 +95,10 @@ func benchMailbox(ctx context.Context, o options, sz mailSize, t *table) error {
 		return err
 	}
 	goal := "—"
-	switch {
-	case sz.inbox == 10000:
+	switch sz.inbox {
+	case 10000:
 		goal = "≤ 0.15×"
-	case sz.inbox == 3000:
+	case 3000:
 		goal = "≤ 0.25×"
 	}
 	t.add(row{what: fmt.Sprintf("first `fieldnotes mail sync` of INBOX %s + Sent %d, %s relevant, into the encrypted notebook", count(sz.inbox), sz.sent, count(sz.relevant)),
