@@ -99,28 +99,7 @@ func mbsyncConfig(b *testing.B, d dovecot, user string) (conf, local string) {
 	dir := b.TempDir()
 	local = filepath.Join(dir, "mail")
 	conf = filepath.Join(dir, "mbsyncrc")
-	cfg := fmt.Sprintf(`IMAPAccount bench
-Host 127.0.0.1
-Port %d
-User %s
-Pass %s
-SSLType None
-AuthMechs LOGIN
-
-IMAPStore remote
-Account bench
-
-MaildirStore local
-Path %s/
-Inbox %s/INBOX
-
-Channel bench
-Far :remote:
-Near :local:
-Patterns INBOX
-Create Near
-SyncState *
-`, d.Port, user, dovePass, local, local)
+	cfg := d.MbsyncConfig(user, local, "INBOX")
 	if err := os.WriteFile(conf, []byte(cfg), 0o600); err != nil {
 		b.Fatal(err)
 	}

@@ -90,7 +90,7 @@ func benchMailbox(ctx context.Context, o options, sz mailSize, t *table) error {
 	if err != nil {
 		return err
 	}
-	peer, err := runMbsync(ctx, dir, d.Port, user, sz.sent > 0)
+	peer, err := runMbsync(ctx, dir, d, user, sz.sent > 0)
 	if err != nil {
 		return err
 	}
@@ -155,7 +155,7 @@ func mailMessage(g *generator, i int, relevant, sent bool) []byte {
 }
 
 // runMbsync copies the same folders with mbsync at its defaults.
-func runMbsync(ctx context.Context, dir string, port int, user string, sent bool) (timed, error) {
+func runMbsync(ctx context.Context, dir string, d *imaptest.Dovecot, user string, sent bool) (timed, error) {
 	local := filepath.Join(dir, "mbsync-mail")
 	if err := os.MkdirAll(local, 0o755); err != nil {
 		return timed{}, err
@@ -164,28 +164,7 @@ func runMbsync(ctx context.Context, dir string, port int, user string, sent bool
 	if sent {
 		patterns = "INBOX Sent"
 	}
-	cfg := fmt.Sprintf(`IMAPAccount bench
-Host 127.0.0.1
-Port %d
-User %s
-Pass %s
-SSLType None
-AuthMechs LOGIN
-
-IMAPStore remote
-Account bench
-
-MaildirStore local
-Path %s/
-Inbox %s/INBOX
-
-Channel bench
-Far :remote:
-Near :local:
-Patterns %s
-Create Near
-SyncState *
-`, port, user, imaptest.DovecotPassword, local, local, patterns)
+	cfg := d.MbsyncConfig(user, local, patterns)
 	conf := filepath.Join(dir, "mbsyncrc")
 	if err := os.WriteFile(conf, []byte(cfg), 0o600); err != nil {
 		return timed{}, err

@@ -408,3 +408,31 @@ func freePort() (int, error) {
 	port := ln.Addr().(*net.TCPAddr).Port
 	return port, ln.Close()
 }
+
+// MbsyncConfig is an mbsyncrc (Debian isync, the peer the benchmarks time
+// the app against) that copies folders (e.g. "INBOX Sent") of user on this
+// instance's plain port into the Maildir local, at mbsync's defaults.
+func (d *Dovecot) MbsyncConfig(user, local, folders string) string {
+	return fmt.Sprintf(`IMAPAccount bench
+Host 127.0.0.1
+Port %d
+User %s
+Pass %s
+SSLType None
+AuthMechs LOGIN
+
+IMAPStore remote
+Account bench
+
+MaildirStore local
+Path %s/
+Inbox %s/INBOX
+
+Channel bench
+Far :remote:
+Near :local:
+Patterns %s
+Create Near
+SyncState *
+`, d.Port, user, DovecotPassword, local, local, folders)
+}
