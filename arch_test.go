@@ -16,7 +16,7 @@ func TestImportRules(t *testing.T) {
 	onlyImporter := map[string][]string{ // third-party package → the packages allowed to import it
 		"github.com/dgraph-io/badger/v4":     {"fieldnotes/app/store", "fieldnotes/sync/hub/hubdb"},
 		"github.com/jackc/pgx/v5":            {"fieldnotes/sync/hub/hubdb/pgstore"},
-		"github.com/emersion/go-imap/v2":     {"fieldnotes/app/imapsync"},
+		"github.com/emersion/go-imap/v2":     {"fieldnotes/app/imapsync", "fieldnotes/app/imapsync/imaptest"}, // and its test servers
 		"github.com/sashabaranov/go-openai":  {"fieldnotes/app/assist"},
 		"github.com/zalando/go-keyring":      {"fieldnotes/app/secrets"},
 		"github.com/wailsapp/wails/v2":       {"fieldnotes", "fieldnotes/app/desktop"},
@@ -65,6 +65,9 @@ func checkInward(t *testing.T, pkg, imp string) {
 	}
 	if (imp == "fieldnotes/app/desktop" || imp == "fieldnotes/app/cli") && pkg != "fieldnotes" {
 		t.Errorf("%s imports %s; only main wires the desktop and the command line", pkg, imp)
+	}
+	if imp == "fieldnotes/app/wiring" && pkg != "fieldnotes/app/desktop" && pkg != "fieldnotes/app/cli" {
+		t.Errorf("%s imports %s; the composition root is for the window and the command line only", pkg, imp)
 	}
 }
 

@@ -67,4 +67,11 @@
 // Verbatim matching and redaction are deliberately simple string and regexp
 // work: they must be predictable, testable and fuzzable, and they are the
 // guarantee the rep relies on, so they do not depend on the model behaving.
+//
+// The settings (LoadConfig/SaveConfig: the key in the vault, never the
+// store; EnvDisabled as the organisation's switch) and the rep's accept and
+// reject decisions (LoadDecision/SaveDecision, remembered per job and per
+// proposal, so a rejected one never comes back) live here too, behind the
+// KV and Secrets interfaces this package defines: the bridge only maps them
+// to DTOs.
 package assist

@@ -2,25 +2,13 @@ package bridge
 
 import (
 	"context"
-	"encoding/json"
-	"os"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"fieldnotes/app/assist"
+	"fieldnotes/app/mailstore"
 	"fieldnotes/app/notebook"
-)
-
-// Keys and secret names of the AI settings (docs: app/bridge/doc.go).
-const (
-	AssistSettingsKey = "settings/assist"
-	AssistKeyName     = "ai-key"
-	keyDecision       = "assist-ui/decision/" // + job id + "/" + suggestion id → assistDecision
-	// EnvAIDisabled, when set, switches AI off for this installation
-	// whatever the settings say: the organisation's switch, for IT to set
-	// by environment or managed configuration.
-	EnvAIDisabled = "FIELDNOTES_AI_DISABLED"
 )
 
 // AssistDeps is what the Assist area needs besides Deps; app/desktop fills
@@ -29,7 +17,7 @@ type AssistDeps struct {
 	Assistant *assist.Assistant
 	Local     LocalKV
 	Secrets   Secrets
-	Mail      *MailStore // email text for triage, and sharing an email accepted as evidence; may be nil
+	Mail      *mailstore.Store // email text for triage, and sharing an email accepted as evidence; may be nil
 }
 
 // Assist is the AI area: settings, status, evidence suggestions from call
@@ -68,31 +56,6 @@ type AssistSettingsInput struct {
 	ClearKey bool   `json:"clear_key"`
 }
 
-// LoadAssistConfig reads the saved AI settings and the key from the vault.
-// Nothing saved yet is a valid, unconfigured Config (AI waits).
-func LoadAssistConfig(ctx context.Context, kv LocalKV, sec Secrets) (assist.Config, error) {
-	var c assist.Config
-	raw, err := kv.LocalGet(ctx, AssistSettingsKey)
-	switch {
-	case notebook.IsCode(err, notebook.NotFound):
-	case err != nil:
-		return c, err
-	default:
-		if err := json.Unmarshal(raw, &c); err != nil {
-			return c, notebook.Wrap(notebook.Internal, err, "the saved AI settings cannot be read; save them again")
-		}
-	}
-	if os.Getenv(EnvAIDisabled) != "" {
-		c.OrgDisabled = true // IT's switch wins over anything saved
-	}
-	if sec != nil && c.BaseURL != "" {
-		if c.APIKey, err = sec.Get(ctx, AssistKeyName); err != nil {
-			return c, err
-		}
-	}
-	return c, nil
-}
-
 func assistSettingsDTO(c assist.Config) AssistSettingsDTO {
 	return AssistSettingsDTO{BaseURL: c.BaseURL, Model: c.Model, AzureAPIVersion: c.AzureAPIVersion, Redaction: !c.DisableRedaction,
 		OrgDisabled: c.OrgDisabled, UseTools: c.UseTools, NoStream: c.NoStream, HasKey: c.APIKey != ""}
@@ -105,7 +68,7 @@ func (a *Assist) Settings() (out AssistSettingsDTO, err error) {
 	if err != nil {
 		return out, err
 	}
-	c, err := LoadAssistConfig(context.Background(), ad.Local, ad.Secrets)
+	c, err := assist.LoadConfig(context.Background(), ad.Local, ad.Secrets)
 	return assistSettingsDTO(c), err
 }
 
@@ -118,20 +81,20 @@ func (a *Assist) SaveSettings(in AssistSettingsInput) (out AssistSettingsDTO, er
 		return out, err
 	}
 	ctx := context.Background()
-	saved, err := LoadAssistConfig(ctx, ad.Local, ad.Secrets)
+	saved, err := assist.LoadConfig(ctx, ad.Local, ad.Secrets)
 	if err != nil {
 		return out, err
 	}
 	c := saved
 	c.BaseURL, c.Model, c.AzureAPIVersion = strings.TrimSpace(in.BaseURL), strings.TrimSpace(in.Model), strings.TrimSpace(in.AzureAPIVersion)
-	c.DisableRedaction, c.OrgDisabled, c.UseTools, c.NoStream = !in.Redaction, in.OrgDisabled || os.Getenv(EnvAIDisabled) != "", in.UseTools, in.NoStream
+	c.DisableRedaction, c.OrgDisabled, c.UseTools, c.NoStream = !in.Redaction, in.OrgDisabled || assist.OrgDisabled(), in.UseTools, in.NoStream
 	if in.APIKey != "" || in.ClearKey {
 		c.APIKey = strings.TrimSpace(in.APIKey)
 	}
 	if err := c.Validate(); err != nil {
 		return out, err
 	}
-	if err := a.store(ctx, ad, c, in.APIKey != "" || in.ClearKey); err != nil {
+	if err := assist.SaveConfig(ctx, ad.Local, ad.Secrets, c, in.APIKey != "" || in.ClearKey); err != nil {
 		return out, err
 	}
 	if err := ad.Assistant.Configure(c); err != nil {
@@ -139,22 +102,6 @@ func (a *Assist) SaveSettings(in AssistSettingsInput) (out AssistSettingsDTO, er
 	}
 	logger(a.d.Log).Info("AI settings saved", "base_url", c.BaseURL, "model", c.Model, "redaction", !c.DisableRedaction)
 	return assistSettingsDTO(c), nil
-}
-
-func (a *Assist) store(ctx context.Context, ad *AssistDeps, c assist.Config, keyChanged bool) error {
-	if keyChanged {
-		if ad.Secrets == nil {
-			return notebook.Errorf(notebook.NotSetUp, "keys cannot be stored in this build")
-		}
-		if err := ad.Secrets.Set(ctx, AssistKeyName, c.APIKey); err != nil {
-			return err
-		}
-	}
-	raw, err := json.Marshal(c) // APIKey is json:"-"
-	if err != nil {
-		return err
-	}
-	return ad.Local.LocalPut(ctx, AssistSettingsKey, raw)
 }
 
 // AssistStatus is shown next to every AI action.

@@ -2,7 +2,6 @@ package bridge
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 
 	"fieldnotes/app/assist"
@@ -71,12 +70,6 @@ type SuggestionEdits struct {
 	WTP        *WTPDTO `json:"wtp"`
 	ClearWTP   bool    `json:"clear_wtp"`
 	ContactID  string  `json:"contact_id"`
-}
-
-// assistDecision remembers what the rep did with a suggestion.
-type assistDecision struct {
-	State      string `json:"state"` // accepted, rejected
-	EvidenceID string `json:"evidence_id,omitempty"`
 }
 
 // SuggestEvidence queues a request for evidence suggestions from a call's
@@ -250,23 +243,13 @@ func (a *Assist) Forget(jobID string) (err error) {
 	if err := ad.Assistant.Forget(ctx, jobID); err != nil {
 		return err
 	}
-	return a.forEachDecision(ctx, ad, jobID, func(key string, _ assistDecision) error { return ad.Local.LocalDelete(ctx, key) })
-}
-
-func (a *Assist) forEachDecision(ctx context.Context, ad *AssistDeps, jobID string, fn func(key string, d assistDecision) error) error {
-	return ad.Local.LocalScan(ctx, keyDecision+jobID+"/", func(key string, raw []byte) error {
-		var d assistDecision
-		if json.Unmarshal(raw, &d) != nil {
-			return nil
-		}
-		return fn(key, d)
-	})
+	return assist.ForgetDecisions(ctx, ad.Local, jobID)
 }
 
 func (a *Assist) jobDTO(ctx context.Context, ad *AssistDeps, job assist.Job) (AssistJobDTO, error) {
 	decided := map[string]string{}
 	for _, s := range jobSuggestions(job) {
-		d, ok, err := decision(ctx, ad.Local, job, s)
+		d, ok, err := assist.LoadDecision(ctx, ad.Local, job, s)
 		if err != nil {
 			return AssistJobDTO{}, err
 		}

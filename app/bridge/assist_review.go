@@ -2,9 +2,6 @@ package bridge
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"strings"
 
 	"fieldnotes/app/assist"
@@ -41,7 +38,7 @@ func (a *Assist) Accept(jobID, suggestionID string, edits SuggestionEdits) (out 
 	if _, err := a.d.Store.Save(ctx, ev); err != nil {
 		return out, err
 	}
-	if err := a.decide(ctx, ad, job, s, assistDecision{State: "accepted", EvidenceID: ev.ID}); err != nil {
+	if err := assist.SaveDecision(ctx, ad.Local, job, s, assist.Decision{State: "accepted", EvidenceID: ev.ID}); err != nil {
 		return out, err
 	}
 	return evidenceDTO(ev), nil
@@ -59,7 +56,7 @@ func (a *Assist) Reject(jobID, suggestionID string) (err error) {
 	if err != nil {
 		return err
 	}
-	return a.decide(ctx, ad, job, s, assistDecision{State: "rejected"})
+	return assist.SaveDecision(ctx, ad.Local, job, s, assist.Decision{State: "rejected"})
 }
 
 // undecided finds a suggestion the rep has not yet accepted or rejected.
@@ -72,68 +69,11 @@ func (a *Assist) undecided(ctx context.Context, ad *AssistDeps, jobID, suggestio
 	if !ok {
 		return job, s, notebook.Errorf(notebook.NotFound, "this suggestion is no longer there; refresh the list")
 	}
-	d, decided, err := decision(ctx, ad.Local, job, s)
+	d, decided, err := assist.LoadDecision(ctx, ad.Local, job, s)
 	if err == nil && decided {
 		err = notebook.Errorf(notebook.Conflict, "this suggestion was already %s", d.State)
 	}
 	return job, s, err
-}
-
-// keySeen remembers decisions by what a suggestion says, per call or email,
-// so asking again about the same notes never shows a rejected (or already
-// accepted) proposal a second time.
-const keySeen = "assist-ui/seen/" // + subject + "/" + fingerprint → assistDecision
-
-func fingerprint(s assist.Suggestion) string {
-	sum := sha256.Sum256([]byte(s.HypothesisID + "\x00" + s.QuestionID + "\x00" + squash(s.Quote)))
-	return hex.EncodeToString(sum[:8])
-}
-
-// subjectOf is the call or email a job is about (the job itself for briefs).
-func subjectOf(job assist.Job) string {
-	callID, _, emailID := jobSubjects(job.Request)
-	switch {
-	case callID != "":
-		return callID
-	case emailID != "":
-		return emailID
-	}
-	return job.ID
-}
-
-func decisionKeys(job assist.Job, s assist.Suggestion) []string {
-	return []string{keyDecision + job.ID + "/" + s.ID, keySeen + subjectOf(job) + "/" + fingerprint(s)}
-}
-
-// decision returns what the rep decided about s, in this job or about the
-// same proposal in an earlier one.
-func decision(ctx context.Context, kv LocalKV, job assist.Job, s assist.Suggestion) (assistDecision, bool, error) {
-	for _, key := range decisionKeys(job, s) {
-		raw, err := kv.LocalGet(ctx, key)
-		if notebook.IsCode(err, notebook.NotFound) {
-			continue
-		}
-		if err != nil {
-			return assistDecision{}, false, err
-		}
-		var d assistDecision
-		json.Unmarshal(raw, &d)
-		return d, true, nil
-	}
-	return assistDecision{}, false, nil
-}
-
-func (a *Assist) decide(ctx context.Context, ad *AssistDeps, job assist.Job, s assist.Suggestion, d assistDecision) error {
-	raw, err := json.Marshal(d)
-	if err != nil {
-		return err
-	}
-	for _, key := range decisionKeys(job, s) {
-		if err := ad.Local.LocalPut(ctx, key, raw); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // sourceText is the text a job's quotes were taken from.
@@ -198,6 +138,6 @@ func (a *Assist) shareEmail(ctx context.Context, ad *AssistDeps, emailID, eviden
 	if err := a.d.Store.Get(ctx, emailID, &e); err != nil {
 		return err
 	}
-	e.Links = union(e.Links, []string{evidenceID})
-	return ad.Mail.save(ctx, e, true)
+	e.Links = addOnce(e.Links, evidenceID)
+	return ad.Mail.Save(ctx, e, true)
 }

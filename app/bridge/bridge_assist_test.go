@@ -225,7 +225,7 @@ func (w *assistWorld) assertPrivate(t *testing.T) {
 			t.Errorf("%q reached the AI endpoint", secret)
 		}
 	}
-	raw, _ := w.st.LocalGet(context.Background(), AssistSettingsKey)
+	raw, _ := w.st.LocalGet(context.Background(), assist.SettingsKey)
 	if strings.Contains(string(raw), "sk-test-secret") {
 		t.Error("the API key is in the settings blob")
 	}
@@ -322,7 +322,7 @@ func TestAssistEventsThrottleProgress(t *testing.T) {
 func TestAssistOrgSwitchFromEnvironment(t *testing.T) {
 	w := newAssistWorld(t)
 	w.configure(t)
-	t.Setenv(EnvAIDisabled, "1")
+	t.Setenv(assist.EnvDisabled, "1")
 	in := AssistSettingsInput{AssistSettingsDTO: AssistSettingsDTO{BaseURL: w.ai.srv.URL + "/v1", Model: "test-model", Redaction: true}}
 	out, err := w.a.SaveSettings(in)
 	if err != nil || !out.OrgDisabled {

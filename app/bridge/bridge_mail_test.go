@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"fieldnotes/app/imapsync"
+	"fieldnotes/app/mailstore"
 	"fieldnotes/app/notebook"
 )
 
@@ -55,7 +56,7 @@ func TestMailSettingsPasswordIsWriteOnly(t *testing.T) {
 	if !out.HasPassword || !out.Configured {
 		t.Fatalf("saved = %+v", out)
 	}
-	raw, err := w.st.LocalGet(context.Background(), MailSettingsKey)
+	raw, err := w.st.LocalGet(context.Background(), mailstore.SettingsKey)
 	if err != nil || strings.Contains(string(raw), testIMAPPass) {
 		t.Fatalf("settings blob holds the password (or is missing): %s %v", raw, err)
 	}

@@ -6,7 +6,9 @@
 // publish and decide, insights, anonymised export). Each method takes and
 // returns DTOs with json tags, calls the service that owns the concept (the
 // notebook store, app/notebook's rules, the sync engine, the hub's product
-// API through syncclient.ProductClient, the mail and AI services), and returns
+// API through syncclient.ProductClient, the mail adapter and settings in
+// app/mailstore, the AI queue, its settings and the rep's decisions in
+// app/assist), and returns
 // errors as *notebook.Error so the UI can show a code and a sentence:
 // unavailable (the hub cannot be reached or had a problem), not_set_up (no
 // hub, mail or AI configured, or not in this build), forbidden, invalid,
@@ -21,7 +23,7 @@
 // Why a separate package: the bound methods are the UI's whole API, and
 // keeping them free of Wails (events go out through Emitter, native file
 // dialogs through Dialogs, the store through Backend) lets every method be
-// tested with `go test` and no window. app/desktop supplies the real
+// tested with `go test` and no window. app/wiring supplies the real
 // implementations; tests supply in-memory ones.
 //
 // Bound methods never panic into Wails: a panic would leave the JavaScript

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"fieldnotes/app/imapsync"
+	"fieldnotes/app/mailstore"
 	"fieldnotes/app/notebook"
 )
 
@@ -29,7 +30,7 @@ type Browser interface{ OpenURL(url string) }
 // A nil MailDeps (binding generation, tests of other areas) makes every Mail
 // method answer "not available".
 type MailDeps struct {
-	Store   *MailStore
+	Store   *mailstore.Store
 	Secrets Secrets
 	Control MailControl
 	Tracker *MailTracker
@@ -92,7 +93,7 @@ func (m *Mail) Settings() (out MailSettingsDTO, err error) {
 	if err != nil {
 		return out, err
 	}
-	s, configured, err := LoadMailSettings(context.Background(), md.Store, md.Secrets)
+	s, configured, err := mailstore.LoadSettings(context.Background(), md.Store, md.Secrets)
 	if err != nil {
 		return out, err
 	}
@@ -124,7 +125,7 @@ func (m *Mail) SaveSettings(in MailSettingsInput) (out MailSettingsDTO, err erro
 	if in.Password != "" || in.ClearPassword {
 		pw = &s.Password
 	}
-	if err := saveMailSettings(ctx, md.Store, md.Secrets, s, pw); err != nil {
+	if err := mailstore.SaveSettings(ctx, md.Store, md.Secrets, s, pw); err != nil {
 		return out, err
 	}
 	if md.Control != nil {
@@ -144,7 +145,7 @@ func (m *Mail) settingsFrom(ctx context.Context, md *MailDeps, in MailSettingsIn
 	case in.Password != "":
 		s.Password = in.Password
 	default:
-		saved, _, err := LoadMailSettings(ctx, md.Store, md.Secrets)
+		saved, _, err := mailstore.LoadSettings(ctx, md.Store, md.Secrets)
 		if err != nil {
 			return s, err
 		}
@@ -226,7 +227,7 @@ func (m *Mail) Folders() (out []MailFolder, err error) {
 		return nil, err
 	}
 	ctx := context.Background()
-	s, configured, err := LoadMailSettings(ctx, md.Store, md.Secrets)
+	s, configured, err := mailstore.LoadSettings(ctx, md.Store, md.Secrets)
 	if err != nil {
 		return nil, err
 	}
@@ -282,7 +283,7 @@ func (m *Mail) SyncNow() (s MailStatus, err error) {
 	if err != nil {
 		return s, err
 	}
-	if _, configured, err := LoadMailSettings(context.Background(), md.Store, md.Secrets); err != nil || !configured {
+	if _, configured, err := mailstore.LoadSettings(context.Background(), md.Store, md.Secrets); err != nil || !configured {
 		if err == nil {
 			err = notebook.Errorf(notebook.NotSetUp, "mail is not set up yet: add your IMAP server in Settings")
 		}

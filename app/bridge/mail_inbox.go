@@ -2,11 +2,11 @@ package bridge
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"fieldnotes/app/imapsync"
 	"fieldnotes/app/notebook"
-	"fieldnotes/app/store"
 )
 
 // keyRead marks an email read on this computer (local only; the server's
@@ -247,7 +247,9 @@ func (m *Mail) MarkNotRelevant(emailID string) (err error) {
 	if err := imapsync.MarkNotRelevant(ctx, md.Store, emailID); err != nil {
 		return err
 	}
-	md.Store.LocalDelete(ctx, keyRead+emailID)
+	if err := md.Store.LocalDelete(ctx, keyRead+emailID); err != nil {
+		return err
+	}
 	return md.Store.Hide(ctx, emailID)
 }
 
@@ -260,7 +262,7 @@ func (m *Mail) LinkToCall(emailID, callID string) (r EmailRow, err error) {
 		if err := m.d.Store.Get(ctx, callID, &call); err != nil {
 			return err
 		}
-		e.Links = union(e.Links, []string{call.ID})
+		e.Links = addOnce(e.Links, call.ID)
 		if e.AccountID == "" {
 			e.AccountID = call.AccountID
 		}
@@ -277,7 +279,7 @@ func (m *Mail) LinkToContact(emailID, contactID string) (r EmailRow, err error) 
 		if err := m.d.Store.Get(ctx, contactID, &c); err != nil {
 			return err
 		}
-		e.ContactIDs = union(e.ContactIDs, []string{c.ID})
+		e.ContactIDs = addOnce(e.ContactIDs, c.ID)
 		if e.AccountID == "" {
 			e.AccountID = c.AccountID
 		}
@@ -310,7 +312,7 @@ func (m *Mail) link(emailID string, change func(context.Context, *notebook.Email
 	if err := change(ctx, &e); err != nil {
 		return EmailRow{}, err
 	}
-	if err := md.Store.save(ctx, e, false); err != nil {
+	if err := md.Store.Save(ctx, e, false); err != nil {
 		return EmailRow{}, err
 	}
 	_, row, err := m.load(ctx, md, emailID)
@@ -350,10 +352,10 @@ func (m *Mail) LinkAsEvidence(in EmailEvidenceInput) (out EvidenceDTO, err error
 	if err != nil {
 		return out, err
 	}
-	e.Links = union(e.Links, []string{ev.ID})
+	e.Links = addOnce(e.Links, ev.ID)
 	// The email first: the hub then never holds evidence citing an email it
 	// has not been sent.
-	if err := md.Store.save(ctx, e, true); err != nil {
+	if err := md.Store.Save(ctx, e, true); err != nil {
 		return out, err
 	}
 	if _, err := m.d.Store.Save(ctx, ev); err != nil {
@@ -409,13 +411,10 @@ func emailQuote(ctx context.Context, md *MailDeps, e notebook.Email, selected st
 // still matches the message text.
 func squash(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// save stores an email edited by the rep: share makes it sync (linked as
-// evidence); otherwise it keeps whatever state it had.
-func (m *MailStore) save(ctx context.Context, e notebook.Email, share bool) error {
-	if share {
-		_, err := m.st.Save(ctx, &e)
-		return err
+// addOnce adds id to a set kept as a list (an email's links and contacts).
+func addOnce(list []string, id string) []string {
+	if slices.Contains(list, id) {
+		return list
 	}
-	_, err := m.st.Save(ctx, &e, store.LocalOnly())
-	return err
+	return append(slices.Clip(list), id)
 }

@@ -20,7 +20,7 @@ func (b storeBackend) Save(ctx context.Context, rec notebook.Record) (Saved, err
 // SaveAll is one store batch; a user action's few records stay far below
 // the batch's commit size, so they commit together.
 func (b storeBackend) SaveAll(ctx context.Context, recs []notebook.Record) error {
-	return b.Store.Batch(ctx, func(bt *store.Batch) error {
+	return b.Batch(ctx, func(bt *store.Batch) error {
 		for _, r := range recs {
 			if _, err := bt.Save(r); err != nil {
 				return err

@@ -1,20 +1,15 @@
 package bridge
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"net"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-
 	"fieldnotes/app/imapsync"
+	"fieldnotes/app/imapsync/imaptest"
+	"fieldnotes/app/mailstore"
 	"fieldnotes/app/notebook"
 	"fieldnotes/app/secrets"
 	"fieldnotes/app/store"
@@ -83,7 +78,7 @@ func (p *pullNow) SyncNow() {
 	p.calls++
 	p.mu.Unlock()
 	ctx := context.Background()
-	s, _, err := LoadMailSettings(ctx, p.md.Store, p.md.Secrets)
+	s, _, err := mailstore.LoadSettings(ctx, p.md.Store, p.md.Secrets)
 	if err != nil {
 		p.t.Errorf("load settings: %v", err)
 		return
@@ -102,8 +97,7 @@ type mailWorld struct {
 	mail    *Mail
 	events  *eventLog
 	browser *browserRec
-	imap    *imapmemserver.User
-	addr    string
+	imap    *imaptest.MemServer
 	acct    notebook.Account
 	contact notebook.Contact
 	hyp     notebook.Hypothesis
@@ -122,7 +116,7 @@ func newMailWorld(t *testing.T) *mailWorld {
 	w.seed(t)
 	w.d = &Deps{Store: StoreBackend(st), Emit: w.events, Author: "rep", Role: notebook.AudienceSales,
 		Now: func() time.Time { return time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC) }}
-	md := &MailDeps{Store: NewMailStore(st), Secrets: secrets.Vault{Scope: t.TempDir(), Fallback: st},
+	md := &MailDeps{Store: mailstore.New(st), Secrets: secrets.Vault{Scope: t.TempDir(), Fallback: st},
 		Tracker: NewMailTracker(w.events), Browser: w.browser}
 	md.Control = &pullNow{t: t, md: md}
 	w.d.Mail = md
@@ -164,41 +158,16 @@ func (w *mailWorld) drainOutbox(t *testing.T) {
 
 func (w *mailWorld) startIMAP(t *testing.T) {
 	t.Helper()
-	mem := imapmemserver.New()
-	w.imap = imapmemserver.NewUser(testIMAPUser, testIMAPPass)
-	for _, name := range []string{"INBOX", "Sent"} {
-		if err := w.imap.Create(name, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	mem.AddUser(w.imap)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		InsecureAuth: true,
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	w.addr = ln.Addr().String()
+	w.imap = imaptest.StartMem(t, imaptest.MemOptions{Username: testIMAPUser, Password: testIMAPPass})
 }
 
 func (w *mailWorld) settingsInput(password string) MailSettingsInput {
-	host, port, _ := net.SplitHostPort(w.addr)
-	p, _ := strconv.Atoi(port)
-	return MailSettingsInput{Host: host, Port: p, Security: "none", Username: testIMAPUser, Password: password, Folders: []string{"INBOX", "Sent"}}
+	return MailSettingsInput{Host: w.imap.Host, Port: w.imap.Port, Security: "none", Username: testIMAPUser, Password: password, Folders: []string{"INBOX", "Sent"}}
 }
 
 func (w *mailWorld) deliver(t *testing.T, folder, raw string) {
 	t.Helper()
-	if _, err := w.imap.Append(folder, bytes.NewReader([]byte(raw)), &imap.AppendOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	w.imap.Deliver(t, folder, []byte(raw))
 }
 
 // message builds a raw RFC 5322 message; html "" makes it text only.

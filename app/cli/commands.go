@@ -15,35 +15,28 @@ import (
 	"fieldnotes/app/secrets"
 	"fieldnotes/app/store"
 	"fieldnotes/app/transfer"
+	"fieldnotes/app/wiring"
 )
 
-// openStore opens the notebook in the data dir with its key; a second
-// process gets the store's clear "in use" message.
-func (e *env) openStore() (*store.Store, error) {
-	key, _, err := secrets.DataKey(e.dataDir, e.log)
-	if err != nil {
-		return nil, err
-	}
-	return store.Open(store.Options{Dir: e.dataDir, Key: key, Logger: e.log, Author: author()})
+// open builds the notebook in the data dir and its services the way the
+// window does (app/wiring); a second process gets the store's clear "in
+// use" message.
+func (e *env) open() (*wiring.Main, error) {
+	return wiring.Open(wiring.Options{DataDir: e.dataDir, Logger: e.log})
 }
 
-// author is the local user's name until the hub assigns an id.
-func author() string {
-	for _, v := range []string{"FIELDNOTES_USER", "USER", "USERNAME"} {
-		if s := os.Getenv(v); s != "" {
-			return s
-		}
-	}
-	return "me"
-}
-
-func (e *env) withStore(fn func(s *store.Store) error) error {
-	s, err := e.openStore()
+// withMain runs fn on the opened notebook and closes it afterwards.
+func (e *env) withMain(fn func(m *wiring.Main) error) error {
+	m, err := e.open()
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	return fn(s)
+	defer m.Close()
+	return fn(m)
+}
+
+func (e *env) withStore(fn func(s *store.Store) error) error {
+	return e.withMain(func(m *wiring.Main) error { return fn(m.Store) })
 }
 
 func newFlags(name string, e *env) *flag.FlagSet {

@@ -6,11 +6,11 @@ import (
 	"os"
 	"strings"
 
-	"fieldnotes/app/bridge"
 	"fieldnotes/app/imapsync"
+	"fieldnotes/app/mailstore"
 	"fieldnotes/app/notebook"
 	"fieldnotes/app/secrets"
-	"fieldnotes/app/store"
+	"fieldnotes/app/wiring"
 )
 
 func init() {
@@ -64,14 +64,12 @@ func runMailSync(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return e.withStore(func(st *store.Store) error {
-		mb := bridge.NewMailStore(st)
-		vault := secrets.Vault{Scope: e.dataDir, Fallback: st, Log: e.log}
-		s, err := mailSettings(e, mb, vault, flags)
+	return e.withMain(func(m *wiring.Main) error {
+		s, err := mailSettings(e, m.Mailbox, m.Vault, flags)
 		if err != nil {
 			return err
 		}
-		counts, err := imapsync.PullOnce(e.ctx, s, mb, mb, mailProgress(e))
+		counts, err := imapsync.PullOnce(e.ctx, s, m.Mailbox, m.Mailbox, mailProgress(e))
 		if err != nil {
 			return err
 		}
@@ -81,8 +79,8 @@ func runMailSync(e *env, args []string) error {
 }
 
 // mailSettings starts from the saved settings and applies the flags.
-func mailSettings(e *env, kv bridge.LocalKV, vault secrets.Vault, f mailFlags) (imapsync.Settings, error) {
-	s, configured, err := bridge.LoadMailSettings(e.ctx, kv, vault)
+func mailSettings(e *env, kv mailstore.KV, vault secrets.Vault, f mailFlags) (imapsync.Settings, error) {
+	s, configured, err := mailstore.LoadSettings(e.ctx, kv, vault)
 	if err != nil {
 		return s, err
 	}

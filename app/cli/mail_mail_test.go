@@ -6,20 +6,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-
 	"fieldnotes/app/bridge"
 	"fieldnotes/app/imapsync"
+	"fieldnotes/app/imapsync/imaptest"
+	"fieldnotes/app/mailstore"
 	"fieldnotes/app/notebook"
 	"fieldnotes/app/secrets"
 	"fieldnotes/app/store"
+	"fieldnotes/app/wiring"
 )
 
 const (
@@ -31,36 +29,12 @@ const (
 // holding two messages from a customer and one newsletter.
 func startIMAP(t *testing.T) (host string, port int) {
 	t.Helper()
-	mem := imapmemserver.New()
-	user := imapmemserver.NewUser(imapUser, imapPass)
-	for _, name := range []string{"INBOX", "Sent"} {
-		if err := user.Create(name, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
+	srv := imaptest.StartMem(t, imaptest.MemOptions{Username: imapUser, Password: imapPass})
 	for i, from := range []string{"ana@acme.com", "Bob <bob@eu.acme.com>", "news@other.example"} {
 		raw := fmt.Sprintf("From: %s\r\nTo: %s\r\nSubject: Note %d\r\nMessage-ID: <m%d@test>\r\nDate: Fri, 20 Nov 2026 10:00:00 +0000\r\n\r\nHello %d.\r\n", from, imapUser, i, i, i)
-		if _, err := user.Append("INBOX", bytes.NewReader([]byte(raw)), &imap.AppendOptions{}); err != nil {
-			t.Fatal(err)
-		}
+		srv.Deliver(t, "INBOX", []byte(raw))
 	}
-	mem.AddUser(user)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		InsecureAuth: true,
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	h, p, _ := net.SplitHostPort(ln.Addr().String())
-	port, _ = strconv.Atoi(p)
-	return h, port
+	return srv.Host, srv.Port
 }
 
 type cliRun struct {
@@ -155,15 +129,40 @@ func TestMailSyncUsesSavedSettings(t *testing.T) {
 	host, port := startIMAP(t)
 	err := e.withStore(func(s *store.Store) error {
 		raw, _ := json.Marshal(imapsync.Settings{Host: host, Port: port, Security: imapsync.SecurityNone, Username: imapUser})
-		if err := s.LocalPut(e.ctx, bridge.MailSettingsKey, raw); err != nil {
+		if err := s.LocalPut(e.ctx, mailstore.SettingsKey, raw); err != nil {
 			return err
 		}
-		return secrets.Vault{Scope: e.dataDir, Fallback: s}.Set(e.ctx, bridge.MailPasswordName, imapPass)
+		return secrets.Vault{Scope: e.dataDir, Fallback: s}.Set(e.ctx, mailstore.PasswordName, imapPass)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r := e.run("sync"); r.status != 0 || !strings.Contains(r.stdout, "relevant 2, fetched 2") {
 		t.Fatalf("saved settings: %+v", r)
+	}
+}
+
+// TestMailSyncUsesTheWindowsSettings: the window and the command line are
+// built by the same composition root (app/wiring), so what the window's
+// Settings screen saves (server in the store, password in the vault) is
+// what `fieldnotes mail sync` pulls with.
+func TestMailSyncUsesTheWindowsSettings(t *testing.T) {
+	e := testEnv(t)
+	seedAccount(t, e)
+	srv := imaptest.StartMem(t, imaptest.MemOptions{Username: imapUser, Password: imapPass})
+	srv.Deliver(t, "INBOX", []byte("From: ana@acme.com\r\nTo: "+imapUser+"\r\nSubject: hi\r\nMessage-ID: <w1@test>\r\nDate: Fri, 20 Nov 2026 10:00:00 +0000\r\n\r\nHello.\r\n"))
+	window, err := wiring.Open(wiring.Options{DataDir: e.dataDir, Logger: e.log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := bridge.MailSettingsInput{Host: srv.Host, Port: srv.Port, Security: "none", Username: imapUser, Password: imapPass, Folders: []string{"INBOX"}}
+	if _, err := bridge.NewMail(window.Deps()).SaveSettings(in); err != nil {
+		t.Fatal(err)
+	}
+	if err := window.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.run("sync"); r.status != 0 || !strings.Contains(r.stdout, "relevant 1, fetched 1") {
+		t.Fatalf("the window's settings: %+v", r)
 	}
 }

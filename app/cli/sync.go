@@ -8,6 +8,7 @@ import (
 	"fieldnotes/app/notebook"
 	"fieldnotes/app/replica"
 	"fieldnotes/app/store"
+	"fieldnotes/app/wiring"
 	"fieldnotes/sync/syncclient"
 )
 
@@ -30,8 +31,11 @@ func runSync(e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return notebook.Errorf(notebook.Invalid, "sync: unexpected argument %q (did you mean --hub %s?)", fs.Arg(0), fs.Arg(0))
 	}
-	return e.withStore(func(s *store.Store) error {
-		settings := replica.NewSettings(s, e.dataDir, e.log)
+	return e.withMain(func(m *wiring.Main) error {
+		settings, s, eng := m.Hub, m.Store, m.Sync
+		if eng == nil {
+			return notebook.Errorf(notebook.Internal, "sync is not available in this build (see the log)")
+		}
 		url, token, err := syncTarget(e, settings, *hubURL, *tokenEnv)
 		if err != nil {
 			return err
@@ -45,10 +49,7 @@ func runSync(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		eng, err := syncclient.New(syncclient.Config{Replica: replica.New(s), HubURL: url, Token: token, CertSHA256: pin, Logger: e.log})
-		if err != nil {
-			return err
-		}
+		eng.ConfigurePinned(url, token, pin)
 		before, _ := s.Rejections(e.ctx)
 		rep, err := eng.SyncOnce(e.ctx)
 		if err == nil || rep != (syncclient.Report{}) {

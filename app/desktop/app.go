@@ -24,8 +24,10 @@ type app struct {
 	done   chan struct{}
 }
 
-func newApp(parent context.Context, st *store.Store, log *slog.Logger) *app {
-	return &app{parent: parent, st: st, log: log, done: make(chan struct{})}
+// newApp is the window's half before the store is open: the services are
+// built with the app as their Emitter, then Run sets st.
+func newApp(parent context.Context, log *slog.Logger) *app {
+	return &app{parent: parent, log: log, done: make(chan struct{})}
 }
 
 func (a *app) startup(ctx context.Context) {

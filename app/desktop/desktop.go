@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"os"
-	"os/user"
 	"sync"
 	"time"
 
@@ -20,8 +18,8 @@ import (
 	"fieldnotes/app/bridge"
 	"fieldnotes/app/demo"
 	"fieldnotes/app/notebook"
-	"fieldnotes/app/secrets"
 	"fieldnotes/app/store"
+	"fieldnotes/app/wiring"
 )
 
 // Config is what main hands the window.
@@ -47,35 +45,25 @@ func Run(ctx context.Context, cfg Config) error {
 	if generatingBindings {
 		return wails.Run(&options.App{Title: "Fieldnotes", Bind: bridge.All(&bridge.Deps{Log: log}), EnumBind: bridge.Enums()})
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return notebook.Wrap(notebook.Invalid, err, "cannot create the data directory %s: %v", cfg.DataDir, err)
-	}
-	key, source, err := secrets.DataKey(cfg.DataDir, log)
-	if err != nil {
-		return err
-	}
-	log.Debug("data key ready", "source", source, "since_launch_ms", time.Since(started).Milliseconds())
-	author := authorName()
-	st, err := store.Open(store.Options{Dir: cfg.DataDir, Key: key, Logger: log, Author: author})
+	a := newApp(ctx, log)
+	m, err := wiring.Open(wiring.Options{DataDir: cfg.DataDir, Logger: log, Emit: a, Browser: a}) // store, mail, AI queue, sync engine
 	if notebook.IsCode(err, notebook.Conflict) {
 		handOff(cfg.DataDir, log) // exits when a running window took the launch (single.go)
 	}
 	if err != nil {
 		return err
 	}
-	closeStore := sync.OnceValue(st.Close)
-	defer closeStore()
-	log.Debug("store open", "since_launch_ms", time.Since(started).Milliseconds())
-	a := newApp(ctx, st, log)
-	deps := &bridge.Deps{Store: bridge.StoreBackend(st), Emit: a, Dialogs: pickDialogs(a), Transfer: newTransfer(st, log),
-		Log: log, Author: author, Role: notebook.Audience(os.Getenv("FIELDNOTES_ROLE")), KeySource: source}
-	svc := newServices(st, cfg.DataDir, log, a, a) // mail, AI queue, sync engine (services.go)
-	deps.Mail, deps.Assist = svc.mailDeps(), svc.assistDeps()
-	deps.SyncArea, deps.Sync = svc.syncDeps(), svc.syncState
-	deps.SeedDemo, deps.StartLink, deps.Links = seedDemo(st), cfg.Link, bridge.NewLinks(cfg.Link)
-	svc.addUpdater(cfg.Version, a)
+	closeStore := sync.OnceValue(m.Close)
+	defer func() {
+		if err := closeStore(); err != nil {
+			log.Error("closing the notebook", "err", err)
+		}
+	}()
+	a.st = m.Store
+	log.Debug("store open", "key_source", m.KeySource, "since_launch_ms", time.Since(started).Milliseconds())
+	m.AddUpdater(cfg.Version) // checks the hub for signed releases (app/update)
 	var restart restarter
-	deps.Updates = svc.updateDeps(func() { restart.request(svc.updater.Executable()); a.quit() })
+	deps := windowDeps(m, a, cfg.Link, func() { restart.request(m.Updater.Executable()); a.quit() })
 	assets, err := frontendFS(cfg.Assets)
 	if err != nil {
 		return err
@@ -91,9 +79,9 @@ func Run(ctx context.Context, cfg Config) error {
 			Assets: assets,
 		},
 		BackgroundColour: &options.RGBA{R: 250, G: 250, B: 249, A: 255},
-		OnStartup:        func(c context.Context) { a.startup(c); svc.start(ctx) },
+		OnStartup:        func(c context.Context) { a.startup(c); m.Start(ctx) },
 		OnDomReady:       a.domReady,
-		OnShutdown:       func(c context.Context) { svc.stop(); a.shutdown(c) },
+		OnShutdown:       func(c context.Context) { m.Stop(); a.shutdown(c) },
 		Bind:             bridge.All(deps),
 		EnumBind:         bridge.Enums(),
 		ErrorFormatter:   bridge.FormatError,
@@ -107,11 +95,27 @@ func Run(ctx context.Context, cfg Config) error {
 		return notebook.Wrap(notebook.Internal, err, "the window could not start: %v", err)
 	}
 	if exe := restart.target(); exe != "" {
-		closeStore()
+		if err := closeStore(); err != nil { // the new binary must find the notebook closed
+			return err
+		}
 		log.Info("restarting into the update", "binary", exe)
 		return restartInto(exe)
 	}
 	return nil
+}
+
+// windowDeps is the composition root's bridge.Deps plus what only the
+// window has: native dialogs, file import/export, the demo seeder, the
+// link it was started with (and later launches' links), and the update's
+// restart.
+func windowDeps(m *wiring.Main, a *app, link string, restart func()) *bridge.Deps {
+	d := m.Deps()
+	d.Dialogs = pickDialogs(a)
+	d.Transfer = newTransfer(m.Store, m.Log)
+	d.SeedDemo = seedDemo(m.Store)
+	d.StartLink, d.Links = link, bridge.NewLinks(link)
+	d.Updates = m.UpdateDeps(restart)
+	return d
 }
 
 // seedDemo is the welcome's "Try it with demo data": the very seeding
@@ -136,16 +140,6 @@ func frontendFS(assets fs.FS) (fs.FS, error) {
 		return assets, nil
 	}
 	return assets, nil // dev builds serve -assetdir from disk; the embedded copy may be a placeholder
-}
-
-func authorName() string {
-	if a := os.Getenv("FIELDNOTES_AUTHOR"); a != "" {
-		return a
-	}
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		return u.Username
-	}
-	return "me"
 }
 
 func readyMessage() string {

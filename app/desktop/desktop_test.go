@@ -2,11 +2,15 @@ package desktop
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"fieldnotes/app/wiring"
 )
 
 func TestDirDialogsAnswerLikeAUser(t *testing.T) {
@@ -40,5 +44,30 @@ func TestFrontendFSFindsIndex(t *testing.T) {
 	}
 	if _, err := frontendFS(nil); err == nil {
 		t.Fatal("nil assets must be an error")
+	}
+}
+
+// TestWindowDepsAreTheRoots: the window hands the bridge the composition
+// root's services (the ones the command line uses too) and adds only what a
+// window has.
+func TestWindowDepsAreTheRoots(t *testing.T) {
+	t.Setenv("FIELDNOTES_KEY", strings.Repeat("ab", 32))
+	t.Setenv("FIELDNOTES_NO_KEYRING", "1")
+	a := newApp(context.Background(), slog.New(slog.DiscardHandler))
+	m, err := wiring.Open(wiring.Options{DataDir: t.TempDir(), Logger: a.log, Emit: a, Browser: a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	m.AddUpdater("1.0.0")
+	root, d := m.Deps(), windowDeps(m, a, "fieldnotes://join?x", func() {})
+	if d.Mail.Store != root.Mail.Store || d.Mail.Control != root.Mail.Control || d.Mail.Browser != a {
+		t.Error("the window's Mail area is not the root's")
+	}
+	if d.Assist.Assistant != root.Assist.Assistant || d.SyncArea.Engine != root.SyncArea.Engine || d.Emit != a {
+		t.Error("the window's Assist/Sync areas or events are not the root's")
+	}
+	if d.Dialogs == nil || d.Transfer == nil || d.SeedDemo == nil || d.StartLink != "fieldnotes://join?x" || d.Links == nil || d.Updates == nil || d.SyncArea.SignIns == nil {
+		t.Errorf("window-only deps missing: %+v", d)
 	}
 }

@@ -1,5 +1,7 @@
-// Package desktop wires the window: it opens the encrypted store with the key
-// from app/secrets, builds the bridge structs, runs wails.Run, forwards the
+// Package desktop runs the window: it has app/wiring (the composition root
+// the command line shares) open the notebook and build the services, adds
+// what only a window has (dialogs, file transfer, the demo seeder), runs
+// wails.Run, starts and stops the services with the window, forwards the
 // store's change feed to the UI as `records:changed` events and closes the
 // store on shutdown. Besides main.go it is the only importer of the Wails
 // runtime, so the bridge stays testable without a window.

@@ -121,7 +121,9 @@ func streamMessageAt(sess *session, loc Location, fn func(io.Reader) (bool, erro
 			seen = true
 			g := &guardedLiteral{r: body.Literal, c: sess.c, size: body.Literal.Size()}
 			found, fnErr = fn(g)
-			io.Copy(io.Discard, g)
+			if _, err := io.Copy(io.Discard, g); err != nil && fnErr == nil { // drain: go-imap's own drain must find nothing left
+				fnErr = err
+			}
 			if g.truncated {
 				fnErr = io.ErrUnexpectedEOF
 			}

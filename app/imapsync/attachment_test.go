@@ -55,7 +55,7 @@ func TestInlineImagesBecomeDataURIs(t *testing.T) {
 		"--rel\nContent-Type: text/html; charset=utf-8\n\n<p>Our logo: <img src=\"cid:logo@acme\" alt=\"logo\"><img src=\"cid:evil\"></p>\n"+
 			"--rel\nContent-Type: image/png\nContent-ID: <logo@acme>\nContent-Disposition: inline\nContent-Transfer-Encoding: base64\n\n"+base64.StdEncoding.EncodeToString(png)+"\n"+
 			"--rel\nContent-Type: image/svg+xml\nContent-ID: <evil>\n\n<svg onload=\"alert(1)\"/>\n--rel--")
-	srv.appendRaw(t, "INBOX", raw)
+	srv.Deliver(t, "INBOX", raw)
 	mb := NewMemMailbox()
 	if _, err := PullOnce(t.Context(), srv.settings(), testDirectory, mb, nil); err != nil {
 		t.Fatal(err)

@@ -71,7 +71,7 @@ func (b *batchMem) Batch(ctx context.Context, fn func(tx Mailbox) error) error {
 func TestBatchMailboxCommitsPerFetchBatchAndSurvivesAFailedCommit(t *testing.T) {
 	srv := startMemServer(t, nil)
 	for i := 0; i < 1200; i++ {
-		srv.appendRaw(t, "INBOX", bulkMessage(i))
+		srv.Deliver(t, "INBOX", bulkMessage(i))
 	}
 	mb := &batchMem{MemMailbox: NewMemMailbox(), failNext: true}
 	s := srv.settings()

@@ -3,8 +3,8 @@ package imapsync_test
 import (
 	"testing"
 
-	"fieldnotes/app/bridge"
 	"fieldnotes/app/imapsync"
+	"fieldnotes/app/mailstore"
 	"fieldnotes/app/notebook"
 	"fieldnotes/app/store"
 )
@@ -27,7 +27,7 @@ func BenchmarkInitialPull10k(b *testing.B) {
 		if _, err := st.Save(b.Context(), &notebook.Account{ID: notebook.NewID(), Name: "Acme", Domains: []string{"acme.com"}}); err != nil {
 			b.Fatal(err)
 		}
-		mb := bridge.NewMailStore(st)
+		mb := mailstore.New(st)
 		b.StartTimer()
 		c, err := imapsync.PullOnce(b.Context(), s, mb, mb, nil)
 		b.StopTimer()

@@ -25,7 +25,7 @@ var (
 )
 
 // benchUser returns a Dovecot user whose INBOX holds n bulk messages.
-func benchUser(b *testing.B, n int) (*dovecot, string) {
+func benchUser(b *testing.B, n int) (dovecot, string) {
 	b.Helper()
 	d := needDovecot(b)
 	benchUsersMu.Lock()
@@ -33,18 +33,18 @@ func benchUser(b *testing.B, n int) (*dovecot, string) {
 	if u, ok := benchUsers[n]; ok {
 		return d, u
 	}
-	user := d.newUser(b, fmt.Sprintf("bench %d", n))
+	user := d.NewUser(b, fmt.Sprintf("bench %d", n))
 	raws := make([][]byte, n)
 	for i := range raws {
 		raws[i] = bulkMessage(i)
 	}
-	d.deliver(b, user, "INBOX", raws...)
-	d.resync(b, user)
+	d.Deliver(b, user, "INBOX", raws...)
+	d.Resync(b, user)
 	benchUsers[n] = user
 	return d, user
 }
 
-func benchSettings(d *dovecot, user string) Settings {
+func benchSettings(d dovecot, user string) Settings {
 	s := d.settings(user)
 	s.Folders = []string{"INBOX"}
 	return s
@@ -91,7 +91,7 @@ func BenchmarkNoChangeResyncConnected(b *testing.B) {
 	}
 }
 
-func mbsyncConfig(b *testing.B, d *dovecot, user string) (conf, local string) {
+func mbsyncConfig(b *testing.B, d dovecot, user string) (conf, local string) {
 	b.Helper()
 	if _, err := os.Stat(mbsyncBin); err != nil {
 		b.Skip("!!!!!!!! SKIPPING mbsync COMPARISON: /usr/bin/mbsync is not installed (apt-get install isync) !!!!!!!!")
@@ -99,28 +99,7 @@ func mbsyncConfig(b *testing.B, d *dovecot, user string) (conf, local string) {
 	dir := b.TempDir()
 	local = filepath.Join(dir, "mail")
 	conf = filepath.Join(dir, "mbsyncrc")
-	cfg := fmt.Sprintf(`IMAPAccount bench
-Host 127.0.0.1
-Port %d
-User %s
-Pass %s
-SSLType None
-AuthMechs LOGIN
-
-IMAPStore remote
-Account bench
-
-MaildirStore local
-Path %s/
-Inbox %s/INBOX
-
-Channel bench
-Far :remote:
-Near :local:
-Patterns INBOX
-Create Near
-SyncState *
-`, d.port, user, dovePass, local, local)
+	cfg := d.MbsyncConfig(user, local, "INBOX")
 	if err := os.WriteFile(conf, []byte(cfg), 0o600); err != nil {
 		b.Fatal(err)
 	}

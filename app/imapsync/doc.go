@@ -64,11 +64,13 @@
 //
 // # Tests
 //
-// Unit tests run against go-imap's imapmemserver on 127.0.0.1:0. The
-// integration tests start a throwaway Dovecot (Debian dovecot-imapd,
-// /usr/sbin/dovecot; they must run as root so mail processes can use uid 8)
-// with its own config in a temp dir on a free loopback port, and skip loudly
-// when it is missing. Faults covered: a TCP proxy cutting the connection in
+// Unit tests run against go-imap's imapmemserver on 127.0.0.1:0 and the
+// integration tests against a throwaway Dovecot, both from imaptest (the
+// one fixture package, shared with app/bridge, app/cli, app/desktop, the
+// e2e suite and make bench). The Dovecot (Debian dovecot-imapd,
+// /usr/sbin/dovecot; the tests must run as root so mail processes can use
+// uid 8) has its own config in a temp dir on a free loopback port; the tests
+// skip loudly when it is missing. Faults covered: a TCP proxy cutting the connection in
 // the middle of the body FETCH, a server restart, a UIDVALIDITY change.
 // testdata/xss/vectors.json holds the HTML attack corpus; `go test -run
 // TestXSSCorpus -update` rewrites testdata/xss/out/*.html, the sanitised

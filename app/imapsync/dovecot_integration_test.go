@@ -13,7 +13,7 @@ import (
 
 func TestDovecotConnection(t *testing.T) {
 	d := needDovecot(t)
-	user := d.newUser(t, "conn")
+	user := d.NewUser(t, "conn")
 	folders, err := TestConnection(t.Context(), d.settings(user))
 	if err != nil {
 		t.Fatal(err)
@@ -43,7 +43,7 @@ func TestDovecotConnection(t *testing.T) {
 	}
 	plainToTLSPort := d.settings(user)
 	plainToTLSPort.Security = SecurityStartTLS
-	plainToTLSPort.Port = d.tlsPort
+	plainToTLSPort.Port = d.TLSPort
 	start := time.Now()
 	_, err = TestConnection(t.Context(), plainToTLSPort)
 	t.Logf("plain connection to the TLS port: %v after %v", err, time.Since(start))
@@ -57,12 +57,12 @@ func TestDovecotConnection(t *testing.T) {
 // CONDSTORE paths: a no-change resync, CHANGEDSINCE flags, expunge.
 func TestDovecotCorpus(t *testing.T) {
 	d := needDovecot(t)
-	user := d.newUser(t, "corpus")
+	user := d.NewUser(t, "corpus")
 	corpus := nastyCorpus()
 	for _, cm := range corpus {
-		d.deliver(t, user, cm.folder, cm.raw)
+		d.Deliver(t, user, cm.folder, cm.raw)
 	}
-	d.resync(t, user)
+	d.Resync(t, user)
 	mb := NewMemMailbox()
 	s := d.settings(user)
 	c, err := PullOnce(t.Context(), s, testDirectory, mb, nil)
@@ -79,7 +79,7 @@ func TestDovecotCorpus(t *testing.T) {
 		t.Fatalf("no-change resync: %+v %v", c, err)
 	}
 
-	phone, err := imapclient.DialInsecure(d.addr(), nil)
+	phone, err := imapclient.DialInsecure(d.Addr(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,11 +112,11 @@ func TestDovecotCorpus(t *testing.T) {
 // re-scans it, fetches nothing again and duplicates nothing.
 func TestDovecotUIDValidityChange(t *testing.T) {
 	d := needDovecot(t)
-	user := d.newUser(t, "uidv")
+	user := d.NewUser(t, "uidv")
 	for i := 0; i < 40; i++ {
-		d.deliver(t, user, "INBOX", bulkMessage(i))
+		d.Deliver(t, user, "INBOX", bulkMessage(i))
 	}
-	d.resync(t, user)
+	d.Resync(t, user)
 	mb := NewMemMailbox()
 	s := d.settings(user)
 	if _, err := PullOnce(t.Context(), s, testDirectory, mb, nil); err != nil {
@@ -124,8 +124,8 @@ func TestDovecotUIDValidityChange(t *testing.T) {
 	}
 	before := len(mb.Emails())
 	d.doveadm(t, "mailbox", "update", "-u", user, "--uid-validity", "4242", "INBOX")
-	d.deliver(t, user, "INBOX", bulkMessage(100)) // and one new relevant message
-	d.resync(t, user)
+	d.Deliver(t, user, "INBOX", bulkMessage(100)) // and one new relevant message
+	d.Resync(t, user)
 	saves := mb.Saves()
 	c, err := PullOnce(t.Context(), s, testDirectory, mb, nil)
 	if err != nil {
@@ -160,7 +160,7 @@ func assertOneLocationEach(t *testing.T, mb *MemMailbox, folder string, uidValid
 // soon as a message is appended by another client.
 func TestDovecotServeIdle(t *testing.T) {
 	d := needDovecot(t)
-	user := d.newUser(t, "idle")
+	user := d.NewUser(t, "idle")
 	mb := NewMemMailbox()
 	svc := NewService(d.settings(user), testDirectory, mb, nil, nil)
 	svc.PollEvery = time.Minute
@@ -176,7 +176,7 @@ func TestDovecotServeIdle(t *testing.T) {
 	go func() { done <- svc.Serve(ctx) }()
 	<-pulled
 	time.Sleep(200 * time.Millisecond) // let it enter IDLE
-	other, err := imapclient.DialInsecure(d.addr(), nil)
+	other, err := imapclient.DialInsecure(d.Addr(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

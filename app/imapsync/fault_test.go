@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"fieldnotes/app/imapsync/imaptest"
 )
 
 // cutProxy forwards 127.0.0.1 TCP to a server and, when armed, cuts every
@@ -84,13 +86,13 @@ func (p *cutProxy) serverToClient(client, server net.Conn) {
 // FETCH; the next pull completes with no duplicates and no losses.
 func TestDovecotDropMidFetch(t *testing.T) {
 	d := needDovecot(t)
-	user := d.newUser(t, "drop")
+	user := d.NewUser(t, "drop")
 	const n = 300
 	for i := 0; i < n; i++ {
-		d.deliver(t, user, "INBOX", bulkMessage(i))
+		d.Deliver(t, user, "INBOX", bulkMessage(i))
 	}
-	d.resync(t, user)
-	proxy := startCutProxy(t, d.addr())
+	d.Resync(t, user)
+	proxy := startCutProxy(t, d.Addr())
 	s := d.settings(user)
 	s.Port = proxy.port()
 	s.Folders = []string{"INBOX"}
@@ -137,27 +139,28 @@ func TestDovecotDropMidFetch(t *testing.T) {
 // TestDovecotRestart: the server restarts between and during pulls; the
 // puller reconnects and loses nothing.
 func TestDovecotRestart(t *testing.T) {
-	skipWithoutDovecot(t)
-	d, err := startDovecot()
+	imaptest.SkipWithoutDovecot(t)
+	own, err := imaptest.StartDovecot("") // its own instance: the test stops it
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.destroy()
-	user := d.newUser(t, "restart")
+	defer own.Destroy()
+	d := dovecot{own}
+	user := d.NewUser(t, "restart")
 	for i := 0; i < 50; i++ {
-		d.deliver(t, user, "INBOX", bulkMessage(i))
+		d.Deliver(t, user, "INBOX", bulkMessage(i))
 	}
-	d.resync(t, user)
+	d.Resync(t, user)
 	mb := NewMemMailbox()
 	p := &Puller{Settings: d.settings(user), Directory: testDirectory, Mailbox: mb}
 	defer p.Close()
 	if _, err := p.Pull(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	d.stop()
-	if c, err := net.DialTimeout("tcp", d.addr(), time.Second); err == nil {
+	d.Stop()
+	if c, err := net.DialTimeout("tcp", d.Addr(), time.Second); err == nil {
 		c.Close()
-		t.Fatalf("Dovecot still listens after stop; log: %s", d.log())
+		t.Fatalf("Dovecot still listens after stop; log: %s", d.Log())
 	}
 	// An already-open connection may outlive the master for a while; a new
 	// one must fail in words.
@@ -166,12 +169,12 @@ func TestDovecotRestart(t *testing.T) {
 	}
 	p.Pull(t.Context()) // whatever the old connection does, the puller must recover below
 	for i := 50; i < 60; i++ {
-		d.deliver(t, user, "INBOX", bulkMessage(i))
+		d.Deliver(t, user, "INBOX", bulkMessage(i))
 	}
-	if err := d.start(); err != nil {
+	if err := d.Start(); err != nil {
 		t.Fatal(err)
 	}
-	d.resync(t, user)
+	d.Resync(t, user)
 	c, err := p.Pull(t.Context())
 	if err != nil {
 		t.Fatalf("pull after restart: %v", err)

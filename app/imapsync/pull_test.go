@@ -109,15 +109,15 @@ func TestPullMemServer(t *testing.T) {
 	}
 
 	// One new relevant message, one irrelevant.
-	srv.appendRaw(t, "INBOX", msg([]string{"From: ana@acme.com", "Subject: new", "Message-ID: <new1@acme.com>"}, "new"))
-	srv.appendRaw(t, "INBOX", msg([]string{"From: x@newco.example", "Subject: from newco", "Message-ID: <newco1@newco.example>"}, "hello from newco"))
+	srv.Deliver(t, "INBOX", msg([]string{"From: ana@acme.com", "Subject: new", "Message-ID: <new1@acme.com>"}, "new"))
+	srv.Deliver(t, "INBOX", msg([]string{"From: x@newco.example", "Subject: from newco", "Message-ID: <newco1@newco.example>"}, "hello from newco"))
 	c, err = PullOnce(t.Context(), srv.settings(), testDirectory, mb, nil)
 	if err != nil || c.Scanned != 2 || c.Fetched != 1 || c.Skipped != 1 {
 		t.Fatalf("incremental: %+v, %v", c, err)
 	}
 
 	// A phone reads a message and deletes another.
-	phone := srv.client(t)
+	phone := srv.Client(t)
 	if _, err := phone.Select("INBOX", nil).Wait(); err != nil {
 		t.Fatal(err)
 	}
@@ -167,15 +167,15 @@ func TestUIDValidityChangeMemServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The server rebuilds INBOX: same messages, new UIDVALIDITY.
-	if err := srv.user.Delete("INBOX"); err != nil {
+	if err := srv.User().Delete("INBOX"); err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.user.Create("INBOX", nil); err != nil {
+	if err := srv.User().Create("INBOX", nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, cm := range corpus {
 		if cm.folder == "INBOX" {
-			srv.appendRaw(t, "INBOX", cm.raw)
+			srv.Deliver(t, "INBOX", cm.raw)
 		}
 	}
 	saves := mb.Saves()
@@ -291,7 +291,7 @@ func TestServeIdleAndNudge(t *testing.T) {
 	go func() { done <- svc.Serve(ctx) }()
 	<-pulled // first pull, empty mailbox
 	time.Sleep(100 * time.Millisecond)
-	srv.appendRaw(t, "INBOX", msg([]string{"From: ana@acme.com", "Subject: idle", "Message-ID: <idle1@acme.com>"}, "pushed"))
+	srv.Deliver(t, "INBOX", msg([]string{"From: ana@acme.com", "Subject: idle", "Message-ID: <idle1@acme.com>"}, "pushed"))
 	select {
 	case c := <-pulled:
 		if c.Fetched != 1 {
@@ -334,7 +334,7 @@ func memCorpus() []corpusMessage {
 
 func TestMissingFolderIsNamedAndOthersStillSync(t *testing.T) {
 	srv := startMemServer(t, nil)
-	srv.appendRaw(t, "INBOX", msg([]string{"From: ana@acme.com", "Subject: hi", "Message-ID: <m1@acme.com>"}, "hi"))
+	srv.Deliver(t, "INBOX", msg([]string{"From: ana@acme.com", "Subject: hi", "Message-ID: <m1@acme.com>"}, "hi"))
 	s := srv.settings()
 	s.Folders = []string{"Archive", "INBOX"}
 	mb := NewMemMailbox()
@@ -353,7 +353,7 @@ func TestPullerReconnectsAfterServerDropsIdleConnection(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.sess.c.Close() // as if a NAT box forgot the connection
-	srv.appendRaw(t, "INBOX", msg([]string{"From: ana@acme.com", "Subject: later", "Message-ID: <later@acme.com>"}, "later"))
+	srv.Deliver(t, "INBOX", msg([]string{"From: ana@acme.com", "Subject: later", "Message-ID: <later@acme.com>"}, "later"))
 	c, err := p.Pull(t.Context())
 	if err != nil || c.Fetched != 1 {
 		t.Errorf("pull on a dead kept connection: %+v %v", c, err)

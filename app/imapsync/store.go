@@ -187,7 +187,9 @@ func readBodyMessage(c *imapclient.Client, msg *imapclient.FetchMessageData) (ui
 			}
 			g := &guardedLiteral{r: it.Literal, c: c, size: it.Literal.Size()}
 			parsed, err = ParseMessage(g)
-			io.Copy(io.Discard, g) // drain: go-imap's own drain must find nothing left
+			if _, derr := io.Copy(io.Discard, g); derr != nil && err == nil { // drain: go-imap's own drain must find nothing left
+				err = derr
+			}
 			if g.truncated {
 				err = io.ErrUnexpectedEOF // a cut connection looks like EOF: never store half a message
 			}

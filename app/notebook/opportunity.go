@@ -53,7 +53,10 @@ type Opportunity struct {
 	CRMIDs     []string   `json:"crm_ids"`
 }
 
-func (Opportunity) RecordType() Type   { return TypeOpportunity }
+// RecordType says which record type Opportunity is.
+func (Opportunity) RecordType() Type { return TypeOpportunity }
+
+// RecordID is the Opportunity's id.
 func (o Opportunity) RecordID() string { return o.ID }
 
 // Validate checks every field and names each problem.

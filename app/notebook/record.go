@@ -34,8 +34,9 @@ func ParseType(s string) (Type, error) {
 	return "", Errorf(Invalid, "unknown record type %q (want one of hypothesis, study, account, contact, call, evidence, email)", s)
 }
 
-// Scope says who may read a type's records: the whole org, or only the
-// owner (plus product and admin), per sync-protocol.md's scope table.
+// OrgScoped says who may read a type's records: true for the whole org,
+// false for only the owner (plus product and admin), per
+// sync-protocol.md's scope table.
 func (t Type) OrgScoped() bool {
 	return t == TypeHypothesis || t == TypeStudy || t == TypeAccount || t == TypeContact || t == TypeOpportunity
 }

@@ -65,7 +65,10 @@ type Hypothesis struct {
 	DecidedAt    *time.Time       `json:"decided_at"`
 }
 
-func (Hypothesis) RecordType() Type   { return TypeHypothesis }
+// RecordType says which record type Hypothesis is.
+func (Hypothesis) RecordType() Type { return TypeHypothesis }
+
+// RecordID is the Hypothesis's id.
 func (h Hypothesis) RecordID() string { return h.ID }
 
 // Validate checks every field and names each problem.
@@ -151,7 +154,10 @@ type Study struct {
 	Status       StudyStatus `json:"status"`
 }
 
-func (Study) RecordType() Type   { return TypeStudy }
+// RecordType says which record type Study is.
+func (Study) RecordType() Type { return TypeStudy }
+
+// RecordID is the Study's id.
 func (s Study) RecordID() string { return s.ID }
 
 // Validate checks every field and names each problem.
@@ -190,7 +196,10 @@ type Account struct {
 	CRMIDs  []string `json:"crm_ids"` // "vendor:id", so a re-import finds the same company
 }
 
-func (Account) RecordType() Type   { return TypeAccount }
+// RecordType says which record type Account is.
+func (Account) RecordType() Type { return TypeAccount }
+
+// RecordID is the Account's id.
 func (a Account) RecordID() string { return a.ID }
 
 // Validate checks every field and names each problem.
@@ -252,7 +261,10 @@ type Contact struct {
 	CRMIDs        []string       `json:"crm_ids"` // "vendor:id"
 }
 
-func (Contact) RecordType() Type   { return TypeContact }
+// RecordType says which record type Contact is.
+func (Contact) RecordType() Type { return TypeContact }
+
+// RecordID is the Contact's id.
 func (c Contact) RecordID() string { return c.ID }
 
 // Validate checks every field and names each problem.
@@ -315,7 +327,10 @@ type NotesConflict struct {
 	KeptAt   string `json:"kept_at"`
 }
 
-func (Call) RecordType() Type   { return TypeCall }
+// RecordType says which record type Call is.
+func (Call) RecordType() Type { return TypeCall }
+
+// RecordID is the Call's id.
 func (c Call) RecordID() string { return c.ID }
 
 // Validate checks every field and names each problem.
@@ -360,7 +375,7 @@ type WTP struct {
 	BudgetOwner string  `json:"budget_owner"`
 }
 
-// WTP periods.
+// WTPPeriods are the periods a willingness-to-pay amount can be per.
 var WTPPeriods = []string{"one_time", "month", "year", "seat_month", "seat_year"}
 
 // Severity grades an adoption blocker.
@@ -402,6 +417,7 @@ type Evidence struct {
 	CapturedAt    time.Time `json:"captured_at"`
 }
 
+// RecordType says which record type Evidence is.
 func (Evidence) RecordType() Type { return TypeEvidence }
 
 // HasSignal reports whether the rep gave the item a signal. Only such items
@@ -416,6 +432,8 @@ func (e Evidence) CarriesFinding() bool {
 	return e.Quote != "" || e.WTP != nil || e.Capability != "" || e.Problem != "" ||
 		e.Blocker != "" || e.Feature != "" || e.Usage != ""
 }
+
+// RecordID is the Evidence's id.
 func (e Evidence) RecordID() string { return e.ID }
 
 // Validate checks every field and names each problem.
@@ -483,7 +501,10 @@ type Email struct {
 	Links      []string  `json:"links"`
 }
 
-func (Email) RecordType() Type   { return TypeEmail }
+// RecordType says which record type Email is.
+func (Email) RecordType() Type { return TypeEmail }
+
+// RecordID is the Email's id.
 func (m Email) RecordID() string { return m.ID }
 
 // Validate checks every field and names each problem.

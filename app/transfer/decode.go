@@ -106,7 +106,7 @@ func utf8Reader(br *bufio.Reader) *bufio.Reader {
 	bom, _ := br.Peek(3)
 	switch {
 	case bytes.HasPrefix(bom, []byte("\xef\xbb\xbf")):
-		br.Discard(3)
+		_, _ = br.Discard(3) // cannot fail: Peek just buffered these 3 bytes
 		return br
 	case bytes.HasPrefix(bom, []byte("\xff\xfe")), bytes.HasPrefix(bom, []byte("\xfe\xff")):
 		dec := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()

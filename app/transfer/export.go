@@ -26,7 +26,9 @@ func ExportNDJSON(ctx context.Context, s *store.Store, w io.Writer, types ...not
 			if err != nil {
 				return err
 			}
-			bw.Write(line)
+			if _, err := bw.Write(line); err != nil {
+				return err
+			}
 			n++
 			return bw.WriteByte('\n')
 		})

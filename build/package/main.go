@@ -89,7 +89,9 @@ func run(args []string) error {
 func fileTime(epoch int64) time.Time {
 	if epoch == 0 {
 		if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
-			fmt.Sscan(s, &epoch)
+			if _, err := fmt.Sscan(s, &epoch); err != nil {
+				epoch = 0 // not a number: build with the current time, as without it
+			}
 		}
 	}
 	if epoch == 0 {

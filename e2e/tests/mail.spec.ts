@@ -9,10 +9,10 @@ import { goCall, open } from './helpers';
 import { fakeAI } from './fakeai';
 
 // The Inbox against a real IMAP server: go-imap's in-memory server on
-// 127.0.0.1 (e2e/imapfixture, its own Go module), seeded with mail from a
+// 127.0.0.1 (app/imapsync/imaptest/imapfixture), seeded with mail from a
 // demo account's domain, a subdomain, a helpdesk relay that names the
 // contact only in its display name (not relevant) and a reply in Sent.
-const fixtureDir = fileURLToPath(new URL('../imapfixture', import.meta.url));
+const fixtureDir = fileURLToPath(new URL('../../app/imapsync/imaptest/imapfixture', import.meta.url));
 const fixtureBin = join(process.env.E2E_DIR ?? tmpdir(), 'imapfixture');
 
 interface Fixture {
@@ -26,7 +26,7 @@ interface Fixture {
 test.beforeAll(() => {
   const r = spawnSync('go', ['build', '-o', fixtureBin, '.'], {
     cwd: fixtureDir,
-    env: { ...process.env, GOFLAGS: '-mod=mod', GOPROXY: 'off' },
+    env: { ...process.env, GOPROXY: 'off' }, // the app's own module: its dependencies are already here
     encoding: 'utf8',
     timeout: 120_000,
   });

@@ -84,7 +84,7 @@ func generate(seed uint64, n int) dataset {
 		id := g.id()
 		d.accountIDs = append(d.accountIDs, id)
 		d.org = append(d.org, up("account", id, map[string]json.RawMessage{
-			"name":    raw(fmt.Sprintf("%s %s %d", strings.Title(genWords[g.rnd.IntN(len(genWords))]), strings.Title(genWords[g.rnd.IntN(len(genWords))]), i)),
+			"name":    raw(fmt.Sprintf("%s %s %d", title(genWords[g.rnd.IntN(len(genWords))]), title(genWords[g.rnd.IntN(len(genWords))]), i)),
 			"domains": raw([]string{fmt.Sprintf("acct%d.example", i)}),
 			"segment": raw(segments[g.rnd.IntN(3)]),
 			"stage":   raw([]string{"prospect", "customer"}[g.rnd.IntN(2)]),
@@ -96,7 +96,7 @@ func generate(seed uint64, n int) dataset {
 		contactsOf[acct] = append(contactsOf[acct], id)
 		d.org = append(d.org, up("contact", id, map[string]json.RawMessage{
 			"email":      raw(fmt.Sprintf("person%d@acct.example", i)),
-			"name":       raw(fmt.Sprintf("Person %d %s", i, strings.Title(genWords[g.rnd.IntN(len(genWords))]))),
+			"name":       raw(fmt.Sprintf("Person %d %s", i, title(genWords[g.rnd.IntN(len(genWords))]))),
 			"account_id": raw(acct),
 			"title":      raw([]string{"Controller", "CFO", "AP clerk", "FP&A lead"}[g.rnd.IntN(4)]),
 		}))
@@ -115,4 +115,13 @@ func generate(seed uint64, n int) dataset {
 		d.calls = append(d.calls, up("call", g.id(), f))
 	}
 	return d
+}
+
+// title capitalises a generator word (ASCII, so strings.Title's Unicode
+// word-boundary problem does not arise; it is deprecated all the same).
+func title(w string) string {
+	if w == "" {
+		return w
+	}
+	return strings.ToUpper(w[:1]) + w[1:]
 }

@@ -4,21 +4,17 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"fieldnotes/app/imapsync/imaptest"
 )
 
-// A throwaway Dovecot (Debian dovecot-imapd) as imap-notes.md describes and
-// app/imapsync's tests start it: its own config in a temp dir, nothing from
-// /etc/dovecot, 127.0.0.1 on a free port, mail processes as the mail user.
-
-const (
-	mailUID  = 8
-	dovePass = "bench-pass"
-	mboxUser = "rep"
-)
+// The mail benchmark runs against the throwaway Dovecot of
+// app/imapsync/imaptest (the one app/imapsync's tests use): its own config in
+// a temp dir, nothing from /etc/dovecot, 127.0.0.1 on a free port, mail
+// processes as the mail user.
 
 type mailSize struct{ inbox, sent, relevant int }
 
@@ -35,13 +31,11 @@ func parseMailSizes(s string) ([]mailSize, error) {
 }
 
 func benchMail(ctx context.Context, o options, t *table) error {
-	for _, bin := range []string{"/usr/sbin/dovecot", "/usr/bin/doveadm", "/usr/bin/mbsync"} {
-		if _, err := os.Stat(bin); err != nil {
-			return fmt.Errorf("%s is not installed (apt-get install dovecot-imapd isync; make apt does)", bin)
-		}
+	if err := imaptest.DovecotMissing(); err != nil {
+		return err
 	}
-	if os.Geteuid() != 0 {
-		return fmt.Errorf("the throwaway Dovecot needs root (mail processes run as uid %d)", mailUID)
+	if _, err := os.Stat("/usr/bin/mbsync"); err != nil {
+		return fmt.Errorf("/usr/bin/mbsync is not installed (apt-get install isync; make apt does)")
 	}
 	sizes, err := parseMailSizes(o.mailSizes)
 	if err != nil {
@@ -61,12 +55,19 @@ func benchMailbox(ctx context.Context, o options, sz mailSize, t *table) error {
 		return err
 	}
 	defer cleanup()
-	port, conf, err := startDovecot(dir)
+	if err := os.Chmod(dir, 0o755); err != nil { // Dovecot's auth process (user dovecot) reads the passwd-file below it
+		return err
+	}
+	d, err := imaptest.StartDovecot(filepath.Join(dir, "dovecot"))
 	if err != nil {
 		return err
 	}
-	defer exec.Command("/usr/bin/doveadm", "-c", conf, "stop").Run()
-	if err := fillMaildir(dir, conf, sz); err != nil {
+	defer d.Stop()
+	user, err := d.AddUser()
+	if err != nil {
+		return err
+	}
+	if err := fillMaildir(d, user, sz); err != nil {
 		return err
 	}
 	// the notebook knows the customers' accounts, which makes their mail relevant
@@ -80,24 +81,24 @@ func benchMailbox(ctx context.Context, o options, sz mailSize, t *table) error {
 	if err := os.WriteFile(csv, []byte(b.String()), 0o644); err != nil {
 		return err
 	}
-	env := []string{"FIELDNOTES_KEY=" + benchKey, "BENCH_IMAP_PASSWORD=" + dovePass}
+	env := []string{"FIELDNOTES_KEY=" + benchKey, "BENCH_IMAP_PASSWORD=" + imaptest.DovecotPassword}
 	if _, err := run(ctx, env, o.app, "--data", nb, "import", csv); err != nil {
 		return err
 	}
-	app, err := run(ctx, env, o.app, "--data", nb, "mail", "sync", "--host", "127.0.0.1", "--port", fmt.Sprint(port),
-		"--user", mboxUser, "--password-env", "BENCH_IMAP_PASSWORD", "--security", "none")
+	app, err := run(ctx, env, o.app, "--data", nb, "mail", "sync", "--host", "127.0.0.1", "--port", fmt.Sprint(d.Port),
+		"--user", user, "--password-env", "BENCH_IMAP_PASSWORD", "--security", "none")
 	if err != nil {
 		return err
 	}
-	peer, err := runMbsync(ctx, dir, port, sz.sent > 0)
+	peer, err := runMbsync(ctx, dir, d, user, sz.sent > 0)
 	if err != nil {
 		return err
 	}
 	goal := "—"
-	switch {
-	case sz.inbox == 10000:
+	switch sz.inbox {
+	case 10000:
 		goal = "≤ 0.15×"
-	case sz.inbox == 3000:
+	case 3000:
 		goal = "≤ 0.25×"
 	}
 	t.add(row{what: fmt.Sprintf("first `fieldnotes mail sync` of INBOX %s + Sent %d, %s relevant, into the encrypted notebook", count(sz.inbox), sz.sent, count(sz.relevant)),
@@ -110,126 +111,26 @@ func benchMailbox(ctx context.Context, o options, sz mailSize, t *table) error {
 // customers is how many accounts (domains) the relevant mail comes from.
 const customers = 200
 
-func startDovecot(dir string) (int, string, error) {
-	port, err := freePort()
-	if err != nil {
-		return 0, "", err
-	}
-	for _, sub := range []string{"run", "state", "log", "home"} {
-		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
-			return 0, "", err
-		}
-	}
-	if err := os.Chmod(dir, 0o755); err != nil { // the auth process (user dovecot) reads the passwd-file
-		return 0, "", err
-	}
-	passwd := filepath.Join(dir, "passwd")
-	home := filepath.Join(dir, "home", mboxUser)
-	if err := os.WriteFile(passwd, []byte(fmt.Sprintf("%s:{PLAIN}%s:%d:%d::%s::\n", mboxUser, dovePass, mailUID, mailUID, home)), 0o640); err != nil {
-		return 0, "", err
-	}
-	if out, err := exec.Command("chown", "root:dovecot", passwd).CombinedOutput(); err != nil {
-		return 0, "", fmt.Errorf("chown passwd-file: %v: %s", err, out)
-	}
-	conf := filepath.Join(dir, "dovecot.conf")
-	cfg := fmt.Sprintf(`# throwaway Dovecot for fieldnotes make bench
-instance_name = fieldnotes-bench-%[2]d
-base_dir = %[1]s/run
-state_dir = %[1]s/state
-log_path = %[1]s/log/dovecot.log
-info_log_path = %[1]s/log/dovecot.log
-protocols = imap
-listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-mail_location = maildir:~/Maildir
-mail_uid = %[3]d
-mail_gid = %[3]d
-first_valid_uid = %[3]d
-last_valid_uid = %[3]d
-first_valid_gid = %[3]d
-last_valid_gid = %[3]d
-default_internal_user = dovecot
-default_login_user = dovenull
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%%u %[1]s/passwd
-}
-userdb {
-  driver = passwd-file
-  args = username_format=%%u %[1]s/passwd
-}
-service imap-login {
-  inet_listener imap {
-    address = 127.0.0.1
-    port = %[2]d
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
-service anvil {
-  chroot =
-}
-namespace inbox {
-  inbox = yes
-  mailbox Sent {
-    special_use = \Sent
-    auto = subscribe
-  }
-}
-`, dir, port, mailUID)
-	if err := os.WriteFile(conf, []byte(cfg), 0o644); err != nil {
-		return 0, "", err
-	}
-	if out, err := exec.Command("/usr/bin/doveadm", "-c", conf, "config", "-n").CombinedOutput(); err != nil {
-		return 0, "", fmt.Errorf("invalid dovecot config: %v: %s", err, out)
-	}
-	cmd := exec.Command("/usr/sbin/dovecot", "-c", conf) // daemonises; stdio detached
-	if err := cmd.Run(); err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "log", "dovecot.log"))
-		return 0, "", fmt.Errorf("dovecot: %v: %s", err, log)
-	}
-	return port, conf, waitPort(port, 15*time.Second)
-}
-
 // fillMaildir writes the messages as Maildir files and has Dovecot index
 // them: relevant ones from (INBOX) or to (Sent) the customers' domains, the
 // rest newsletters and colleagues. Sent is all relevant first.
-func fillMaildir(dir, conf string, sz mailSize) error {
-	md := filepath.Join(dir, "home", mboxUser, "Maildir")
-	for _, sub := range []string{"cur", "new", "tmp", ".Sent/cur", ".Sent/new", ".Sent/tmp"} {
-		if err := os.MkdirAll(filepath.Join(md, sub), 0o755); err != nil {
-			return err
-		}
-	}
+func fillMaildir(d *imaptest.Dovecot, user string, sz mailSize) error {
 	g := newGenerator(7)
 	relevantSent := min(sz.sent, sz.relevant)
 	relevantInbox := sz.relevant - relevantSent
-	write := func(folder string, i int, raw []byte) error {
-		name := fmt.Sprintf("%d.M%06dP%dQ%d.bench,S=%d:2,S", 1700000000+i*7, (i*7919)%1000000, os.Getpid(), i, len(raw))
-		return os.WriteFile(filepath.Join(md, folder, "cur", name), raw, 0o644)
-	}
 	for i := 0; i < sz.inbox; i++ {
 		step := max(sz.inbox/max(relevantInbox, 1), 1)
 		relevant := relevantInbox > 0 && i%step == 0 && i/step < relevantInbox
-		if err := write("", i, mailMessage(g, i, relevant, false)); err != nil {
+		if err := d.Put(user, "INBOX", true, mailMessage(g, i, relevant, false)); err != nil {
 			return err
 		}
 	}
 	for i := 0; i < sz.sent; i++ {
-		if err := write(".Sent", sz.inbox+i, mailMessage(g, sz.inbox+i, i < relevantSent, true)); err != nil {
+		if err := d.Put(user, "Sent", true, mailMessage(g, sz.inbox+i, i < relevantSent, true)); err != nil {
 			return err
 		}
 	}
-	if out, err := exec.Command("chown", "-R", fmt.Sprintf("%d:%d", mailUID, mailUID), filepath.Join(dir, "home")).CombinedOutput(); err != nil {
-		return fmt.Errorf("chown: %v %s", err, out)
-	}
-	if out, err := exec.Command("/usr/bin/doveadm", "-c", conf, "force-resync", "-u", mboxUser, "*").CombinedOutput(); err != nil {
-		return fmt.Errorf("doveadm force-resync: %v %s", err, out)
-	}
-	return nil
+	return d.Reindex(user)
 }
 
 // mailMessage is a plain or multipart message of about 2–4 KB.
@@ -254,7 +155,7 @@ func mailMessage(g *generator, i int, relevant, sent bool) []byte {
 }
 
 // runMbsync copies the same folders with mbsync at its defaults.
-func runMbsync(ctx context.Context, dir string, port int, sent bool) (timed, error) {
+func runMbsync(ctx context.Context, dir string, d *imaptest.Dovecot, user string, sent bool) (timed, error) {
 	local := filepath.Join(dir, "mbsync-mail")
 	if err := os.MkdirAll(local, 0o755); err != nil {
 		return timed{}, err
@@ -263,28 +164,7 @@ func runMbsync(ctx context.Context, dir string, port int, sent bool) (timed, err
 	if sent {
 		patterns = "INBOX Sent"
 	}
-	cfg := fmt.Sprintf(`IMAPAccount bench
-Host 127.0.0.1
-Port %d
-User %s
-Pass %s
-SSLType None
-AuthMechs LOGIN
-
-IMAPStore remote
-Account bench
-
-MaildirStore local
-Path %s/
-Inbox %s/INBOX
-
-Channel bench
-Far :remote:
-Near :local:
-Patterns %s
-Create Near
-SyncState *
-`, port, mboxUser, dovePass, local, local, patterns)
+	cfg := d.MbsyncConfig(user, local, patterns)
 	conf := filepath.Join(dir, "mbsyncrc")
 	if err := os.WriteFile(conf, []byte(cfg), 0o600); err != nil {
 		return timed{}, err

@@ -211,8 +211,9 @@ func machine() string {
 		f := strings.Fields(strings.SplitN(string(b), "\n", 2)[0])
 		if len(f) >= 2 {
 			var kb int
-			fmt.Sscan(f[1], &kb)
-			mem = fmt.Sprintf(", %.1f GB RAM", float64(kb)/1e6)
+			if _, err := fmt.Sscan(f[1], &kb); err == nil {
+				mem = fmt.Sprintf(", %.1f GB RAM", float64(kb)/1e6)
+			}
 		}
 	}
 	return fmt.Sprintf("%d cores (%s)%s, %s/%s, %s", runtime.NumCPU(), model, mem, runtime.GOOS, runtime.GOARCH, runtime.Version())

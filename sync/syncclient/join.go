@@ -18,7 +18,7 @@ import (
 	"fieldnotes/sync/syncproto"
 )
 
-// KindInviteRefused: the hub refused the invite (used, expired, revoked,
+// KindInviteRefused means the hub refused the invite (used, expired, revoked,
 // unknown); the message is the hub's and says what to do.
 const KindInviteRefused Kind = "invite_refused"
 

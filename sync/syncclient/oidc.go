@@ -13,7 +13,7 @@ import (
 	"fieldnotes/sync/syncproto"
 )
 
-// KindSignInRefused: the hub refused a single sign-on (the ID token
+// KindSignInRefused is the hub refusing a single sign-on (the ID token
 // failed a check, the email is not verified, the domain may not sign up);
 // the message is the hub's and says which.
 const KindSignInRefused Kind = "sign_in_refused"

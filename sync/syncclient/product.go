@@ -148,16 +148,16 @@ func (c *ProductClient) call(ctx context.Context, method, path string, body []by
 // not an installation bound to someone else, and a 404 an older hub.
 func productStatusErr(resp *http.Response, raw []byte) error {
 	eb := decodeErrorBody(raw)
-	switch st := resp.StatusCode; {
-	case st == http.StatusForbidden:
+	switch st := resp.StatusCode; st {
+	case http.StatusForbidden:
 		return newErr(KindForbidden, st, nil, "Only product managers and admins can do this; the hub knows you as a field user.")
-	case st == http.StatusNotFound:
+	case http.StatusNotFound:
 		return newErr(KindNotFound, st, nil, "The hub does not know this (%s). It may be an older hub without the product API.", orDefault(eb.Message, "not found"))
-	case st == http.StatusBadRequest:
+	case http.StatusBadRequest:
 		return newErr(KindRefused, st, nil, "The hub refused the request: %s", orDefault(eb.Message, "no reason given"))
-	case st == http.StatusConflict:
+	case http.StatusConflict:
 		return newErr(KindRefused, st, nil, "%s", orDefault(eb.Message, "The hub refused: this conflicts with what it has."))
-	case st == http.StatusUnauthorized:
+	case http.StatusUnauthorized:
 		return newErr(KindUnauthorized, st, nil, "The hub does not accept your token (unknown or revoked). Ask your admin for a new one and save it in Settings → Sync.")
 	}
 	return statusErr(resp, raw)

@@ -24,7 +24,7 @@ func (e *Engine) Serve(ctx context.Context) error {
 	for ctx.Err() == nil {
 		h, changed := e.hub()
 		if h == nil {
-			e.notConfigured()
+			_ = e.notConfigured() // the status says so; wait for settings
 			e.waitChange(ctx, changed)
 			continue
 		}

@@ -103,7 +103,7 @@ func DecodeReleaseInfo(body []byte) (ReleaseInfo, error) {
 	return r, nil
 }
 
-// ValidPlatformName: an OS or architecture as Go names them (linux,
+// ValidPlatformName accepts an OS or architecture as Go names them (linux,
 // amd64, arm64, windows …): 1–16 of [a-z0-9].
 func ValidPlatformName(s string) bool {
 	if len(s) == 0 || len(s) > 16 {

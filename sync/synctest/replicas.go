@@ -63,7 +63,7 @@ func NewRouter(seed uint64, backends ...string) *Router {
 		p.ErrorHandler = func(w http.ResponseWriter, _ *http.Request, err error) {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusBadGateway)
-			io.WriteString(w, `{"code":"bad_gateway","message":"replica unreachable"}`)
+			_, _ = io.WriteString(w, `{"code":"bad_gateway","message":"replica unreachable"}`) // the client may be gone
 		}
 		r.backends, r.proxies = append(r.backends, u), append(r.proxies, p)
 	}

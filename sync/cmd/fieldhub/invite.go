@@ -75,7 +75,9 @@ func inviteCommand(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(stderr, err)
 		}
-		enc.Encode(inv)
+		if err := enc.Encode(inv); err != nil {
+			return fail(stderr, err)
+		}
 	case "list":
 		list, err := hub.ListInvites(ctx, store)
 		if err != nil {
@@ -84,12 +86,16 @@ func inviteCommand(args []string, stdout, stderr io.Writer) int {
 		if list == nil {
 			list = []hub.InviteInfo{}
 		}
-		enc.Encode(map[string]any{"invites": list})
+		if err := enc.Encode(map[string]any{"invites": list}); err != nil {
+			return fail(stderr, err)
+		}
 	case "revoke":
 		if err := hub.RevokeInvite(ctx, store, *id, time.Now()); err != nil {
 			return fail(stderr, err)
 		}
-		enc.Encode(map[string]any{"id": *id, "revoked": true})
+		if err := enc.Encode(map[string]any{"id": *id, "revoked": true}); err != nil {
+			return fail(stderr, err)
+		}
 	default:
 		fmt.Fprintf(stderr, "fieldhub: unknown invite command %q\n%s", sub, usage)
 		return exitUsage

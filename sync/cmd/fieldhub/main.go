@@ -245,7 +245,9 @@ func userCommand(sub string, args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(stderr, err)
 		}
-		enc.Encode(nu)
+		if err := enc.Encode(nu); err != nil {
+			return fail(stderr, err)
+		}
 	case "list":
 		users, err := store.ListUsers(ctx)
 		if err != nil {
@@ -254,18 +256,24 @@ func userCommand(sub string, args []string, stdout, stderr io.Writer) int {
 		if users == nil {
 			users = []hubdb.User{}
 		}
-		enc.Encode(map[string]any{"users": users})
+		if err := enc.Encode(map[string]any{"users": users}); err != nil {
+			return fail(stderr, err)
+		}
 	case "rotate-token":
 		nu, err := hub.RotateToken(ctx, store, *id)
 		if err != nil {
 			return fail(stderr, err)
 		}
-		enc.Encode(nu)
+		if err := enc.Encode(nu); err != nil {
+			return fail(stderr, err)
+		}
 	case "revoke":
 		if err := store.RevokeUser(ctx, *id); err != nil {
 			return fail(stderr, err)
 		}
-		enc.Encode(map[string]any{"id": *id, "revoked": true})
+		if err := enc.Encode(map[string]any{"id": *id, "revoked": true}); err != nil {
+			return fail(stderr, err)
+		}
 	default:
 		fmt.Fprintf(stderr, "fieldhub: unknown user command %q\n%s", sub, usage)
 		return exitUsage

@@ -33,7 +33,7 @@ type Cursor struct {
 	SavedAt time.Time         `json:"saved_at"`
 }
 
-// RedeliveryMargin: an item above the cursor but received this long
+// RedeliveryMargin is how far back an item counts as edited, not new: an item above the cursor but received this long
 // before the cursor was saved is an old item edited since, not news.
 const RedeliveryMargin = 10 * time.Minute
 

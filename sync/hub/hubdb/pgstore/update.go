@@ -48,7 +48,7 @@ func (s *Store) Update(ctx context.Context, scopes []string, fn func(hubdb.Tx) e
 	if err != nil {
 		return classify(err, "begin update")
 	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }() // a no-op after Commit
 	t := &pgTx{docTx: docTx{ctx: ctx, tx: tx}, records: map[string]*pending{}, clients: map[string]uint64{}, changed: map[string]bool{}}
 	if t.heads, err = lockScopes(ctx, tx, scopes); err != nil {
 		return classify(err, "lock scopes")

@@ -41,7 +41,11 @@ func testDocsRMW(t *testing.T, s hubdb.Store) {
 						return err
 					}
 					n := 0
-					fmt.Sscan(string(v), &n)
+					if v != nil {
+						if _, err := fmt.Sscan(string(v), &n); err != nil {
+							return fmt.Errorf("counter %q: %w", v, err)
+						}
+					}
 					return tx.PutDoc("test", "counter", []byte(fmt.Sprint(n+1)))
 				})
 				if err != nil {

@@ -467,8 +467,12 @@ func testRecordRoundTrip(t *testing.T, s hubdb.Store) {
 			return fmt.Errorf("round trip: got %+v", got)
 		}
 		var a, b any
-		json.Unmarshal(got.Data["n"], &a)
-		json.Unmarshal(in.Data["n"], &b)
+		if err := json.Unmarshal(got.Data["n"], &a); err != nil {
+			return fmt.Errorf("round trip: stored %s: %w", got.Data["n"], err)
+		}
+		if err := json.Unmarshal(in.Data["n"], &b); err != nil {
+			return err
+		}
 		if fmt.Sprint(a) != fmt.Sprint(b) {
 			return fmt.Errorf("data changed: %s", got.Data["n"])
 		}

@@ -1,5 +1,6 @@
-// Command imapfixture is a real IMAP server for the e2e suite: go-imap's
-// in-memory server (imapmemserver) on 127.0.0.1 with INBOX and Sent and a
+// Command imapfixture is a real IMAP server for the e2e suite
+// (e2e/tests/mail.spec.ts builds and runs it): imaptest's in-memory server
+// (go-imap's imapmemserver) on 127.0.0.1 with INBOX and Sent and a
 // few messages, relevant or not to the account named on the command line.
 // It prints {"addr","user","password"} on one line and serves until its
 // standard input closes (the test ends) or it is killed.
@@ -8,26 +9,19 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"log"
-	"net"
 	"os"
 	"strings"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+	"fieldnotes/app/imapsync/imaptest"
 )
 
-const (
-	user     = "rep@myco.example"
-	password = "correct horse"
-)
+const user = imaptest.MemUser
 
 func main() {
 	domain := flag.String("domain", "acme.com", "a known account's domain")
@@ -37,41 +31,24 @@ func main() {
 		*contact = "dana@" + *domain
 	}
 
-	mem := imapmemserver.New()
-	u := imapmemserver.NewUser(user, password)
-	// A fresh UIDVALIDITY per run (the server counts from 1), so an app that
-	// met an earlier fixture re-scans instead of seeing "no change".
-	for i := time.Now().UnixNano()%1000 + 1; i > 0; i-- {
-		_ = u.Create("scratch", nil)
-		_ = u.Delete("scratch")
-	}
-	for _, name := range []string{"INBOX", "Sent"} {
-		if err := u.Create(name, nil); err != nil {
-			log.Fatal(err)
-		}
-	}
-	mem.AddUser(u)
-	for _, m := range messages(*domain, *contact) {
-		if _, err := u.Append(m.folder, bytes.NewReader([]byte(m.raw)), &imap.AppendOptions{Time: m.at}); err != nil {
-			log.Fatal(err)
-		}
-	}
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		InsecureAuth: true, // plaintext on 127.0.0.1 only
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	srv, err := imaptest.NewMemServer(imaptest.MemOptions{FreshUIDValidity: true})
 	if err != nil {
 		log.Fatal(err)
 	}
-	go srv.Serve(ln)
-	out, _ := json.Marshal(map[string]string{"addr": ln.Addr().String(), "user": user, "password": password})
+	for _, m := range messages(*domain, *contact) {
+		if err := srv.Append(m.folder, []byte(m.raw), m.at); err != nil {
+			log.Fatal(err)
+		}
+	}
+	out, err := json.Marshal(map[string]string{"addr": srv.Addr, "user": srv.Username, "password": srv.Password})
+	if err != nil {
+		log.Fatal(err)
+	}
 	fmt.Println(string(out))
-	io.Copy(io.Discard, os.Stdin) // until the test closes our stdin
-	srv.Close()
+	_, _ = io.Copy(io.Discard, os.Stdin) // until the test closes our stdin (or it fails: either way, stop)
+	if err := srv.Close(); err != nil {
+		log.Print(err)
+	}
 }
 
 type message struct {

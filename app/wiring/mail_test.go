@@ -1,22 +1,17 @@
-package desktop
+package wiring
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
-	"net"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-
 	"fieldnotes/app/bridge"
 	"fieldnotes/app/imapsync"
+	"fieldnotes/app/imapsync/imaptest"
+	"fieldnotes/app/mailstore"
 	"fieldnotes/app/notebook"
 	"fieldnotes/app/secrets"
 	"fieldnotes/app/store"
@@ -58,35 +53,14 @@ func waitFor(t *testing.T, ok func() bool) {
 	}
 }
 
+// startIMAP runs imaptest's in-memory server with raws in INBOX.
 func startIMAP(t *testing.T, raws ...string) (string, int) {
 	t.Helper()
-	mem := imapmemserver.New()
-	user := imapmemserver.NewUser("rep@myco.example", "pw")
-	if err := user.Create("INBOX", nil); err != nil {
-		t.Fatal(err)
-	}
+	srv := imaptest.StartMem(t, imaptest.MemOptions{Username: "rep@myco.example", Password: "pw", Folders: []string{"INBOX"}})
 	for _, raw := range raws {
-		if _, err := user.Append("INBOX", bytes.NewReader([]byte(raw)), &imap.AppendOptions{}); err != nil {
-			t.Fatal(err)
-		}
+		srv.Deliver(t, "INBOX", []byte(raw))
 	}
-	mem.AddUser(user)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		InsecureAuth: true,
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	h, p, _ := net.SplitHostPort(ln.Addr().String())
-	port, _ := strconv.Atoi(p)
-	return h, port
+	return srv.Host, srv.Port
 }
 
 func raw(from, id string) string {
@@ -109,28 +83,28 @@ func TestMailRunnerLifecycle(t *testing.T) {
 	host, port := startIMAP(t, raw("ana@acme.com", "a1@acme.com"), raw("zoe@globex.example", "g1@globex.example"))
 
 	ev := &events{}
-	svc := newServices(st, t.TempDir(), quiet, ev, nil)
-	if svc.ai == nil {
+	svc := build(st, t.TempDir(), "", "rep", quiet, ev, nil)
+	if svc.AI == nil {
 		t.Fatal("no AI queue")
 	}
-	svc.start(ctx)
-	defer svc.stop()
-	waitFor(t, func() bool { return svc.tracker.Status().State == bridge.MailNotConfigured })
-	if s := svc.ai.Status(); s.State != "waiting" {
+	svc.Start(ctx)
+	defer svc.Stop()
+	waitFor(t, func() bool { return svc.Tracker.Status().State == bridge.MailNotConfigured })
+	if s := svc.AI.Status(); s.State != "waiting" {
 		t.Fatalf("AI without settings: %+v", s)
 	}
 
 	settings := imapsync.Settings{Host: host, Port: port, Security: imapsync.SecurityNone, Username: "rep@myco.example", Password: "pw"}
-	svc.mail.Apply(settings, true)
-	waitFor(t, func() bool { s := svc.tracker.Status(); return s.State == bridge.MailIdle && s.Last.Fetched == 1 })
+	svc.Mail.Apply(settings, true)
+	waitFor(t, func() bool { s := svc.Tracker.Status(); return s.State == bridge.MailIdle && s.Last.Fetched == 1 })
 	if ev.count("mail:fetched") != 1 || ev.count("mail:progress") == 0 {
 		t.Fatalf("events: fetched %d, progress %d", ev.count("mail:fetched"), ev.count("mail:progress"))
 	}
 
-	svc.mail.Cancel()
-	waitFor(t, func() bool { return svc.tracker.Status().State == bridge.MailCancelled })
-	svc.mail.SyncNow()
-	waitFor(t, func() bool { return svc.tracker.Status().State == bridge.MailIdle })
+	svc.Mail.Cancel()
+	waitFor(t, func() bool { return svc.Tracker.Status().State == bridge.MailCancelled })
+	svc.Mail.SyncNow()
+	waitFor(t, func() bool { return svc.Tracker.Status().State == bridge.MailIdle })
 
 	st.Save(ctx, &notebook.Account{ID: notebook.NewID(), Name: "Globex", Domains: []string{"globex.example"}})
 	waitFor(t, func() bool {
@@ -153,17 +127,17 @@ func TestMailRunnerReadsSavedSettings(t *testing.T) {
 	host, port := startIMAP(t, raw("ana@acme.com", "a1@acme.com"))
 	dir := t.TempDir()
 	d := &bridge.Deps{Store: bridge.StoreBackend(st), Log: quiet}
-	svc := newServices(st, dir, quiet, &events{}, nil)
+	svc := build(st, dir, "", "rep", quiet, &events{}, nil)
 	d.Mail = svc.mailDeps()
 	if _, err := bridge.NewMail(d).SaveSettings(bridge.MailSettingsInput{Host: host, Port: port, Security: "none", Username: "rep@myco.example", Password: "pw"}); err != nil {
 		t.Fatal(err)
 	}
-	if pw, _ := (secrets.Vault{Scope: dir, Fallback: st}).Get(ctx, bridge.MailPasswordName); pw != "pw" {
+	if pw, _ := (secrets.Vault{Scope: dir, Fallback: st}).Get(ctx, mailstore.PasswordName); pw != "pw" {
 		t.Fatalf("password not in the vault: %q", pw)
 	}
-	fresh := newServices(st, dir, quiet, &events{}, nil) // a new window on the same notebook
-	fresh.start(ctx)
-	defer fresh.stop()
+	fresh := build(st, dir, "", "rep", quiet, &events{}, nil) // a new window on the same notebook
+	fresh.Start(ctx)
+	defer fresh.Stop()
 	waitFor(t, func() bool { return storedEmails(st) == 1 })
 }
 

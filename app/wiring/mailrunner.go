@@ -1,4 +1,4 @@
-package desktop
+package wiring
 
 import (
 	"context"
@@ -8,15 +8,16 @@ import (
 
 	"fieldnotes/app/bridge"
 	"fieldnotes/app/imapsync"
+	"fieldnotes/app/mailstore"
 )
 
-// mailRunner owns the mail service for the window: it starts imapsync's
+// MailRunner owns the mail service for the window: it starts imapsync's
 // Service with the saved settings, restarts it when the rep saves new ones,
 // and pauses it when the rep cancels a pull. Everything else only nudges it
 // through 1-buffered channels (bridge.MailControl), so a click never waits
 // on the network.
-type mailRunner struct {
-	mb        *bridge.MailStore
+type MailRunner struct {
+	mb        *mailstore.Store
 	secrets   bridge.Secrets
 	track     *bridge.MailTracker
 	log       *slog.Logger
@@ -33,8 +34,9 @@ type mailConfig struct {
 	configured bool
 }
 
-func newMailRunner(mb *bridge.MailStore, sec bridge.Secrets, track *bridge.MailTracker, log *slog.Logger) *mailRunner {
-	return &mailRunner{mb: mb, secrets: sec, track: track, log: log, pollEvery: 5 * time.Minute,
+// NewMailRunner builds the runner; Serve runs it.
+func NewMailRunner(mb *mailstore.Store, sec bridge.Secrets, track *bridge.MailTracker, log *slog.Logger) *MailRunner {
+	return &MailRunner{mb: mb, secrets: sec, track: track, log: log, pollEvery: 5 * time.Minute,
 		applyCh: make(chan struct{}, 1), syncCh: make(chan struct{}, 1), cancelCh: make(chan struct{}, 1), relevanceCh: make(chan struct{}, 1)}
 }
 
@@ -46,7 +48,7 @@ func nudge(ch chan struct{}) {
 }
 
 // Apply restarts the service with new settings (bridge.MailControl).
-func (r *mailRunner) Apply(s imapsync.Settings, configured bool) {
+func (r *MailRunner) Apply(s imapsync.Settings, configured bool) {
 	r.mu.Lock()
 	r.pending = &mailConfig{s: s, configured: configured}
 	r.mu.Unlock()
@@ -54,17 +56,17 @@ func (r *mailRunner) Apply(s imapsync.Settings, configured bool) {
 }
 
 // SyncNow asks for a pull at once, resuming a cancelled sync.
-func (r *mailRunner) SyncNow() { nudge(r.syncCh) }
+func (r *MailRunner) SyncNow() { nudge(r.syncCh) }
 
 // Cancel stops the running pull and pauses until SyncNow or the next poll.
-func (r *mailRunner) Cancel() { nudge(r.cancelCh) }
+func (r *MailRunner) Cancel() { nudge(r.cancelCh) }
 
 // Relevance says accounts or contacts changed: the next pull re-judges the
 // envelopes already seen (locally) and fetches what became relevant.
-func (r *mailRunner) Relevance() { nudge(r.relevanceCh) }
+func (r *MailRunner) Relevance() { nudge(r.relevanceCh) }
 
 // Serve runs until ctx ends.
-func (r *mailRunner) Serve(ctx context.Context) error {
+func (r *MailRunner) Serve(ctx context.Context) error {
 	for ctx.Err() == nil {
 		cfg, err := r.current(ctx)
 		if err != nil {
@@ -86,7 +88,7 @@ func (r *mailRunner) Serve(ctx context.Context) error {
 
 // current returns the newest settings, loading the saved ones (and the
 // password from the keyring) the first time.
-func (r *mailRunner) current(ctx context.Context) (mailConfig, error) {
+func (r *MailRunner) current(ctx context.Context) (mailConfig, error) {
 	r.mu.Lock()
 	p := r.pending
 	r.mu.Unlock()
@@ -95,7 +97,7 @@ func (r *mailRunner) current(ctx context.Context) (mailConfig, error) {
 	}
 	// Loaded without the lock: the keyring may take seconds, and Apply
 	// (a click) must never wait for it.
-	s, configured, err := bridge.LoadMailSettings(ctx, r.mb, r.secrets)
+	s, configured, err := mailstore.LoadSettings(ctx, r.mb, r.secrets)
 	if err != nil {
 		return mailConfig{}, err
 	}
@@ -109,7 +111,7 @@ func (r *mailRunner) current(ctx context.Context) (mailConfig, error) {
 
 // run keeps one imapsync.Service going until new settings arrive, the rep
 // cancels (then it pauses), or ctx ends.
-func (r *mailRunner) run(ctx context.Context, s imapsync.Settings) {
+func (r *MailRunner) run(ctx context.Context, s imapsync.Settings) {
 	runCtx, stop := context.WithCancel(ctx)
 	svc := imapsync.NewService(s, r.mb, r.mb, r.track.Progress, r.log)
 	svc.OnPulled = func(c imapsync.Counts, err error) {
@@ -118,7 +120,12 @@ func (r *mailRunner) run(ctx context.Context, s imapsync.Settings) {
 		}
 	}
 	done := make(chan struct{})
-	go func() { defer close(done); svc.Serve(runCtx) }()
+	go func() {
+		defer close(done)
+		if err := svc.Serve(runCtx); err != nil && runCtx.Err() == nil {
+			r.log.Warn("mail service stopped", "err", err)
+		}
+	}()
 	halt := func() { stop(); <-done }
 	for {
 		select {
@@ -143,7 +150,7 @@ func (r *mailRunner) run(ctx context.Context, s imapsync.Settings) {
 
 // wait blocks until one of (up to three) chs fires, after (if > 0) passes,
 // or ctx ends. The caller's loop re-reads the settings either way.
-func (r *mailRunner) wait(ctx context.Context, after time.Duration, chs ...chan struct{}) {
+func (r *MailRunner) wait(ctx context.Context, after time.Duration, chs ...chan struct{}) {
 	var timer <-chan time.Time
 	if after > 0 {
 		t := time.NewTimer(after)

@@ -1,4 +1,4 @@
-package desktop
+package wiring
 
 import (
 	"context"
@@ -31,10 +31,10 @@ func TestOnlyLinkedEmailReachesTheHub(t *testing.T) {
 	hypID := publishHypothesis(t, h.URL, pm.Token)
 
 	ev := &events{}
-	svc := newServices(st, t.TempDir(), quiet, ev, nil)
-	svc.start(ctx)
-	defer svc.stop()
-	d := &bridge.Deps{Store: bridge.StoreBackend(st), Log: quiet, Author: "rep", Mail: svc.mailDeps(), SyncArea: svc.syncDeps(), Sync: svc.syncState}
+	svc := build(st, t.TempDir(), "", "rep", quiet, ev, nil)
+	svc.Start(ctx)
+	defer svc.Stop()
+	d := &bridge.Deps{Store: bridge.StoreBackend(st), Log: quiet, Author: "rep", Mail: svc.mailDeps(), SyncArea: svc.syncDeps(), Sync: svc.SyncState}
 	if s := d.Sync(); s.State != "not_configured" {
 		t.Fatalf("badge before settings = %+v", s)
 	}
@@ -58,7 +58,7 @@ func TestOnlyLinkedEmailReachesTheHub(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, func() bool {
-		s := svc.sync.Status()
+		s := svc.Sync.Status()
 		return s.Pending == 0 && s.LastSyncedAt.After(time.Time{}) && d.Sync().State == "idle"
 	})
 	waitFor(t, func() bool { return len(hubRecords(t, h.URL, rep.Token, "evidence")) == 1 })

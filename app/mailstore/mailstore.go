@@ -1,4 +1,4 @@
-package bridge
+package mailstore
 
 import (
 	"context"
@@ -10,38 +10,37 @@ import (
 	"fieldnotes/app/store"
 )
 
-// LocalKV is the store's encrypted, never-synced key/value space. Mail and
-// AI settings, local read marks and the rep's accept/reject decisions live
-// here; *store.Store satisfies it.
-type LocalKV interface {
+// KV is the store's encrypted, never-synced key/value space, where the
+// mail settings and imapsync's per-folder state live; *store.Store and
+// *Store satisfy it.
+type KV interface {
 	LocalGet(ctx context.Context, key string) ([]byte, error) // notebook.NotFound when absent
 	LocalPut(ctx context.Context, key string, value []byte) error
 	LocalDelete(ctx context.Context, key string) error
 	LocalScan(ctx context.Context, prefix string, fn func(key string, value []byte) error) error
 }
 
-// Secrets keeps passwords and keys out of the store and out of logs
+// Secrets keeps the mail password out of the store and out of logs
 // (secrets.Vault in the app: the OS keyring, else the encrypted store).
 type Secrets interface {
 	Get(ctx context.Context, name string) (string, error) // "" when never set
 	Set(ctx context.Context, name, value string) error    // "" deletes
 }
 
-// MailStore adapts the notebook store to what imapsync needs (Mailbox and
-// Directory). It lives in bridge, not desktop, because three places need the
-// very same adapter: the window's mail service (app/desktop), `fieldnotes
-// mail sync` (app/cli, which may not import desktop) and the Mail area itself.
-type MailStore struct{ st *store.Store }
+// Store adapts the notebook store to what imapsync needs (Mailbox and
+// Directory): the one adapter the window's mail service, `fieldnotes mail
+// sync` and the Mail area all use.
+type Store struct{ st *store.Store }
 
-// NewMailStore wraps st.
-func NewMailStore(st *store.Store) *MailStore { return &MailStore{st} }
+// New wraps st.
+func New(st *store.Store) *Store { return &Store{st} }
 
 // SaveEmail stores a pulled email local-only, so nothing irrelevant ever
 // leaves the laptop. An email already in the notebook keeps what the rep did
 // with it (links, and its synced state once linked as evidence: the store
 // keeps syncing a record that left LocalOnly). An email the rep marked "not
 // relevant" (a tombstone) is never brought back.
-func (m *MailStore) SaveEmail(ctx context.Context, e notebook.Email) error {
+func (m *Store) SaveEmail(ctx context.Context, e notebook.Email) error {
 	env, err := m.st.Envelope(ctx, notebook.TypeEmail, e.ID)
 	if err != nil && !notebook.IsCode(err, notebook.NotFound) {
 		return err
@@ -72,7 +71,7 @@ func emailToStore(fresh notebook.Email, stored store.Envelope, exists bool) (not
 
 // Batch stores a whole body FETCH batch in a few commits instead of three
 // fsyncs per email (imapsync.BatchMailbox).
-func (m *MailStore) Batch(ctx context.Context, fn func(tx imapsync.Mailbox) error) error {
+func (m *Store) Batch(ctx context.Context, fn func(tx imapsync.Mailbox) error) error {
 	return m.st.Batch(ctx, func(b *store.Batch) error { return fn(batchMailbox{b}) })
 }
 
@@ -124,8 +123,19 @@ func union(a, b []string) []string {
 	return out
 }
 
+// Save stores an email edited by the rep: share makes it sync (linked as
+// evidence); otherwise it keeps whatever state it had.
+func (m *Store) Save(ctx context.Context, e notebook.Email, share bool) error {
+	if share {
+		_, err := m.st.Save(ctx, &e)
+		return err
+	}
+	_, err := m.st.Save(ctx, &e, store.LocalOnly())
+	return err
+}
+
 // Shared reports whether an email is synced to the hub (linked as evidence).
-func (m *MailStore) Shared(ctx context.Context, id string) bool {
+func (m *Store) Shared(ctx context.Context, id string) bool {
 	env, err := m.st.Envelope(ctx, notebook.TypeEmail, id)
 	return err == nil && !env.Deleted && !env.LocalOnly
 }
@@ -133,7 +143,7 @@ func (m *MailStore) Shared(ctx context.Context, id string) bool {
 // Hide removes a local-only email from the notebook (and so from search)
 // after imapsync marked it hidden. The tombstone of a local-only record
 // queues nothing for the hub.
-func (m *MailStore) Hide(ctx context.Context, id string) error {
+func (m *Store) Hide(ctx context.Context, id string) error {
 	err := m.st.Delete(ctx, notebook.TypeEmail, id)
 	if notebook.IsCode(err, notebook.NotFound) {
 		return nil
@@ -142,51 +152,51 @@ func (m *MailStore) Hide(ctx context.Context, id string) error {
 }
 
 // LocalGet reads the store's local space.
-func (m *MailStore) LocalGet(ctx context.Context, key string) ([]byte, error) {
+func (m *Store) LocalGet(ctx context.Context, key string) ([]byte, error) {
 	return m.st.LocalGet(ctx, key)
 }
 
 // LocalPut writes the store's local space (fsynced).
-func (m *MailStore) LocalPut(ctx context.Context, key string, value []byte) error {
+func (m *Store) LocalPut(ctx context.Context, key string, value []byte) error {
 	return m.st.LocalPut(ctx, key, value)
 }
 
 // LocalDelete removes a local key.
-func (m *MailStore) LocalDelete(ctx context.Context, key string) error {
+func (m *Store) LocalDelete(ctx context.Context, key string) error {
 	return m.st.LocalDelete(ctx, key)
 }
 
 // LocalScan walks local keys with a prefix.
-func (m *MailStore) LocalScan(ctx context.Context, prefix string, fn func(key string, value []byte) error) error {
+func (m *Store) LocalScan(ctx context.Context, prefix string, fn func(key string, value []byte) error) error {
 	return m.st.LocalScan(ctx, prefix, fn)
 }
 
 // Accounts lists every account (their domains decide relevance).
-func (m *MailStore) Accounts(ctx context.Context) ([]notebook.Account, error) {
+func (m *Store) Accounts(ctx context.Context) ([]notebook.Account, error) {
 	return store.List[notebook.Account](ctx, m.st, store.Query{})
 }
 
 // Contacts lists every contact (their addresses decide relevance).
-func (m *MailStore) Contacts(ctx context.Context) ([]notebook.Contact, error) {
+func (m *Store) Contacts(ctx context.Context) ([]notebook.Contact, error) {
 	return store.List[notebook.Contact](ctx, m.st, store.Query{})
 }
 
 var (
-	_ imapsync.Mailbox   = (*MailStore)(nil)
-	_ imapsync.Directory = (*MailStore)(nil)
-	_ LocalKV            = (*MailStore)(nil)
+	_ imapsync.Mailbox   = (*Store)(nil)
+	_ imapsync.Directory = (*Store)(nil)
+	_ KV                 = (*Store)(nil)
 )
 
-// Keys and secret names of the mail settings (docs: app/bridge/doc.go).
+// The local key of the mail settings and the secret name of the password.
 const (
-	MailSettingsKey  = "settings/mail"
-	MailPasswordName = "imap-password"
+	SettingsKey  = "settings/mail"
+	PasswordName = "imap-password"
 )
 
-// LoadMailSettings reads the saved mail settings and the password from the
+// LoadSettings reads the saved mail settings and the password from the
 // vault. configured is false when the rep never saved any.
-func LoadMailSettings(ctx context.Context, kv LocalKV, sec Secrets) (s imapsync.Settings, configured bool, err error) {
-	raw, err := kv.LocalGet(ctx, MailSettingsKey)
+func LoadSettings(ctx context.Context, kv KV, sec Secrets) (s imapsync.Settings, configured bool, err error) {
+	raw, err := kv.LocalGet(ctx, SettingsKey)
 	if notebook.IsCode(err, notebook.NotFound) {
 		return s, false, nil
 	}
@@ -197,16 +207,16 @@ func LoadMailSettings(ctx context.Context, kv LocalKV, sec Secrets) (s imapsync.
 		return s, false, notebook.Wrap(notebook.Internal, err, "the saved mail settings cannot be read; save them again")
 	}
 	if sec != nil {
-		if s.Password, err = sec.Get(ctx, MailPasswordName); err != nil {
+		if s.Password, err = sec.Get(ctx, PasswordName); err != nil {
 			return s, true, err
 		}
 	}
 	return s, s.Host != "", nil
 }
 
-// saveMailSettings writes the settings and, when password is not nil, the
+// SaveSettings writes the settings and, when password is not nil, the
 // password (an empty one deletes it).
-func saveMailSettings(ctx context.Context, kv LocalKV, sec Secrets, s imapsync.Settings, password *string) error {
+func SaveSettings(ctx context.Context, kv KV, sec Secrets, s imapsync.Settings, password *string) error {
 	raw, err := json.Marshal(s) // Password is json:"-"
 	if err != nil {
 		return err
@@ -215,11 +225,11 @@ func saveMailSettings(ctx context.Context, kv LocalKV, sec Secrets, s imapsync.S
 		if sec == nil {
 			return notebook.Errorf(notebook.NotSetUp, "passwords cannot be stored in this build")
 		}
-		if err := sec.Set(ctx, MailPasswordName, *password); err != nil {
+		if err := sec.Set(ctx, PasswordName, *password); err != nil {
 			return err
 		}
 	}
-	return kv.LocalPut(ctx, MailSettingsKey, raw)
+	return kv.LocalPut(ctx, SettingsKey, raw)
 }
 
-var _ imapsync.BatchMailbox = (*MailStore)(nil)
+var _ imapsync.BatchMailbox = (*Store)(nil)
