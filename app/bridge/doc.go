@@ -1,9 +1,11 @@
 // Package bridge holds the thin structs the Wails window binds to the
-// frontend: one per screen area, thirteen today (All in bind.go lists them):
+// frontend: one per screen area, sixteen today (All in bind.go lists them):
 // Home, Accounts, Calls, Evidence, Deals, Hypotheses, Recruiting, Search, Settings
 // (import and export), Mail, Assist (AI drafts and triage), Sync (hub
-// settings, status, pending changes) and Product (the PM's hypotheses,
-// publish and decide, insights, anonymised export). Each method takes and
+// settings, status, pending changes, joining by invite, company sign-in),
+// Product (the PM's hypotheses, publish and decide, insights, anonymised
+// export), Welcome (the first launch), Updates (signed updates from the
+// hub, app/update) and Invites (the Team screen). Each method takes and
 // returns DTOs with json tags, calls the service that owns the concept (the
 // notebook store, app/notebook's rules, the sync engine, the hub's product
 // API through syncclient.ProductClient, the mail adapter and settings in
