@@ -207,7 +207,7 @@ func (m *Main) serveSync(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.Sync.ConfigurePinned(url, token, pin)
+	m.Sync.ConfigureSaved(url, token, pin) // yields to a Join or a save made while the keyring answered
 	return m.Sync.Serve(ctx)
 }
 

@@ -49,14 +49,17 @@ type Engine struct {
 	nudge   chan struct{} // ScheduleSync: 1-buffered
 	running sync.Mutex    // one Serve or SyncOnce at a time
 
-	mu      sync.Mutex
-	hubURL  string
-	token   string
-	pin     string        // certificate pin of hubURL, or ""
-	pinned  *http.Client  // the transport that checks pin (nil without one)
-	changed chan struct{} // closed and replaced by Configure
-	status  Status
-	pubMu   sync.Mutex // serialises OnStatus calls
+	mu     sync.Mutex
+	hubURL string
+	token  string
+	pin    string       // certificate pin of hubURL, or ""
+	pinned *http.Client // the transport that checks pin (nil without one)
+	// explicit: Configure or ConfigurePinned has run (ConfigureSaved then
+	// yields to it)
+	explicit bool
+	changed  chan struct{} // closed and replaced by Configure
+	status   Status
+	pubMu    sync.Mutex // serialises OnStatus calls
 }
 
 // New builds an engine; it does nothing until Serve or SyncOnce.
@@ -127,18 +130,31 @@ func CheckHubURL(s string) error {
 //
 // A pin set by ConfigurePinned stays while the address stays the same hub's.
 func (e *Engine) Configure(hubURL, token string) {
-	e.configure(hubURL, token, nil)
+	e.configure(hubURL, token, nil, false)
 }
 
 // ConfigurePinned is Configure for a hub whose self-signed certificate an
 // invite pinned: only the TLS certificate with that SHA-256 (64 lowercase
 // hex) is accepted. "" trusts the system's CAs again.
 func (e *Engine) ConfigurePinned(hubURL, token, certSHA256 string) {
-	e.configure(hubURL, token, &certSHA256)
+	e.configure(hubURL, token, &certSHA256, false)
 }
 
-func (e *Engine) configure(hubURL, token string, pin *string) {
+// ConfigureSaved is ConfigurePinned with the settings as saved before the
+// engine started, read from a keyring that may be slow: it does nothing
+// once Configure or ConfigurePinned has run, so a hub the rep joined or
+// saved meanwhile is never replaced by the older read.
+func (e *Engine) ConfigureSaved(hubURL, token, certSHA256 string) {
+	e.configure(hubURL, token, &certSHA256, true)
+}
+
+func (e *Engine) configure(hubURL, token string, pin *string, onlyFirst bool) {
 	e.mu.Lock()
+	if onlyFirst && e.explicit {
+		e.mu.Unlock()
+		return
+	}
+	e.explicit = e.explicit || !onlyFirst
 	url := normalizeURL(hubURL)
 	switch {
 	case pin != nil:
