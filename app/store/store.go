@@ -73,6 +73,7 @@ func Open(opts Options) (*Store, error) {
 		if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
 			return nil, notebook.Wrap(notebook.Internal, err, "cannot create the data directory %s: %v", opts.Dir, err)
 		}
+		forgetUnfinishedCreate(opts.Dir, opts.Logger)
 		if err := preflight(opts.Dir, opts.Key); err != nil {
 			return nil, err
 		}
@@ -91,10 +92,6 @@ func Open(opts Options) (*Store, error) {
 	return s, nil
 }
 
-// removeEmptyLogs deletes zero-length value-log and memtable files. Badger
-// creates such a file and then writes its header; killed in between, it
-// leaves an empty file that its next Open refuses ("Create a new file").
-// An empty file holds no write, so removing it loses nothing.
 // openBadger opens the Badger database in dir with the store's settings;
 // damage found on the way is a clear error, never a panic.
 func openBadger(opts Options, dir string) (db *badger.DB, err error) {
@@ -119,6 +116,10 @@ func openBadger(opts Options, dir string) (db *badger.DB, err error) {
 	return db, nil
 }
 
+// removeEmptyLogs deletes zero-length value-log and memtable files. Badger
+// creates such a file and then writes its header; killed in between, it
+// leaves an empty file that its next Open refuses ("Create a new file").
+// An empty file holds no write, so removing it loses nothing.
 func removeEmptyLogs(dir string, log *slog.Logger) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -133,6 +134,40 @@ func removeEmptyLogs(dir string, log *slog.Logger) {
 			log.Warn("store: removing an empty log file left by a crash", "file", name)
 			_ = os.Remove(filepath.Join(dir, name))
 		}
+	}
+}
+
+// forgetUnfinishedCreate removes the MANIFEST of a notebook whose creation
+// was killed: Badger writes MANIFEST before KEYREGISTRY, so a first launch
+// killed between the two leaves a MANIFEST, no key registry, no table and
+// no written log — a notebook that never held a record, which preflight
+// would otherwise call damaged for good. Anything more (a table, a log
+// with bytes in it) is left for preflight to report: that is damage.
+func forgetUnfinishedCreate(dir string, log *slog.Logger) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	manifest := false
+	for _, e := range entries {
+		name := e.Name()
+		switch {
+		case name == "KEYREGISTRY":
+			return
+		case name == "MANIFEST":
+			manifest = true
+		case name == "LOCK":
+		case strings.HasSuffix(name, ".vlog"), strings.HasSuffix(name, ".mem"):
+			if info, err := e.Info(); err != nil || info.Size() > 0 {
+				return
+			}
+		default:
+			return // a table or anything else: not a bare start
+		}
+	}
+	if manifest {
+		log.Warn("store: the notebook's creation was interrupted before it held anything; creating it again", "dir", dir)
+		_ = os.Remove(filepath.Join(dir, "MANIFEST"))
 	}
 }
 
