@@ -61,10 +61,18 @@ func DovecotMissing() error {
 	return nil
 }
 
-// SkipWithoutDovecot skips the test, loudly, where DovecotMissing.
+// RequireEnv names the environment variable that turns a missing Dovecot
+// from a skip into a failure (`make test` sets it, as it installs Dovecot).
+const RequireEnv = "FIELDNOTES_REQUIRE_DOVECOT"
+
+// SkipWithoutDovecot skips the test, loudly, where DovecotMissing; under
+// RequireEnv it fails instead, so make test never passes unverified.
 func SkipWithoutDovecot(t testing.TB) {
 	t.Helper()
 	if err := DovecotMissing(); err != nil {
+		if os.Getenv(RequireEnv) != "" {
+			t.Fatalf("Dovecot is required here (%s): %v", RequireEnv, err)
+		}
 		t.Skip("!!!!!!!! SKIPPING REAL-DOVECOT TEST: " + err.Error() +
 			" — the IMAP integration is NOT verified on this machine !!!!!!!!")
 	}
